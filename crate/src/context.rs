@@ -1,0 +1,349 @@
+//! What a rule sees of a file: its parsed tree, an index of nodes by kind built in one
+//! walk, parent links, the file's imports, and the syntax helpers shared by all rules.
+
+use crate::imports::Imports;
+use crate::source::LineIndex;
+use std::collections::HashMap;
+use tree_sitter::{Node, Tree};
+
+/// One parsed file, as every rule sees it.
+pub struct FileContext<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub tree: &'a Tree,
+    pub lines: &'a LineIndex,
+    pub imports: Imports,
+    by_kind: HashMap<u16, Vec<Node<'a>>>,
+    parents: HashMap<usize, Node<'a>>,
+}
+
+/// Every file of a check, for rules that look across files. Contexts are built on
+/// demand: most project rules need the paths of all files but the trees of a few.
+pub struct Project<'a> {
+    pub files: &'a [crate::source::SourceFile],
+    /// None for a file that could not be parsed (too large, too deep).
+    pub parsed: &'a [Option<&'a crate::parse::ParsedFile>],
+}
+
+impl<'a> Project<'a> {
+    pub fn context(&self, index: usize) -> Option<FileContext<'a>> {
+        let file = self.files.get(index)?;
+        let parsed = (*self.parsed.get(index)?)?;
+        Some(FileContext::new(
+            &file.path,
+            &file.text,
+            &parsed.tree,
+            &parsed.lines,
+        ))
+    }
+
+    /// Imports of one file, without building its whole context.
+    pub fn imports(&self, index: usize) -> Option<Imports> {
+        let parsed = (*self.parsed.get(index)?)?;
+        Some(Imports::collect(
+            parsed.tree.root_node(),
+            &self.files[index].text,
+        ))
+    }
+}
+
+impl<'a> FileContext<'a> {
+    /// Walks the tree once (iteratively: deeply nested code must not overflow the
+    /// stack) to index named nodes by kind and record each node's parent, so rules
+    /// never re-walk the tree or pay `Node::parent`'s walk from the root.
+    pub fn new(path: &'a str, text: &'a str, tree: &'a Tree, lines: &'a LineIndex) -> Self {
+        let mut by_kind: HashMap<u16, Vec<Node<'a>>> = HashMap::new();
+        let mut parents = HashMap::new();
+        let mut stack: Vec<Node<'a>> = vec![tree.root_node()];
+        let mut cursor = tree.walk();
+        while let Some(node) = stack.pop() {
+            by_kind.entry(node.kind_id()).or_default().push(node);
+            let first = stack.len();
+            for child in node.named_children(&mut cursor) {
+                parents.insert(child.id(), node);
+                stack.push(child);
+            }
+            // Children were pushed in order; reverse them so they pop in source order.
+            stack[first..].reverse();
+        }
+        let imports = Imports::collect(tree.root_node(), text);
+        Self {
+            path,
+            text,
+            tree,
+            lines,
+            imports,
+            by_kind,
+            parents,
+        }
+    }
+
+    pub fn root(&self) -> Node<'a> {
+        self.tree.root_node()
+    }
+
+    /// Every named node of `kind` (a tree-sitter-python node kind), in source order.
+    pub fn nodes(&self, kind: &str) -> &[Node<'a>] {
+        let id = self.tree.language().id_for_node_kind(kind, true);
+        debug_assert!(id != 0, "unknown node kind {kind:?}");
+        self.by_kind.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn text(&self, node: Node) -> &'a str {
+        &self.text[node.byte_range()]
+    }
+
+    pub fn parent(&self, node: Node) -> Option<Node<'a>> {
+        self.parents.get(&node.id()).copied()
+    }
+
+    /// The node's ancestors, innermost first.
+    pub fn ancestors(&self, node: Node) -> impl Iterator<Item = Node<'a>> + '_ {
+        std::iter::successors(self.parent(node), move |n| self.parent(*n))
+    }
+
+    /// The innermost ancestor of one of `kinds`.
+    pub fn enclosing(&self, node: Node, kinds: &[&str]) -> Option<Node<'a>> {
+        self.ancestors(node).find(|n| kinds.contains(&n.kind()))
+    }
+
+    /// The innermost function (or lambda-free `def`) holding `node`.
+    pub fn enclosing_function(&self, node: Node) -> Option<Node<'a>> {
+        self.enclosing(node, &["function_definition"])
+    }
+
+    /// The class whose body directly holds the function holding `node` (the method's
+    /// class), or the innermost class when not in a function.
+    pub fn enclosing_class(&self, node: Node) -> Option<Node<'a>> {
+        self.enclosing(node, &["class_definition"])
+    }
+
+    /// The class a method belongs to: `def` directly in a class body.
+    pub fn method_class(&self, function: Node) -> Option<Node<'a>> {
+        let mut parent = self.parent(function)?;
+        if parent.kind() == "decorated_definition" {
+            parent = self.parent(parent)?;
+        }
+        if parent.kind() != "block" {
+            return None;
+        }
+        self.parent(parent)
+            .filter(|p| p.kind() == "class_definition")
+    }
+
+    pub fn is_within(&self, node: Node, ancestor: Node) -> bool {
+        ancestor.start_byte() <= node.start_byte()
+            && node.end_byte() <= ancestor.end_byte()
+            && (node.id() == ancestor.id() || self.ancestors(node).any(|a| a.id() == ancestor.id()))
+    }
+
+    /// `a`, `a.b.c` for identifiers and attribute chains; None for anything else.
+    pub fn dotted_name(&self, node: Node) -> Option<String> {
+        match node.kind() {
+            "identifier" => Some(self.text(node).to_string()),
+            "attribute" => {
+                let object = node.child_by_field_name("object")?;
+                let attr = node.child_by_field_name("attribute")?;
+                Some(format!("{}.{}", self.dotted_name(object)?, self.text(attr)))
+            }
+            _ => None,
+        }
+    }
+
+    /// The dotted name with its first part resolved through the file's imports:
+    /// `md5` after `from hashlib import md5` is `hashlib.md5`.
+    pub fn qualified_name(&self, node: Node) -> Option<String> {
+        self.dotted_name(node)
+            .map(|name| self.imports.resolve(&name))
+    }
+
+    /// The callee of a `call` node.
+    pub fn callee(&self, call: Node<'a>) -> Option<Node<'a>> {
+        call.child_by_field_name("function")
+    }
+
+    /// For `x.method(...)`: the receiver `x` and `"method"`.
+    pub fn method_call(&self, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
+        let callee = self.callee(call)?;
+        if callee.kind() != "attribute" {
+            return None;
+        }
+        let object = callee.child_by_field_name("object")?;
+        let attr = callee.child_by_field_name("attribute")?;
+        Some((object, self.text(attr)))
+    }
+
+    /// The last segment of what a call calls: `md5` for `hashlib.md5(...)` and `md5(...)`.
+    pub fn call_simple_name(&self, call: Node) -> Option<&'a str> {
+        let callee = self.callee(call)?;
+        match callee.kind() {
+            "identifier" => Some(self.text(callee)),
+            "attribute" => callee
+                .child_by_field_name("attribute")
+                .map(|a| self.text(a)),
+            _ => None,
+        }
+    }
+
+    /// The qualified dotted name of a call's callee (`hashlib.md5`), if it is a name.
+    pub fn call_name(&self, call: Node) -> Option<String> {
+        self.qualified_name(self.callee(call)?)
+    }
+
+    /// Positional arguments of a call, in order (not `*args`, keywords or `**kw`).
+    pub fn positional_args(&self, call: Node<'a>) -> Vec<Node<'a>> {
+        let Some(args) = call.child_by_field_name("arguments") else {
+            return Vec::new();
+        };
+        let mut cursor = args.walk();
+        args.named_children(&mut cursor)
+            .filter(|a| {
+                !matches!(
+                    a.kind(),
+                    "keyword_argument" | "list_splat" | "dictionary_splat" | "comment"
+                )
+            })
+            .collect()
+    }
+
+    /// The value of keyword argument `name=` in a call.
+    pub fn keyword_arg(&self, call: Node<'a>, name: &str) -> Option<Node<'a>> {
+        let args = call.child_by_field_name("arguments")?;
+        let mut cursor = args.walk();
+        let found = args.named_children(&mut cursor).find(|a| {
+            a.kind() == "keyword_argument"
+                && a.child_by_field_name("name")
+                    .is_some_and(|n| self.text(n) == name)
+        });
+        found.and_then(|a| a.child_by_field_name("value"))
+    }
+
+    /// Argument `index` if given positionally, else keyword `name`.
+    pub fn argument(&self, call: Node<'a>, index: usize, name: &str) -> Option<Node<'a>> {
+        self.positional_args(call)
+            .get(index)
+            .copied()
+            .or_else(|| self.keyword_arg(call, name))
+    }
+
+    /// The value of a plain string literal (or implicitly concatenated literals), with
+    /// escapes left as written. None for f-strings with interpolations and for bytes.
+    pub fn string_value(&self, node: Node) -> Option<String> {
+        match node.kind() {
+            "string" => {
+                let mut cursor = node.walk();
+                let mut value = String::new();
+                for child in node.named_children(&mut cursor) {
+                    match child.kind() {
+                        "string_start" => {
+                            let prefix = self.text(child).to_ascii_lowercase();
+                            if prefix.contains('b')
+                                || prefix.contains('f') && node.named_child_count() > 3
+                            {
+                                return None;
+                            }
+                        }
+                        "string_content" | "escape_sequence" => value.push_str(self.text(child)),
+                        "interpolation" => return None,
+                        _ => {}
+                    }
+                }
+                Some(value)
+            }
+            "concatenated_string" => {
+                let mut cursor = node.walk();
+                let parts: Option<Vec<String>> = node
+                    .named_children(&mut cursor)
+                    .map(|c| self.string_value(c))
+                    .collect();
+                parts.map(|p| p.concat())
+            }
+            "parenthesized_expression" => self.string_value(node.named_child(0)?),
+            _ => None,
+        }
+    }
+
+    /// Decorator expressions of a function or class definition, outermost first.
+    pub fn decorators(&self, definition: Node<'a>) -> Vec<Node<'a>> {
+        let Some(parent) = self
+            .parent(definition)
+            .filter(|p| p.kind() == "decorated_definition")
+        else {
+            return Vec::new();
+        };
+        let mut cursor = parent.walk();
+        parent
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "decorator")
+            .filter_map(|d| d.named_child(0))
+            .collect()
+    }
+
+    /// The name of a function or class definition.
+    pub fn definition_name(&self, definition: Node) -> &'a str {
+        definition
+            .child_by_field_name("name")
+            .map_or("", |n| self.text(n))
+    }
+
+    /// Dotted base-class names of a class (`viewsets.ModelViewSet`), unresolved.
+    pub fn class_bases(&self, class: Node) -> Vec<String> {
+        let Some(list) = class.child_by_field_name("superclasses") else {
+            return Vec::new();
+        };
+        let mut cursor = list.walk();
+        list.named_children(&mut cursor)
+            .filter_map(|b| self.dotted_name(b))
+            .collect()
+    }
+
+    /// Names of a function's parameters, in order (`self`, `sender`, `kwargs` for `**kwargs`).
+    pub fn parameter_names(&self, function: Node) -> Vec<&'a str> {
+        let Some(params) = function.child_by_field_name("parameters") else {
+            return Vec::new();
+        };
+        let mut cursor = params.walk();
+        params
+            .named_children(&mut cursor)
+            .filter_map(|p| match p.kind() {
+                "identifier" => Some(self.text(p)),
+                "default_parameter" | "typed_default_parameter" => {
+                    p.child_by_field_name("name").map(|n| self.text(n))
+                }
+                _ => {
+                    let mut c = p.walk();
+                    let ident = p.named_children(&mut c).find(|c| c.kind() == "identifier");
+                    ident.map(|n| self.text(n))
+                }
+            })
+            .collect()
+    }
+
+    /// The value last assigned to the plain name `name` before `at`, in the function
+    /// holding `at` (or at module level): how rules follow local aliases such as
+    /// `default = caches["default"]` or `action = getattr(self, "action", None)`.
+    pub fn assigned_value(&self, name: &str, at: Node) -> Option<Node<'a>> {
+        let scope = self.enclosing_function(at);
+        self.nodes("assignment")
+            .iter()
+            .filter(|a| a.end_byte() <= at.start_byte())
+            .filter(|a| self.enclosing_function(**a).map(|f| f.id()) == scope.map(|f| f.id()))
+            .filter(|a| {
+                a.child_by_field_name("left")
+                    .is_some_and(|l| l.kind() == "identifier" && self.text(l) == name)
+            })
+            .filter_map(|a| a.child_by_field_name("right"))
+            .last()
+    }
+
+    /// `node` with any wrapping parentheses removed.
+    pub fn unparenthesize(&self, mut node: Node<'a>) -> Node<'a> {
+        while node.kind() == "parenthesized_expression" {
+            match node.named_child(0) {
+                Some(inner) => node = inner,
+                None => break,
+            }
+        }
+        node
+    }
+}

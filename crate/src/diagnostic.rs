@@ -1,0 +1,98 @@
+//! Hits as rules produce them, and diagnostics as the engine reports them.
+
+use crate::rule::{Applicability, Severity};
+use crate::source::Location;
+use serde::Serialize;
+use std::ops::Range;
+
+/// One text replacement, in byte offsets of the file's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    #[serde(skip)]
+    pub range: Range<usize>,
+    pub content: String,
+    /// Filled in when the edit leaves the engine (positions for JSON and JS).
+    pub start: Option<Location>,
+    pub end: Option<Location>,
+}
+
+impl Edit {
+    pub fn replace(range: Range<usize>, content: impl Into<String>) -> Self {
+        Self {
+            range,
+            content: content.into(),
+            start: None,
+            end: None,
+        }
+    }
+    pub fn delete(range: Range<usize>) -> Self {
+        Self::replace(range, "")
+    }
+    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+        Self::replace(at..at, content)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, for a button or a diff title.
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+/// What a rule's check reports: where, optionally a more specific message, and an
+/// optional fix (its applicability comes from the rule).
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub range: Range<usize>,
+    pub message: Option<String>,
+    pub fix: Option<(String, Vec<Edit>)>,
+}
+
+impl Hit {
+    pub fn at(range: Range<usize>) -> Self {
+        Self {
+            range,
+            message: None,
+            fix: None,
+        }
+    }
+    pub fn node(node: tree_sitter::Node) -> Self {
+        Self::at(node.byte_range())
+    }
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+    pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        self.fix = Some((title.into(), edits));
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub path: String,
+    #[serde(skip)]
+    pub range: Range<usize>,
+    pub start: Location,
+    pub end: Location,
+    pub message: String,
+    pub fix: Option<Fix>,
+}
+
+/// A place where the parser could not make sense of the code. Rules still ran on
+/// everything around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyntaxError {
+    pub path: String,
+    #[serde(skip)]
+    pub range: Range<usize>,
+    pub start: Location,
+    pub end: Location,
+    pub message: String,
+}

@@ -1,0 +1,283 @@
+//! Checking a set of files: parse each (in parallel natively), run the file rules on
+//! it, then the project rules on the whole set; and the fix loop on top of that.
+
+use crate::config::Config;
+use crate::context::{FileContext, Project};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
+use crate::fix::apply_fixes;
+use crate::parse::{parse_file, syntax_errors, ParsedFile};
+use crate::rule::{Applicability, Check, Rule};
+use crate::rules;
+use crate::source::SourceFile;
+use crate::suppress::Suppressions;
+use serde::Serialize;
+
+/// A file that could not be checked at all, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub files: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub syntax_errors: Vec<SyntaxError>,
+    pub errors: Vec<FileError>,
+}
+
+/// Decides whether a rule runs on the file at an index of the checked set.
+pub type Enabled<'a> = dyn Fn(usize, &Rule) -> bool + Sync + 'a;
+
+/// Checks `files` with one config; paths are matched against per-file-ignores as given.
+pub fn check(files: &[SourceFile], config: &Config) -> Report {
+    check_with(files, &|i, rule| {
+        config.is_enabled_for(rule, &files[i].path)
+    })
+}
+
+struct FileOutcome {
+    parsed: Option<ParsedFile>,
+    suppressions: Suppressions,
+    diagnostics: Vec<Diagnostic>,
+    syntax_errors: Vec<SyntaxError>,
+    error: Option<FileError>,
+}
+
+/// Checks `files`, running each rule where `enabled` says.
+pub fn check_with(files: &[SourceFile], enabled: &Enabled) -> Report {
+    let outcomes = par_map(files, |index, file| check_file(index, file, enabled));
+    let mut report = Report {
+        files: files.len(),
+        ..Report::default()
+    };
+
+    let project_rules: Vec<&Rule> = rules::all()
+        .iter()
+        .copied()
+        .filter(|r| matches!(r.check, Check::Project(_)))
+        .filter(|r| (0..files.len()).any(|i| enabled(i, r)))
+        .collect();
+    if !project_rules.is_empty() {
+        let parsed: Vec<Option<&ParsedFile>> = outcomes.iter().map(|o| o.parsed.as_ref()).collect();
+        let project = Project {
+            files,
+            parsed: &parsed,
+        };
+        for rule in project_rules {
+            let Check::Project(run) = rule.check else {
+                continue;
+            };
+            let mut hits = Vec::new();
+            run(&project, &mut hits);
+            for (index, hit) in hits {
+                let (Some(outcome), Some(parsed)) = (outcomes.get(index), parsed[index]) else {
+                    continue;
+                };
+                if !enabled(index, rule) {
+                    continue;
+                }
+                let line = parsed.lines.line_of(hit.range.start);
+                if outcome.suppressions.is_suppressed(line, rule.id) {
+                    continue;
+                }
+                report
+                    .diagnostics
+                    .push(to_diagnostic(rule, &files[index], parsed, hit));
+            }
+        }
+    }
+    for outcome in outcomes {
+        report.diagnostics.extend(outcome.diagnostics);
+        report.syntax_errors.extend(outcome.syntax_errors);
+        report.errors.extend(outcome.error);
+    }
+    report.diagnostics.sort_by(|a, b| {
+        (&a.path, a.range.start, a.rule, a.range.end).cmp(&(
+            &b.path,
+            b.range.start,
+            b.rule,
+            b.range.end,
+        ))
+    });
+    report
+        .diagnostics
+        .dedup_by(|a, b| a.path == b.path && a.range == b.range && a.rule == b.rule);
+    report
+}
+
+fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome {
+    let parsed = match parse_file(file) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            return FileOutcome {
+                parsed: None,
+                suppressions: Suppressions::default(),
+                diagnostics: Vec::new(),
+                syntax_errors: Vec::new(),
+                error: Some(FileError {
+                    path: file.path.clone(),
+                    message,
+                }),
+            }
+        }
+    };
+    let (diagnostics, suppressions) = {
+        let ctx = FileContext::new(&file.path, &file.text, &parsed.tree, &parsed.lines);
+        let suppressions = Suppressions::collect(&ctx);
+        let mut diagnostics = Vec::new();
+        let mut hits = Vec::new();
+        for rule in rules::all() {
+            let Check::File(run) = rule.check else {
+                continue;
+            };
+            if !enabled(index, rule) {
+                continue;
+            }
+            hits.clear();
+            run(&ctx, &mut hits);
+            for hit in hits.drain(..) {
+                if !suppressions.is_suppressed(parsed.lines.line_of(hit.range.start), rule.id) {
+                    diagnostics.push(to_diagnostic(rule, file, &parsed, hit));
+                }
+            }
+        }
+        (diagnostics, suppressions)
+    };
+    let syntax_errors = syntax_errors(file, &parsed);
+    FileOutcome {
+        parsed: Some(parsed),
+        suppressions,
+        diagnostics,
+        syntax_errors,
+        error: None,
+    }
+}
+
+fn to_diagnostic(
+    rule: &'static Rule,
+    file: &SourceFile,
+    parsed: &ParsedFile,
+    hit: Hit,
+) -> Diagnostic {
+    let text = file.text.as_str();
+    let lines = &parsed.lines;
+    let locate = |edit: Edit| Edit {
+        start: Some(lines.location(text, edit.range.start)),
+        end: Some(lines.location(text, edit.range.end)),
+        ..edit
+    };
+    let fix = hit.fix.map(|(title, edits)| Fix {
+        applicability: rule.fix.unwrap_or(Applicability::Unsafe),
+        title,
+        edits: edits.into_iter().map(locate).collect(),
+    });
+    Diagnostic {
+        rule: rule.id,
+        name: rule.name,
+        severity: rule.severity,
+        path: file.path.clone(),
+        start: lines.location(text, hit.range.start),
+        end: lines.location(text, hit.range.end),
+        range: hit.range,
+        message: hit.message.unwrap_or_else(|| rule.message.to_string()),
+        fix,
+    }
+}
+
+/// What `fix_files` did: the new texts (same order as the input), how many fixes went
+/// into each, and the report on the fixed files.
+#[derive(Debug, Clone)]
+pub struct FixOutcome {
+    pub files: Vec<SourceFile>,
+    pub applied: Vec<usize>,
+    pub report: Report,
+}
+
+/// Most rounds the fix loop runs. Each round applies every non-overlapping fix and
+/// re-checks; fixes skipped for overlap are applied in a later round.
+pub const MAX_FIX_ROUNDS: usize = 10;
+
+/// Applies the fixes of the diagnostics `wanted` accepts, until none is left (or
+/// `max_rounds`, normally MAX_FIX_ROUNDS). A file whose fixed text would have more syntax errors than before
+/// is left as it was: a fix must never break code.
+pub fn fix_files(
+    files: &[SourceFile],
+    enabled: &Enabled,
+    wanted: &(dyn Fn(&Diagnostic) -> bool + Sync),
+    max_rounds: usize,
+) -> FixOutcome {
+    let mut current: Vec<SourceFile> = files.to_vec();
+    let mut applied = vec![0usize; files.len()];
+    let mut report = check_with(&current, enabled);
+    let baseline_errors = count_syntax_errors(&report, &current);
+    for _ in 0..max_rounds {
+        let mut changed = false;
+        for (index, file) in current.iter_mut().enumerate() {
+            let fixes: Vec<&Fix> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.path == file.path && wanted(d))
+                .filter_map(|d| d.fix.as_ref())
+                .collect();
+            if fixes.is_empty() {
+                continue;
+            }
+            let (text, count) = apply_fixes(&file.text, &fixes);
+            if count == 0 || text == file.text {
+                continue;
+            }
+            let candidate = SourceFile::new(file.path.clone(), text);
+            let errors_after = parse_file(&candidate).map(|p| syntax_errors(&candidate, &p).len());
+            if errors_after.map_or(true, |n| n > baseline_errors[index]) {
+                continue;
+            }
+            *file = candidate;
+            applied[index] += count;
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+        report = check_with(&current, enabled);
+    }
+    FixOutcome {
+        files: current,
+        applied,
+        report,
+    }
+}
+
+fn count_syntax_errors(report: &Report, files: &[SourceFile]) -> Vec<usize> {
+    files
+        .iter()
+        .map(|f| {
+            report
+                .syntax_errors
+                .iter()
+                .filter(|e| e.path == f.path)
+                .count()
+        })
+        .collect()
+}
+
+/// Maps files to results in parallel where threads exist (native), in order.
+#[cfg(not(target_arch = "wasm32"))]
+fn par_map<T: Send>(files: &[SourceFile], f: impl Fn(usize, &SourceFile) -> T + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| f(i, file))
+        .collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn par_map<T>(files: &[SourceFile], f: impl Fn(usize, &SourceFile) -> T) -> Vec<T> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| f(i, file))
+        .collect()
+}

@@ -1,0 +1,123 @@
+//! Import aliases of a file, so rules recognise `from hashlib import md5 as h` as
+//! `hashlib.md5` and `from django.core.cache import cache as c` as the cache.
+
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+#[derive(Debug, Default, Clone)]
+pub struct Imports {
+    /// Local name -> fully qualified dotted name.
+    aliases: HashMap<String, String>,
+    /// Every module named by an import statement, as written (relative ones keep
+    /// their dots): `apps.blog.signals`, `.signals`.
+    pub modules: Vec<ImportedModule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedModule {
+    /// `from X import a, b` gives module X with names [a, b]; `import X` gives X, no names.
+    pub module: String,
+    pub names: Vec<String>,
+    /// Byte range of the import statement.
+    pub range: std::ops::Range<usize>,
+}
+
+impl Imports {
+    /// Collects every import statement in the file, at any depth (imports inside
+    /// functions, as Django code does to avoid cycles, count too).
+    pub fn collect(root: Node, text: &str) -> Self {
+        let mut imports = Imports::default();
+        let mut stack = vec![root];
+        let mut cursor = root.walk();
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "import_statement" => imports.add_import(node, text),
+                "import_from_statement" => imports.add_from_import(node, text),
+                _ => stack.extend(node.named_children(&mut cursor)),
+            }
+        }
+        imports.modules.sort_by_key(|m| m.range.start);
+        imports
+    }
+
+    fn add_import(&mut self, node: Node, text: &str) {
+        let mut cursor = node.walk();
+        for child in node.children_by_field_name("name", &mut cursor) {
+            match child.kind() {
+                "dotted_name" => {
+                    let module = &text[child.byte_range()];
+                    let first = module.split('.').next().unwrap_or(module);
+                    self.aliases.insert(first.to_string(), first.to_string());
+                    self.push_module(module, Vec::new(), node);
+                }
+                "aliased_import" => {
+                    let (Some(name), Some(alias)) = (
+                        child.child_by_field_name("name"),
+                        child.child_by_field_name("alias"),
+                    ) else {
+                        continue;
+                    };
+                    let module = &text[name.byte_range()];
+                    self.aliases
+                        .insert(text[alias.byte_range()].to_string(), module.to_string());
+                    self.push_module(module, Vec::new(), node);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_from_import(&mut self, node: Node, text: &str) {
+        let Some(module_node) = node.child_by_field_name("module_name") else {
+            return;
+        };
+        let module = &text[module_node.byte_range()];
+        let mut names = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.children_by_field_name("name", &mut cursor) {
+            let (name, alias) = match child.kind() {
+                "dotted_name" => (&text[child.byte_range()], &text[child.byte_range()]),
+                "aliased_import" => {
+                    let (Some(n), Some(a)) = (
+                        child.child_by_field_name("name"),
+                        child.child_by_field_name("alias"),
+                    ) else {
+                        continue;
+                    };
+                    (&text[n.byte_range()], &text[a.byte_range()])
+                }
+                _ => continue,
+            };
+            names.push(name.to_string());
+            let qualified = if module.ends_with('.') {
+                format!("{module}{name}")
+            } else {
+                format!("{module}.{name}")
+            };
+            self.aliases.insert(alias.to_string(), qualified);
+        }
+        self.push_module(module, names, node);
+    }
+
+    fn push_module(&mut self, module: &str, names: Vec<String>, node: Node) {
+        self.modules.push(ImportedModule {
+            module: module.to_string(),
+            names,
+            range: node.byte_range(),
+        });
+    }
+
+    /// Resolves the first segment of a dotted name through the aliases:
+    /// `h.sha1` with `import hashlib as h` -> `hashlib.sha1`. Unknown names stay as they are.
+    pub fn resolve(&self, dotted: &str) -> String {
+        let (first, rest) = match dotted.split_once('.') {
+            Some((f, r)) => (f, Some(r)),
+            None => (dotted, None),
+        };
+        match (self.aliases.get(first), rest) {
+            (Some(q), Some(r)) => format!("{q}.{r}"),
+            (Some(q), None) => q.clone(),
+            (None, _) => dotted.to_string(),
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The shapes the engine hands to JavaScript: camelCase, positions in UTF-16 code
+//! units (offsets for CodeMirror, 1-based line/column for people). Built natively too,
+//! so the conversions are tested without a browser.
+
+use crate::diagnostic::{Diagnostic, SyntaxError};
+use crate::docs::rule_markdown;
+use crate::engine::{FileError, FixOutcome, Report};
+use crate::examples::split_files;
+use crate::rule::Rule;
+use crate::source::{LineIndex, Location, SourceFile};
+use serde::Serialize;
+
+/// UTF-16 offset of a byte offset (clamped to a character start).
+pub fn utf16_offset(text: &str, byte: usize) -> usize {
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    text[..byte].encode_utf16().count()
+}
+
+/// Converts many byte offsets of one file to UTF-16 offsets, in one pass per line.
+struct Utf16Map<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    line_starts_utf16: Vec<usize>,
+}
+
+impl<'a> Utf16Map<'a> {
+    fn new(text: &'a str) -> Self {
+        let lines = LineIndex::new(text);
+        let mut line_starts_utf16 = Vec::with_capacity(lines.line_count());
+        let mut units = 0;
+        for line in 0..lines.line_count() {
+            line_starts_utf16.push(units);
+            let start = lines.line_start(line);
+            let end = if line + 1 < lines.line_count() {
+                lines.line_start(line + 1)
+            } else {
+                text.len()
+            };
+            units += text[start..end].encode_utf16().count();
+        }
+        Self {
+            text,
+            lines,
+            line_starts_utf16,
+        }
+    }
+
+    fn offset(&self, byte: usize) -> usize {
+        let mut byte = byte.min(self.text.len());
+        while !self.text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let line = self.lines.line_of(byte);
+        self.line_starts_utf16[line]
+            + self.text[self.lines.line_start(line)..byte]
+                .encode_utf16()
+                .count()
+    }
+}
+
+#[derive(Serialize)]
+pub struct JsPosition {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl From<Location> for JsPosition {
+    fn from(l: Location) -> Self {
+        Self {
+            line: l.line,
+            column: l.column_utf16,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct JsEdit {
+    pub from: usize,
+    pub to: usize,
+    pub insert: String,
+}
+
+#[derive(Serialize)]
+pub struct JsFix {
+    pub applicability: &'static str,
+    pub title: String,
+    pub edits: Vec<JsEdit>,
+}
+
+#[derive(Serialize)]
+pub struct JsDiagnostic {
+    pub rule: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub category: &'static str,
+    pub path: String,
+    pub message: String,
+    pub from: usize,
+    pub to: usize,
+    pub start: JsPosition,
+    pub end: JsPosition,
+    pub fix: Option<JsFix>,
+}
+
+#[derive(Serialize)]
+pub struct JsSyntaxError {
+    pub path: String,
+    pub message: String,
+    pub from: usize,
+    pub to: usize,
+    pub start: JsPosition,
+    pub end: JsPosition,
+}
+
+#[derive(Serialize)]
+pub struct JsReport {
+    pub version: u32,
+    pub files: usize,
+    pub diagnostics: Vec<JsDiagnostic>,
+    #[serde(rename = "syntaxErrors")]
+    pub syntax_errors: Vec<JsSyntaxError>,
+    pub errors: Vec<FileError>,
+}
+
+impl JsReport {
+    pub fn new(files: &[SourceFile], report: &Report) -> Self {
+        let maps: Vec<Utf16Map> = files.iter().map(|f| Utf16Map::new(&f.text)).collect();
+        let map_of = |path: &str| files.iter().position(|f| f.path == path).map(|i| &maps[i]);
+        let diagnostics = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| Some(js_diagnostic(d, map_of(&d.path)?)))
+            .collect();
+        let syntax_errors = report
+            .syntax_errors
+            .iter()
+            .filter_map(|e| Some(js_syntax_error(e, map_of(&e.path)?)))
+            .collect();
+        Self {
+            version: 1,
+            files: report.files,
+            diagnostics,
+            syntax_errors,
+            errors: report.errors.clone(),
+        }
+    }
+}
+
+fn js_diagnostic(d: &Diagnostic, map: &Utf16Map) -> JsDiagnostic {
+    let category = crate::rules::find(d.rule).map_or("", |r| r.category.as_str());
+    JsDiagnostic {
+        rule: d.rule,
+        name: d.name,
+        severity: d.severity.as_str(),
+        category,
+        path: d.path.clone(),
+        message: d.message.clone(),
+        from: map.offset(d.range.start),
+        to: map.offset(d.range.end),
+        start: d.start.into(),
+        end: d.end.into(),
+        fix: d.fix.as_ref().map(|f| JsFix {
+            applicability: f.applicability.as_str(),
+            title: f.title.clone(),
+            edits: f
+                .edits
+                .iter()
+                .map(|e| JsEdit {
+                    from: map.offset(e.range.start),
+                    to: map.offset(e.range.end),
+                    insert: e.content.clone(),
+                })
+                .collect(),
+        }),
+    }
+}
+
+fn js_syntax_error(e: &SyntaxError, map: &Utf16Map) -> JsSyntaxError {
+    JsSyntaxError {
+        path: e.path.clone(),
+        message: e.message.clone(),
+        from: map.offset(e.range.start),
+        to: map.offset(e.range.end),
+        start: e.start.into(),
+        end: e.end.into(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct JsFile {
+    pub path: String,
+    pub text: String,
+}
+
+fn js_files(files: &[SourceFile]) -> Vec<JsFile> {
+    files
+        .iter()
+        .map(|f| JsFile {
+            path: f.path.clone(),
+            text: f.text.clone(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct JsRule {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub category: &'static str,
+    pub message: &'static str,
+    pub explanation: &'static str,
+    /// The whole documentation page (explanation + examples), Markdown.
+    pub markdown: String,
+    pub bad: Vec<JsFile>,
+    pub fixed: Vec<JsFile>,
+    pub fix: Option<&'static str>,
+}
+
+impl JsRule {
+    pub fn new(rule: &Rule) -> Self {
+        Self {
+            id: rule.id,
+            name: rule.name,
+            severity: rule.severity.as_str(),
+            category: rule.category.as_str(),
+            message: rule.message,
+            explanation: rule.explanation,
+            markdown: rule_markdown(rule),
+            bad: js_files(&split_files(rule.bad)),
+            fixed: js_files(&split_files(rule.fixed)),
+            fix: rule.fix.map(|f| f.as_str()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct JsFixResult {
+    pub files: Vec<JsFile>,
+    pub applied: Vec<usize>,
+    pub report: JsReport,
+}
+
+impl JsFixResult {
+    pub fn new(outcome: &FixOutcome) -> Self {
+        Self {
+            files: js_files(&outcome.files),
+            applied: outcome.applied.clone(),
+            report: JsReport::new(&outcome.files, &outcome.report),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_offsets_match_js() {
+        let text = "a = '😀'\nb = 'é'\nc\n";
+        let map = Utf16Map::new(text);
+        for (byte, _) in text.char_indices() {
+            assert_eq!(map.offset(byte), utf16_offset(text, byte));
+        }
+        // 'c' is at JS index: "a = '😀'\n" is 9 units, "b = 'é'\n" is 8.
+        assert_eq!(map.offset(text.find('c').unwrap()), 17);
+    }
+}

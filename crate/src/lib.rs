@@ -1,0 +1,31 @@
+//! wagcheck: a Django/Wagtail pattern checker on tree-sitter.
+//!
+//! The engine takes a set of files (path + text) and a config, and returns
+//! diagnostics with optional fixes. It has no threads, files or clocks of its own
+//! beyond rayon on native targets, so the same code runs in WebAssembly.
+
+pub mod config;
+pub mod context;
+pub mod diagnostic;
+pub mod docs;
+pub mod engine;
+pub mod examples;
+pub mod fix;
+pub mod imports;
+pub mod js;
+pub mod parse;
+pub mod rule;
+pub mod rules;
+pub mod source;
+pub mod suppress;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use config::Config;
+pub use diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
+pub use engine::{check, check_with, fix_files, FileError, FixOutcome, Report};
+pub use rule::{Applicability, Category, Rule, Severity};
+pub use source::SourceFile;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,187 @@
+//! Parsing Python with tree-sitter, within bounds, and finding the syntax errors.
+
+use crate::diagnostic::SyntaxError;
+use crate::source::{LineIndex, SourceFile};
+use std::cell::RefCell;
+use std::ops::ControlFlow;
+use tree_sitter::{Node, ParseOptions, Parser, Tree};
+
+/// Files larger than this are not parsed: the user is told, rather than the page or a
+/// CI job stalling. Django's largest module is ~100 KB.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Trees deeper than this are not handed to the rules (CPython itself refuses ~200
+/// nested parentheses and 100 indentation levels); rules and helpers then never face
+/// pathological depth.
+pub const MAX_TREE_DEPTH: usize = 1_000;
+
+/// A file with its tree and line index, ready for rules.
+pub struct ParsedFile {
+    pub tree: Tree,
+    pub lines: LineIndex,
+}
+
+thread_local! {
+    // One parser per thread, reused: creating a parser and loading the language for
+    // every file costs more than parsing a small file.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses `text`, or says why it would not. The progress callback bounds the work
+/// (the parser's own size is linear in the input, but a bound keeps it honest).
+pub fn parse(text: &str) -> Result<Tree, String> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is too large to check ({} bytes; the limit is {} bytes)",
+            text.len(),
+            MAX_FILE_BYTES
+        ));
+    }
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .expect("the bundled Python grammar matches the tree-sitter version");
+            parser
+        });
+        // tree-sitter reports progress as it goes; stop far past any real file's need.
+        let budget = (text.len() as u64 + 1024) * 64;
+        let mut steps = 0u64;
+        let mut progress = |_: &tree_sitter::ParseState| {
+            steps += 1;
+            if steps > budget {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let options = ParseOptions::new().progress_callback(&mut progress);
+        let bytes = text.as_bytes();
+        let tree = parser.parse_with_options(
+            &mut |offset, _| {
+                if offset < bytes.len() {
+                    &bytes[offset..]
+                } else {
+                    &[]
+                }
+            },
+            None,
+            Some(options),
+        );
+        parser.reset();
+        tree.ok_or_else(|| "the parser gave up on this file (too much work)".to_string())
+    })
+}
+
+pub fn parse_file(file: &SourceFile) -> Result<ParsedFile, String> {
+    let tree = parse(&file.text)?;
+    let depth = tree_depth(tree.root_node());
+    if depth > MAX_TREE_DEPTH {
+        return Err(format!(
+            "code is nested too deeply to check (depth {depth}; the limit is {MAX_TREE_DEPTH})"
+        ));
+    }
+    Ok(ParsedFile {
+        tree,
+        lines: LineIndex::new(&file.text),
+    })
+}
+
+fn tree_depth(root: Node) -> usize {
+    let mut cursor = root.walk();
+    let (mut depth, mut max) = (0usize, 0usize);
+    loop {
+        max = max.max(depth);
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return max;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// The syntax errors of a tree: one per outermost ERROR node and per MISSING token.
+pub fn syntax_errors(file: &SourceFile, parsed: &ParsedFile) -> Vec<SyntaxError> {
+    let text = file.text.as_str();
+    let root = parsed.tree.root_node();
+    let mut errors = Vec::new();
+    if !root.has_error() {
+        return errors;
+    }
+    let mut stack = vec![root];
+    let mut cursor = root.walk();
+    while let Some(node) = stack.pop() {
+        if node.is_missing() {
+            let message = format!("missing `{}`", node.kind());
+            errors.push(make_error(file, parsed, node.byte_range(), message));
+        } else if node.is_error() {
+            let snippet: String = text[node.byte_range()].chars().take(30).collect();
+            let snippet = snippet.lines().next().unwrap_or("").trim();
+            let message = if snippet.is_empty() {
+                "invalid syntax".to_string()
+            } else {
+                format!("invalid syntax near `{snippet}`")
+            };
+            errors.push(make_error(file, parsed, node.byte_range(), message));
+        } else if node.has_error() {
+            let start = stack.len();
+            stack.extend(node.children(&mut cursor));
+            stack[start..].reverse();
+        }
+    }
+    errors.sort_by_key(|e| e.range.start);
+    errors
+}
+
+fn make_error(
+    file: &SourceFile,
+    parsed: &ParsedFile,
+    range: std::ops::Range<usize>,
+    message: String,
+) -> SyntaxError {
+    SyntaxError {
+        path: file.path.clone(),
+        start: parsed.lines.location(&file.text, range.start),
+        end: parsed.lines.location(&file.text, range.end),
+        range,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_syntax_errors_and_still_parses() {
+        let file = SourceFile::new("x.py", "def f(:\n    return 1\n\nx = (1,\n");
+        let parsed = parse_file(&file).unwrap();
+        let errors = syntax_errors(&file, &parsed);
+        assert!(!errors.is_empty());
+        assert_eq!(errors[0].start.line, 1);
+    }
+
+    #[test]
+    fn clean_code_has_no_syntax_errors() {
+        let file = SourceFile::new("x.py", "import os\n\ndef f(a, *, b=1):\n    return a + b\n");
+        let parsed = parse_file(&file).unwrap();
+        assert!(syntax_errors(&file, &parsed).is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_a_reason() {
+        let text = format!("x = {}1{}\n", "(".repeat(5_000), ")".repeat(5_000));
+        let err = parse_file(&SourceFile::new("deep.py", text)).err().unwrap();
+        assert!(err.contains("nested too deeply"), "{err}");
+    }
+}

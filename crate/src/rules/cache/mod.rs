@@ -1,0 +1,5 @@
+//! The cache rules.
+
+use crate::rule::Rule;
+
+pub static RULES: &[&Rule] = &[];

@@ -1,0 +1,5 @@
+//! The imports rules.
+
+use crate::rule::Rule;
+
+pub static RULES: &[&Rule] = &[];

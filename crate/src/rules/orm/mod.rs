@@ -1,0 +1,5 @@
+//! The orm rules.
+
+use crate::rule::Rule;
+
+pub static RULES: &[&Rule] = &[];

@@ -1,0 +1,5 @@
+//! The signals rules.
+
+use crate::rule::Rule;
+
+pub static RULES: &[&Rule] = &[];

@@ -1,0 +1,5 @@
+//! The wagtail rules.
+
+use crate::rule::Rule;
+
+pub static RULES: &[&Rule] = &[];

@@ -1,0 +1,163 @@
+//! The WebAssembly API: `check`, `rules`, `applyFixes`, `version`, with plain JS
+//! objects in and out. Positions cross into JS as UTF-16 offsets and 1-based
+//! line/UTF-16 column, which is what JS strings and CodeMirror count.
+
+use crate::config::{parse_selectors, Config};
+use crate::diagnostic::Diagnostic;
+use crate::engine::{check_with, fix_files, Report};
+use crate::js::{JsFixResult, JsReport, JsRule};
+use crate::source::SourceFile;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    // Readable panic messages in the console; the page still treats a panic as a trap
+    // and re-creates the engine.
+    console_error_panic_hook::set_once();
+}
+
+#[derive(Deserialize)]
+struct JsFile {
+    path: String,
+    text: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct JsOptions {
+    select: Option<Vec<String>>,
+    ignore: Vec<String>,
+}
+
+/// What to fix: every fixable hit (safe only unless `unsafe`), optionally only some
+/// rules, or the one hit at `path` + `from` (UTF-16 offset) of `rule`.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct JsSelection {
+    #[serde(rename = "unsafe")]
+    include_unsafe: bool,
+    rules: Option<Vec<String>>,
+    path: Option<String>,
+    rule: Option<String>,
+    from: Option<usize>,
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn read_files(files: JsValue) -> Result<Vec<SourceFile>, JsError> {
+    let files: Vec<JsFile> = serde_wasm_bindgen::from_value(files)
+        .map_err(|e| JsError::new(&format!("files must be [{{path, text}}]: {e}")))?;
+    Ok(files
+        .into_iter()
+        .map(|f| SourceFile::new(f.path, f.text))
+        .collect())
+}
+
+fn read_config(options: JsValue) -> Result<Config, JsError> {
+    let options: JsOptions = if options.is_undefined() || options.is_null() {
+        JsOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options)
+            .map_err(|e| JsError::new(&format!("bad options: {e}")))?
+    };
+    let mut config = Config::default();
+    if let Some(select) = &options.select {
+        config.select =
+            Some(parse_selectors(select.iter().map(String::as_str)).map_err(|e| JsError::new(&e))?);
+    }
+    config.ignore =
+        parse_selectors(options.ignore.iter().map(String::as_str)).map_err(|e| JsError::new(&e))?;
+    Ok(config)
+}
+
+/// Checks files `[{path, text}]` with options `{select?, ignore?}`.
+#[wasm_bindgen]
+pub fn check(files: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let files = read_files(files)?;
+    let config = read_config(options)?;
+    let report: Report = check_with(&files, &|_, rule| config.is_enabled(rule));
+    to_js(&JsReport::new(&files, &report))
+}
+
+/// Every rule with its documentation and examples.
+#[wasm_bindgen]
+pub fn rules() -> Result<JsValue, JsError> {
+    to_js(
+        &crate::rules::all()
+            .iter()
+            .map(|r| JsRule::new(r))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Applies fixes chosen by `selection` and returns `{files, applied, report}`.
+#[wasm_bindgen(js_name = applyFixes)]
+pub fn apply_fixes(
+    files: JsValue,
+    selection: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let files = read_files(files)?;
+    let config = read_config(options)?;
+    let selection: JsSelection = if selection.is_undefined() || selection.is_null() {
+        JsSelection::default()
+    } else {
+        serde_wasm_bindgen::from_value(selection)
+            .map_err(|e| JsError::new(&format!("bad selection: {e}")))?
+    };
+    let rules = match &selection.rules {
+        Some(ids) => {
+            Some(parse_selectors(ids.iter().map(String::as_str)).map_err(|e| JsError::new(&e))?)
+        }
+        None => None,
+    };
+    let wanted = |d: &Diagnostic| {
+        let Some(fix) = &d.fix else { return false };
+        if fix.applicability == crate::rule::Applicability::Unsafe
+            && !selection.include_unsafe
+            && selection.from.is_none()
+        {
+            return false;
+        }
+        if let Some(rules) = &rules {
+            if !rules
+                .iter()
+                .any(|s| crate::rules::find(d.rule).is_some_and(|r| s.matches(r)))
+            {
+                return false;
+            }
+        }
+        match (&selection.path, &selection.rule, selection.from) {
+            (Some(path), Some(rule), Some(from)) => {
+                let text = &files
+                    .iter()
+                    .find(|f| &f.path == path)
+                    .map(|f| f.text.as_str())
+                    .unwrap_or("");
+                d.path == *path
+                    && d.rule == rule
+                    && crate::js::utf16_offset(text, d.range.start) == from
+            }
+            _ => true,
+        }
+    };
+    // One hit: one round, so offsets of the original text stay meaningful.
+    let rounds = if selection.from.is_some() {
+        1
+    } else {
+        crate::engine::MAX_FIX_ROUNDS
+    };
+    let outcome = fix_files(&files, &|_, rule| config.is_enabled(rule), &wanted, rounds);
+    to_js(&JsFixResult::new(&outcome))
+}
+
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
