@@ -56,7 +56,7 @@ export class Engine {
     worker.terminate();
     this.crashes += 1;
     this.consecutiveCrashes += 1;
-    const error = new EngineCrash(`The engine crashed: ${reason}`);
+    const error = new EngineCrash(reason);
     const pending = [...this.pending.values()];
     this.pending.clear();
     // A module that cannot even load would crash forever: give up after a few tries in a row.

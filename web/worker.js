@@ -42,7 +42,9 @@ self.onmessage = async (event) => {
     self.postMessage({ id, ok: true, result, ms: performance.now() - started });
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) {
-      const panic = lastConsoleError.split("\n")[0];
+      // "panicked at src/x.rs:1:2:\nmessage" -> "message (src/x.rs:1:2)"
+      const m = /^panicked at ([^\n]*?):?\n([^\n]*)/.exec(lastConsoleError);
+      const panic = m ? `${m[2]} (${m[1]})` : lastConsoleError.split("\n")[0];
       self.postMessage({ id, fatal: true, error: panic || `${error.name}: ${error.message}` });
       self.close();
     } else {

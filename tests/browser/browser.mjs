@@ -52,3 +52,31 @@ export async function openPage(context, url, { allowErrors = [] } = {}) {
   await page.waitForSelector("html[data-ready=true]", { timeout: 30000 });
   return { page, errors };
 }
+
+/** Waits until the checker has a report for the text now in every tab. */
+export async function settled(page, timeout = 30000) {
+  await page.waitForFunction(
+    () => {
+      const c = window.wagcheck?.checker;
+      if (!c || !c.report || c.inFlight) return false;
+      c.current.state = c.view.state;
+      return c.files.every((f) => c.reportDocs.get(f.path) === f.state.doc);
+    },
+    null,
+    { timeout, polling: 50 },
+  );
+}
+
+/** Loads an example from the Examples menu by value (a rule id or "clean"). */
+export async function loadExample(page, value) {
+  await page.selectOption("#examples", value);
+  await settled(page);
+}
+
+/** Replaces the active file's text, as a paste would. */
+export async function setText(page, text) {
+  await page.evaluate((t) => {
+    const v = window.wagcheck.checker.view;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t }, userEvent: "input.paste" });
+  }, text);
+}

@@ -393,9 +393,9 @@ export class Checker {
   showEngineError(error) {
     const crash = error instanceof EngineCrash;
     clear(this.alert).append(
-      h("strong", {}, crash ? "The engine crashed. " : "The engine could not check this code. "),
+      h("strong", {}, crash ? "The engine crashed: " : "The engine could not check this code: "),
       error.message,
-      crash ? " It has been restarted and your code is kept: edit the code or press Re-check." : "",
+      crash ? ". It has been restarted and your code is kept: edit the code or press Re-check." : "",
       " ",
       h("button", { type: "button", class: "small", onclick: () => this.schedule(0) }, "Re-check"),
     );
