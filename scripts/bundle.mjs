@@ -4,6 +4,7 @@ import { build } from "esbuild";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import crypto from "node:crypto";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,6 +42,13 @@ await build({
 });
 fs.copyFileSync(wasm, path.join(assets, "wagcheck_bg.wasm"));
 fs.copyFileSync(path.join(root, "index.html"), path.join(dist, "index.html"));
+// The service worker's cache is named after a hash of what it caches.
+const hash = crypto.createHash("sha256");
+for (const name of ["index.html", "assets/app.js", "assets/worker.js", "assets/app.css", "assets/wagcheck_bg.wasm"]) {
+  hash.update(fs.readFileSync(path.join(dist, name)));
+}
+const sw = fs.readFileSync(path.join(root, "web/sw.js"), "utf8").replace("__BUILD__", hash.digest("hex").slice(0, 12));
+fs.writeFileSync(path.join(dist, "sw.js"), sw);
 
 let total = 0;
 let totalGz = 0;

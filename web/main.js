@@ -190,6 +190,13 @@ async function main() {
   window.addEventListener("hashchange", route);
   route();
 
+  // Offline once loaded: a service worker keeps the page's files (http(s) only, not file://).
+  if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+    navigator.serviceWorker.register("./sw.js").catch((error) => {
+      console.warn("wagcheck: no offline support:", error.message);
+    });
+  }
+
   // Handles for the browser tests and for debugging from the console.
   window.wagcheck = { engine, checker, catalogue, rules, version: info.version };
   document.documentElement.dataset.ready = "true";

@@ -369,3 +369,26 @@ test("phone width, dark mode and keyboard use; screenshot for the README", async
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("works offline once loaded (service worker), engine included", async () => {
+  const { page, errors } = await freshPage({ allowErrors: [/ERR_INTERNET_DISCONNECTED/] });
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await page.waitForSelector("html[data-ready=true]");
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await browser.context.setOffline(true);
+  try {
+    await page.reload();
+    await page.waitForSelector("html[data-ready=true]", { timeout: 30000 });
+    await loadFirstSeed(page);
+    await setText(page, "def broken(:\n");
+    await settled(page);
+    await page.locator(".hits .hit-syntax").waitFor();
+  } finally {
+    await browser.context.setOffline(false);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
