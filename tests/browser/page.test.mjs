@@ -354,8 +354,15 @@ test("phone width, dark mode and keyboard use; screenshot for the README", async
     await page.locator(".explain .rule-doc").waitFor();
   }
   await page.setViewportSize({ width: 1400, height: 860 });
-  fs.mkdirSync(path.join(ROOT, "docs"), { recursive: true });
-  await page.screenshot({ path: path.join(ROOT, "docs/screenshot.png") });
+  // tests/artifacts/ always; docs/screenshot.png (committed, for the README) when missing or
+  // when asked for with UPDATE_SCREENSHOT=1, so a test run leaves the work tree clean.
+  fs.mkdirSync(path.join(ROOT, "tests/artifacts"), { recursive: true });
+  await page.screenshot({ path: path.join(ROOT, "tests/artifacts/screenshot.png") });
+  const readme = path.join(ROOT, "docs/screenshot.png");
+  if (process.env.UPDATE_SCREENSHOT === "1" || !fs.existsSync(readme)) {
+    fs.mkdirSync(path.dirname(readme), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, "tests/artifacts/screenshot.png"), readme);
+  }
   await page.emulateMedia({ colorScheme: "dark" });
   const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   await page.emulateMedia({ colorScheme: "light" });
@@ -364,8 +371,22 @@ test("phone width, dark mode and keyboard use; screenshot for the README", async
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `page is ${overflow}px wider than a phone`);
-  fs.mkdirSync(path.join(ROOT, "tests/artifacts"), { recursive: true });
   await page.screenshot({ path: path.join(ROOT, "tests/artifacts/phone.png"), fullPage: true });
+  // On a phone a fix is reviewed as a one-column diff.
+  const fixable = rules.find((r) => r.fix);
+  if (fixable) {
+    await page.evaluate((id) => (location.hash = `#rule=${id}`), fixable.id);
+    await page.locator(`.rule-card.open[data-rule="${fixable.id}"]`).getByRole("button", { name: "Load the bad example" }).click();
+    await settled(page);
+    await hitRows(page, fixable.id).locator("[data-action=fix]").first().click();
+    await page.locator("dialog .fix-review .cm-editor").first().waitFor();
+    assert.equal(await page.locator("dialog .cm-mergeView").count(), 0);
+    assert.ok((await page.locator("dialog .cm-deletedChunk, dialog .cm-changedLine").count()) > 0);
+    const width = await page.evaluate(() => document.querySelector("dialog").getBoundingClientRect().width);
+    assert.ok(width <= 390, `dialog is ${width}px wide`);
+    await page.screenshot({ path: path.join(ROOT, "tests/artifacts/phone-fix.png") });
+    await page.click("dialog [data-action=reject]");
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -16,7 +16,7 @@ import { bracketMatching, indentOnInput, syntaxHighlighting, HighlightStyle } fr
 import { python } from "@codemirror/lang-python";
 import { lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { MergeView } from "@codemirror/merge";
+import { MergeView, unifiedMergeView } from "@codemirror/merge";
 import { tags } from "@lezer/highlight";
 import { h, clear } from "../dom.js";
 import { EngineCrash } from "../engine.js";
@@ -631,15 +631,26 @@ export class Checker {
         const old = before.find((b) => b.path === f.path).text;
         const host = h("div", { class: "merge" });
         body.append(h("h3", {}, f.path), h("div", { class: "merge-labels" }, h("span", {}, "Now"), h("span", {}, "After the fix")), host);
+        // Side by side where there is room, one column with deleted and inserted lines on a phone.
+        const narrow = window.matchMedia("(max-width: 700px)").matches;
         views.push(
-          new MergeView({
-            a: { doc: old, extensions: readOnly },
-            b: { doc: f.text, extensions: readOnly },
-            parent: host,
-            highlightChanges: true,
-            gutter: true,
-            collapseUnchanged: { margin: 3, minSize: 6 },
-          }),
+          narrow
+            ? new EditorView({
+                parent: host,
+                doc: f.text,
+                extensions: [
+                  ...readOnly,
+                  unifiedMergeView({ original: old, mergeControls: false, gutter: true, collapseUnchanged: { margin: 3, minSize: 6 } }),
+                ],
+              })
+            : new MergeView({
+                a: { doc: old, extensions: readOnly },
+                b: { doc: f.text, extensions: readOnly },
+                parent: host,
+                highlightChanges: true,
+                gutter: true,
+                collapseUnchanged: { margin: 3, minSize: 6 },
+              }),
         );
       }
       const remaining = result.report.diagnostics.length;
@@ -647,7 +658,7 @@ export class Checker {
       const form = h(
         "form",
         { method: "dialog", class: "fix-review" },
-        h("h2", {}, title),
+        h("h2", {}, inline(title)),
         h("p", { class: "hint" }, `${result.applied.length} fix${result.applied.length === 1 ? "" : "es"} in ${changed.length} file${changed.length === 1 ? "" : "s"}; ${remaining} hit${remaining === 1 ? "" : "s"} would remain. Undo (Ctrl+Z) reverts an accepted fix.`),
         body,
         h(
