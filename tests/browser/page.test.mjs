@@ -413,3 +413,17 @@ test("works offline once loaded (service worker), engine included", async () => 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("dist/ works from a sub-path of a static host (relative URLs only)", async () => {
+  const { serve } = await import("../../scripts/serve.mjs");
+  const { server, url } = await serve(ROOT, { port: 0 });
+  try {
+    const { page, errors } = await openPage(browser.context, `${url}dist/`);
+    await loadExample(page, "clean");
+    await page.locator(".no-hits").waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    server.close();
+  }
+});
