@@ -281,6 +281,12 @@ test("share link round trip in a new page, and a reload keeps the state", async 
   assert.deepEqual(restored.disabled, state.disabled);
   assert.equal(restored.active, state.active);
   assert.equal(new URL(other.url()).hash, "", "the link is consumed so a reload shows later edits");
+  assert.equal(new URL(page.url()).hash, "", "copying a link leaves the address bar alone");
+  // The same link pasted into the address bar of an open tab.
+  await other.evaluate(() => window.wagcheck.checker.setFiles([{ path: "other.py", text: "z = 3\n" }]));
+  await other.evaluate((l) => (location.hash = new URL(l).hash), link);
+  await other.waitForFunction(() => window.wagcheck.checker.getFiles()[0].path !== "other.py");
+  assert.deepEqual((await other.evaluate(() => window.wagcheck.checker.getState())).files, state.files);
   // Edits after that survive a reload (localStorage).
   await other.click(".cm-content");
   await other.keyboard.press("Control+End");
