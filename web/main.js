@@ -3,6 +3,7 @@ import { Engine } from "./engine.js";
 import { Checker } from "./components/checker.js";
 import { Catalogue } from "./catalogue.js";
 import { h, clear } from "./dom.js";
+import { renderMarkdown } from "./markdown.js";
 import { decodeState, encodeState, loadLocal, saveLocal } from "./share.js";
 
 // One example per seed pattern, taken from the rules' own bad examples.
@@ -226,7 +227,7 @@ async function main() {
   }
 
   // Handles for the browser tests and for debugging from the console.
-  window.wagcheck = { engine, checker, catalogue, rules, version: info.version };
+  window.wagcheck = { engine, checker, catalogue, rules, version: info.version, markdown: { renderMarkdown } };
   document.documentElement.dataset.ready = "true";
 }
 
