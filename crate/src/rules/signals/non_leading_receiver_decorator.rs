@@ -1,0 +1,103 @@
+use super::is_receiver_decorator;
+use crate::context::FileContext;
+use crate::diagnostic::{Edit, Hit};
+use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "DJ013",
+    name: "non-leading-receiver-decorator",
+    severity: Severity::Blocker,
+    category: Category::Signals,
+    message: "`@receiver` decorator must be on top of all the other decorators",
+    explanation: include_str!("non_leading_receiver_decorator.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: Some(Applicability::Unsafe),
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import Order
+
+
+@transaction.atomic
+@receiver(post_save, sender=Order)
+def on_order_saved(sender, instance, created, **kwargs):
+    instance.refresh_totals()
+"#;
+
+const FIXED: &str = r#"from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import Order
+
+
+@receiver(post_save, sender=Order)
+@transaction.atomic
+def on_order_saved(sender, instance, created, **kwargs):
+    instance.refresh_totals()
+"#;
+
+fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+    if !ctx.text.contains("receiver") {
+        return;
+    }
+    for &decorated in ctx.nodes("decorated_definition") {
+        let mut cursor = decorated.walk();
+        let decorators: Vec<Node> = decorated
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "decorator")
+            .collect();
+        // As flake8-django and Ruff: the first `@receiver` of each run of receivers
+        // that does not start at the top is reported.
+        let mut seen_receiver = false;
+        for (index, decorator) in decorators.iter().enumerate() {
+            let is_receiver = decorator
+                .named_child(0)
+                .is_some_and(|e| is_receiver_decorator(ctx, e));
+            if index > 0 && is_receiver && !seen_receiver {
+                let expression = decorator.named_child(0).unwrap_or(*decorator);
+                let mut hit = Hit::node(expression);
+                if let Some(edits) = move_to_top(ctx, &decorators, index) {
+                    hit = hit.with_fix("Move `@receiver` above the other decorators", edits);
+                }
+                hits.push(hit);
+            }
+            seen_receiver = is_receiver;
+        }
+    }
+}
+
+/// Edits that move decorator `index` above the first one: delete it with the line
+/// break before it, insert it (and the first decorator's indentation) before the first.
+/// None when a comment sits between it and the decorator above.
+fn move_to_top(ctx: &FileContext, decorators: &[Node], index: usize) -> Option<Vec<Edit>> {
+    let first = decorators.first()?;
+    let moved = decorators.get(index)?;
+    let previous = decorators.get(index.checked_sub(1)?)?;
+    let gap = ctx.text.get(previous.end_byte()..moved.start_byte())?;
+    if !gap.trim().is_empty() {
+        return None;
+    }
+    let line_start = ctx.text[..first.start_byte()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let indent = ctx.text.get(line_start..first.start_byte())?;
+    if !indent.trim().is_empty() {
+        return None;
+    }
+    // A decorator node ends at its own line break in some trees, before it in others:
+    // delete from the end of the previous decorator's text to the end of this one's.
+    let previous_end = previous.start_byte() + ctx.text(*previous).trim_end().len();
+    let moved_text = ctx.text(*moved).trim_end();
+    let moved_end = moved.start_byte() + moved_text.len();
+    Some(vec![
+        Edit::insert(first.start_byte(), format!("{moved_text}\n{indent}")),
+        Edit::delete(previous_end..moved_end),
+    ])
+}
