@@ -91,13 +91,12 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             continue;
         }
         let class_name = matching.first().map_or("<the model class>", |k| k.name);
+        let object_text = ctx.text(*object);
         let mut hit = Hit::node(call).with_message(format!(
-            "`hasattr({}, \"{attr_name}\")` is a slow, error-hiding type test (a query through the reverse one-to-one link): use `isinstance({}, {class_name})`",
-            ctx.text(*object),
-            ctx.text(*object),
+            "`hasattr({object_text}, \"{attr_name}\")` is not a type test: it queries the reverse one-to-one link and hides errors; use `isinstance({object_text}, {class_name})`"
         ));
         if let Some(class) = matching.iter().find(|k| k.visible_at(ctx, call)) {
-            let replacement = format!("isinstance({}, {})", ctx.text(*object), class.binding);
+            let replacement = format!("isinstance({object_text}, {})", class.binding);
             hit = hit.with_fix(
                 format!("Replace with `{replacement}`"),
                 vec![Edit::replace(call.byte_range(), replacement)],

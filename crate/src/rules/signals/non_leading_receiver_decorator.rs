@@ -75,8 +75,18 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 
 /// Edits that move decorator `index` above the first one: delete it with the line
 /// break before it, insert it (and the first decorator's indentation) before the first.
-/// None when a comment sits between it and the decorator above.
+/// None when a comment sits between it and the decorator above, or when a decorator
+/// above is `staticmethod`/`classmethod`: their objects are not plain functions, and a
+/// receiver in a class body wants moving out of the class rather than up.
 fn move_to_top(ctx: &FileContext, decorators: &[Node], index: usize) -> Option<Vec<Edit>> {
+    let descriptor = decorators.get(..index)?.iter().any(|d| {
+        d.named_child(0)
+            .and_then(|e| ctx.dotted_name(e))
+            .is_some_and(|n| matches!(n.as_str(), "staticmethod" | "classmethod" | "property"))
+    });
+    if descriptor {
+        return None;
+    }
     let first = decorators.first()?;
     let moved = decorators.get(index)?;
     let previous = decorators.get(index.checked_sub(1)?)?;
