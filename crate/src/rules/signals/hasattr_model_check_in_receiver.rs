@@ -109,6 +109,48 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 #[cfg(test)]
 mod tests {
     use super::is_page_model_accessor;
+    use crate::engine::check_with;
+    use crate::source::SourceFile;
+
+    /// The fix of each SIG001 hit in `text`, as its replacement text.
+    fn fixes(text: &str) -> Vec<Option<String>> {
+        let files = vec![SourceFile::new("t.py", text)];
+        let report = check_with(&files, &|_, r| r.id == "SIG001");
+        report
+            .diagnostics
+            .iter()
+            .map(|d| d.fix.as_ref().map(|f| f.edits[0].content.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn fixes_only_with_a_class_visible_in_the_receiver() {
+        let text = r#"
+from .models import EventPage as Event
+
+def elsewhere():
+    from .models import BlogPostPage
+
+@receiver(page_published)
+def a(sender, instance, **kwargs):
+    return hasattr(instance, "blogpostpage") or hasattr(instance.specific, "eventpage")
+
+@receiver(page_published)
+def b(sender, instance, **kwargs):
+    if hasattr(instance, "authorpage"):
+        from .models import AuthorPage
+    return hasattr(instance, "recipepage")
+"#;
+        assert_eq!(
+            fixes(text),
+            vec![
+                None,
+                Some("isinstance(instance.specific, Event)".to_string()),
+                None,
+                None,
+            ]
+        );
+    }
 
     #[test]
     fn page_model_accessors() {

@@ -106,8 +106,52 @@ fn move_to_top(ctx: &FileContext, decorators: &[Node], index: usize) -> Option<V
     let previous_end = previous.start_byte() + ctx.text(*previous).trim_end().len();
     let moved_text = ctx.text(*moved).trim_end();
     let moved_end = moved.start_byte() + moved_text.len();
+    let newline = if ctx.text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
     Some(vec![
-        Edit::insert(first.start_byte(), format!("{moved_text}\n{indent}")),
+        Edit::insert(first.start_byte(), format!("{moved_text}{newline}{indent}")),
         Edit::delete(previous_end..moved_end),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{check_with, fix_files, MAX_FIX_ROUNDS};
+    use crate::rule::Rule;
+    use crate::source::SourceFile;
+
+    fn only_dj013(_: usize, rule: &Rule) -> bool {
+        rule.id == "DJ013"
+    }
+
+    fn fixed(text: &str) -> String {
+        let files = vec![SourceFile::new("t.py", text)];
+        let outcome = fix_files(&files, &only_dj013, &|_| true, MAX_FIX_ROUNDS);
+        outcome.files[0].text.clone()
+    }
+
+    #[test]
+    fn moves_the_receiver_line_up_keeping_indentation_and_line_endings() {
+        let text = "class A:\r\n    @logged\r\n    @receiver(post_save)\r\n    def f(sender, **kwargs):\r\n        pass\r\n";
+        assert_eq!(
+            fixed(text),
+            "class A:\r\n    @receiver(post_save)\r\n    @logged\r\n    def f(sender, **kwargs):\r\n        pass\r\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_across_a_comment_or_below_staticmethod() {
+        for text in [
+            "@logged\n# why\n@receiver(post_save)\ndef f(sender, **kwargs):\n    pass\n",
+            "class A:\n    @staticmethod\n    @receiver(post_save)\n    def f(sender, **kwargs):\n        pass\n",
+        ] {
+            let files = vec![SourceFile::new("t.py", text)];
+            let report = check_with(&files, &only_dj013);
+            assert_eq!(report.diagnostics.len(), 1, "{text}");
+            assert!(report.diagnostics[0].fix.is_none(), "{text}");
+        }
+    }
 }
