@@ -95,7 +95,8 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let mut hit = Hit::node(call).with_message(format!(
             "`hasattr({object_text}, \"{attr_name}\")` is not a type test: it queries the reverse one-to-one link and hides errors; use `isinstance({object_text}, {class_name})`"
         ));
-        if let Some(class) = matching.iter().find(|k| k.visible_at(ctx, call)) {
+        let visible = matching.iter().find(|k| k.visible_at(ctx, call));
+        if let Some(class) = visible.filter(|_| !call.has_error()) {
             let replacement = format!("isinstance({object_text}, {})", class.binding);
             hit = hit.with_fix(
                 format!("Replace with `{replacement}`"),

@@ -36,7 +36,7 @@ pub struct Receiver<'a> {
 /// `django.dispatch.receiver` (or `django.dispatch.dispatcher.receiver`) through the
 /// file's imports, or is a bare `receiver` the file does not import from elsewhere
 /// (a snippet that left out its imports).
-pub fn is_receiver_decorator(ctx: &FileContext, decorator: Node) -> bool {
+pub fn is_receiver_decorator<'a>(ctx: &FileContext<'a>, decorator: Node<'a>) -> bool {
     if decorator.kind() != "call" {
         return false;
     }

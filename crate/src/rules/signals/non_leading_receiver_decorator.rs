@@ -55,31 +55,51 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             .collect();
         // As flake8-django and Ruff: the first `@receiver` of each run of receivers
         // that does not start at the top is reported.
-        let mut seen_receiver = false;
+        let receiver_at: Vec<bool> = decorators
+            .iter()
+            .map(|d| {
+                d.named_child(0)
+                    .is_some_and(|e| is_receiver_decorator(ctx, e))
+            })
+            .collect();
         for (index, decorator) in decorators.iter().enumerate() {
-            let is_receiver = decorator
-                .named_child(0)
-                .is_some_and(|e| is_receiver_decorator(ctx, e));
-            if index > 0 && is_receiver && !seen_receiver {
-                let expression = decorator.named_child(0).unwrap_or(*decorator);
-                let mut hit = Hit::node(expression);
-                if let Some(edits) = move_to_top(ctx, &decorators, index) {
-                    hit = hit.with_fix("Move `@receiver` above the other decorators", edits);
-                }
-                hits.push(hit);
+            let starts_run = receiver_at[index] && index > 0 && !receiver_at[index - 1];
+            if !starts_run {
+                continue;
             }
-            seen_receiver = is_receiver;
+            let run_end = (index..decorators.len())
+                .find(|&i| !receiver_at[i])
+                .unwrap_or(decorators.len());
+            let expression = decorator.named_child(0).unwrap_or(*decorator);
+            let mut hit = Hit::node(expression);
+            // No fix in code the parser had to recover: node bounds are guesses there.
+            let fix = if decorated.has_error() {
+                None
+            } else {
+                move_to_top(ctx, &decorators, index..run_end)
+            };
+            if let Some(edits) = fix {
+                hit = hit.with_fix("Move `@receiver` above the other decorators", edits);
+            }
+            hits.push(hit);
         }
     }
 }
 
-/// Edits that move decorator `index` above the first one: delete it with the line
-/// break before it, insert it (and the first decorator's indentation) before the first.
-/// None when a comment sits between it and the decorator above, or when a decorator
-/// above is `staticmethod`/`classmethod`: their objects are not plain functions, and a
-/// receiver in a class body wants moving out of the class rather than up.
-fn move_to_top(ctx: &FileContext, decorators: &[Node], index: usize) -> Option<Vec<Edit>> {
-    let descriptor = decorators.get(..index)?.iter().any(|d| {
+/// Edits that move the run of decorators `run` (consecutive `@receiver`s) above the
+/// first decorator: delete it with the line break before it, insert it (and the first
+/// decorator's indentation) before the first. Moving the whole run keeps it from
+/// leaving another receiver behind. None when a comment sits between the run and the
+/// decorator above, or when a decorator above is `staticmethod`/`classmethod`: their
+/// objects are not plain functions, and a receiver in a class body wants moving out of
+/// the class rather than up.
+fn move_to_top(
+    ctx: &FileContext,
+    decorators: &[Node],
+    run: std::ops::Range<usize>,
+) -> Option<Vec<Edit>> {
+    let above = decorators.get(..run.start)?;
+    let descriptor = above.iter().any(|d| {
         d.named_child(0)
             .and_then(|e| ctx.dotted_name(e))
             .is_some_and(|n| matches!(n.as_str(), "staticmethod" | "classmethod" | "property"))
@@ -88,9 +108,10 @@ fn move_to_top(ctx: &FileContext, decorators: &[Node], index: usize) -> Option<V
         return None;
     }
     let first = decorators.first()?;
-    let moved = decorators.get(index)?;
-    let previous = decorators.get(index.checked_sub(1)?)?;
-    let gap = ctx.text.get(previous.end_byte()..moved.start_byte())?;
+    let previous = above.last()?;
+    let run_first = decorators.get(run.start)?;
+    let run_last = decorators.get(run.end.checked_sub(1)?)?;
+    let gap = ctx.text.get(previous.end_byte()..run_first.start_byte())?;
     if !gap.trim().is_empty() {
         return None;
     }
@@ -102,18 +123,18 @@ fn move_to_top(ctx: &FileContext, decorators: &[Node], index: usize) -> Option<V
         return None;
     }
     // A decorator node ends at its own line break in some trees, before it in others:
-    // delete from the end of the previous decorator's text to the end of this one's.
+    // delete from the end of the previous decorator's text to the end of the run's.
     let previous_end = previous.start_byte() + ctx.text(*previous).trim_end().len();
-    let moved_text = ctx.text(*moved).trim_end();
-    let moved_end = moved.start_byte() + moved_text.len();
+    let run_end = run_last.start_byte() + ctx.text(*run_last).trim_end().len();
+    let run_text = ctx.text.get(run_first.start_byte()..run_end)?;
     let newline = if ctx.text.contains("\r\n") {
         "\r\n"
     } else {
         "\n"
     };
     Some(vec![
-        Edit::insert(first.start_byte(), format!("{moved_text}{newline}{indent}")),
-        Edit::delete(previous_end..moved_end),
+        Edit::insert(first.start_byte(), format!("{run_text}{newline}{indent}")),
+        Edit::delete(previous_end..run_end),
     ])
 }
 

@@ -57,7 +57,7 @@ enum Side {
     Other,
 }
 
-fn side(ctx: &FileContext, node: Node) -> Side {
+fn side<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Side {
     let node = ctx.unparenthesize(node);
     match node.kind() {
         "identifier" if ctx.text(node) == "sender" => Side::Class,
