@@ -169,12 +169,10 @@ fn check_receiver(ctx: &FileContext, receiver: &Receiver, kwargs: &str, hits: &m
             "pop" if default.is_none() => hits.push(Hit::node(*call).with_message(format!(
                 "`{kwargs}.pop(\"instance\")` raises KeyError when a signal this receiver is connected to does not send `instance`"
             ))),
-            "get" | "pop" if defaults_to_none => {
-                if used_before_check(ctx, *call, function) {
-                    hits.push(Hit::node(*call).with_message(format!(
-                        "`{kwargs}.{method}(\"instance\")` may be None, and it is used before any check"
-                    )));
-                }
+            "get" | "pop" if defaults_to_none && used_before_check(ctx, *call, function) => {
+                hits.push(Hit::node(*call).with_message(format!(
+                    "`{kwargs}.{method}(\"instance\")` may be None, and it is used before any check"
+                )));
             }
             _ => {}
         }
