@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::context::{FileContext, Project};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
 use crate::fix::apply_fixes;
-use crate::parse::{parse_file, syntax_errors, ParsedFile};
+use crate::parse::{parse_file, syntax_errors, too_deep, ParsedFile};
 use crate::rule::{Applicability, Check, Rule};
 use crate::rules;
 use crate::source::SourceFile;
@@ -125,6 +125,18 @@ fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome
     };
     let (diagnostics, suppressions) = {
         let ctx = FileContext::new(&file.path, &file.text, &parsed.tree, &parsed.lines);
+        if let Some(message) = too_deep(ctx.depth) {
+            return FileOutcome {
+                parsed: None,
+                suppressions: Suppressions::default(),
+                diagnostics: Vec::new(),
+                syntax_errors: Vec::new(),
+                error: Some(FileError {
+                    path: file.path.clone(),
+                    message,
+                }),
+            };
+        }
         let suppressions = Suppressions::collect(&ctx);
         let mut diagnostics = Vec::new();
         let mut hits = Vec::new();
