@@ -16,13 +16,13 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// `X.prefetch_related(...)`, any receiver.
-pub fn is_prefetch_related(ctx: &FileContext, call: Node) -> bool {
+pub fn is_prefetch_related<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     ctx.method_call(call)
         .is_some_and(|(_, method)| method == "prefetch_related")
 }
 
 /// `Prefetch(...)`, `models.Prefetch(...)`, `django.db.models.Prefetch(...)`.
-pub fn is_prefetch_object(ctx: &FileContext, call: Node) -> bool {
+pub fn is_prefetch_object<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     ctx.call_name(call)
         .is_some_and(|name| name.rsplit('.').next() == Some("Prefetch"))
 }

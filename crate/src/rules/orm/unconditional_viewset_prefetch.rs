@@ -60,7 +60,7 @@ class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
 "#;
 
 /// Whether `function` or a method of `class` it calls as `self.name(...)` reads the action.
-fn function_reads_action(ctx: &FileContext, class: Node, function: Node) -> bool {
+fn function_reads_action<'a>(ctx: &FileContext<'a>, class: Node<'a>, function: Node<'a>) -> bool {
     if reads_action(ctx, function) {
         return true;
     }

@@ -88,7 +88,7 @@ fn wagtail_admin_file(ctx: &FileContext) -> bool {
 /// viewsets makes it a Wagtail API viewset; any other base ending in `ViewSet` (not one
 /// imported from Wagtail's admin, whose viewsets have no `action`) a DRF viewset. Bases
 /// defined in the same file are followed.
-pub fn viewset_kind(ctx: &FileContext, class: Node) -> Option<ViewsetKind> {
+pub fn viewset_kind<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Option<ViewsetKind> {
     let mut found = None;
     let mut pending = vec![(class, 0usize)];
     while let Some((class, depth)) = pending.pop() {
@@ -120,7 +120,7 @@ pub fn viewset_kind(ctx: &FileContext, class: Node) -> Option<ViewsetKind> {
 }
 
 /// The viewset kind of the class that holds `node`, if any.
-pub fn enclosing_viewset(ctx: &FileContext, node: Node) -> Option<ViewsetKind> {
+pub fn enclosing_viewset<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Option<ViewsetKind> {
     ctx.enclosing_class(node)
         .and_then(|class| viewset_kind(ctx, class))
 }
@@ -146,7 +146,7 @@ pub fn methods<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<Node<'a>> {
 /// Whether a viewset may serve a list: false only when every base is a DRF class known
 /// to have no `list` action and the class defines neither `list` nor a `detail=False`
 /// extra action.
-pub fn may_list(ctx: &FileContext, class: Node, kind: ViewsetKind) -> bool {
+pub fn may_list<'a>(ctx: &FileContext<'a>, class: Node<'a>, kind: ViewsetKind) -> bool {
     if kind == ViewsetKind::WagtailApi {
         return true;
     }
@@ -168,7 +168,7 @@ pub fn may_list(ctx: &FileContext, class: Node, kind: ViewsetKind) -> bool {
 }
 
 /// `self.action` or `getattr(self, "action"[, default])`.
-pub fn is_action_read(ctx: &FileContext, node: Node) -> bool {
+pub fn is_action_read<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
     match node.kind() {
         "attribute" => {
@@ -194,7 +194,7 @@ pub fn is_action_read(ctx: &FileContext, node: Node) -> bool {
 }
 
 /// An action read, or a local name last assigned one (`action = getattr(self, "action", None)`).
-pub fn is_action_expr(ctx: &FileContext, node: Node) -> bool {
+pub fn is_action_expr<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
     if is_action_read(ctx, node) {
         return true;
@@ -206,7 +206,7 @@ pub fn is_action_expr(ctx: &FileContext, node: Node) -> bool {
 }
 
 /// Whether the code inside `scope` (a function) reads the action.
-pub fn reads_action(ctx: &FileContext, scope: Node) -> bool {
+pub fn reads_action<'a>(ctx: &FileContext<'a>, scope: Node<'a>) -> bool {
     let range = scope.byte_range();
     let inside = |n: &&Node| range.start <= n.start_byte() && n.end_byte() <= range.end;
     ctx.nodes("attribute")
@@ -276,9 +276,9 @@ fn string_name<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Vec<(Node<'a>, Stri
 }
 
 /// Whether `condition` being true (`when == true`) or false means the list action runs.
-fn condition_selects(
-    ctx: &FileContext,
-    condition: Node,
+fn condition_selects<'a>(
+    ctx: &FileContext<'a>,
+    condition: Node<'a>,
     list: &[&str],
     when: bool,
     depth: usize,
@@ -310,7 +310,7 @@ fn condition_selects(
             } else {
                 // `A or B` true (or `A and B` false): one side selects the list action and
                 // the other tests the action too (`action == "list" or action == "search"`).
-                let about_action = |n: Node| action_comparison(ctx, n).is_some();
+                let about_action = |n: Node<'a>| action_comparison(ctx, n).is_some();
                 selects(left) && about_action(right) || selects(right) && about_action(left)
             }
         }
@@ -327,7 +327,7 @@ fn list_names(kind: Option<ViewsetKind>) -> &'static [&'static str] {
     }
 }
 
-fn is_child(parent: Node, field: &str, child: Node) -> bool {
+fn is_child<'a>(parent: Node<'a>, field: &str, child: Node<'a>) -> bool {
     parent
         .child_by_field_name(field)
         .is_some_and(|c| c.id() == child.id())
@@ -338,7 +338,7 @@ fn is_child(parent: Node, field: &str, child: Node) -> bool {
 /// of a test that it is not (`!=`, `not in`), the matching side of a conditional
 /// expression, or the viewset's `list` method (`listing_view` on Wagtail API viewsets).
 /// The search stops at the enclosing function.
-pub fn in_list_branch(ctx: &FileContext, node: Node) -> bool {
+pub fn in_list_branch<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let kind = enclosing_viewset(ctx, node);
     let list = list_names(kind);
     let mut child = node;

@@ -72,7 +72,7 @@ fn wagtail_viewset<'a>(ctx: &FileContext<'a>, node: Node) -> Option<Node<'a>> {
 }
 
 /// Replaces the text of a string literal, keeping its quotes.
-fn replace_string(ctx: &FileContext, string: Node, value: &str) -> Option<Edit> {
+fn replace_string<'a>(ctx: &FileContext<'a>, string: Node<'a>, value: &str) -> Option<Edit> {
     let mut cursor = string.walk();
     let content = string
         .named_children(&mut cursor)
@@ -114,7 +114,7 @@ fn check_comparisons(ctx: &FileContext, hits: &mut Vec<Hit>) {
 }
 
 /// Whether the class mixes in DRF's own `list`/`retrieve` (then `super().list()` exists).
-fn has_drf_mixin(ctx: &FileContext, class: Node, method: &str) -> bool {
+fn has_drf_mixin<'a>(ctx: &FileContext<'a>, class: Node<'a>, method: &str) -> bool {
     let mixin = if method == "list" {
         "ListModelMixin"
     } else {
