@@ -126,6 +126,19 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         if !RENDITION_METHODS.contains(&method) {
             continue;
         }
+        // `prefetch_renditions()` without specs loads every rendition of each image.
+        if method == "prefetch_renditions"
+            && call
+                .child_by_field_name("arguments")
+                .is_some_and(|a| a.named_child_count() == 0)
+        {
+            if in_list_branch(ctx, call) {
+                hits.push(Hit::node(call).with_message(
+                    "`prefetch_renditions()` without filter specs loads every rendition of each image, at every size: name the thumbnail specs the list needs",
+                ));
+            }
+            continue;
+        }
         let wide: Vec<_> = ctx
             .positional_args(call)
             .into_iter()
