@@ -82,7 +82,10 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     // (get_queryset, whether it is an unconditional viewset prefetch), decided once each.
     let mut decided: Vec<(usize, bool)> = Vec::new();
     for &call in ctx.nodes("call") {
-        if !is_prefetch_related(ctx, call) {
+        // `prefetch_related(None)` clears the lookups: not a prefetch.
+        if !is_prefetch_related(ctx, call)
+            || ctx.positional_args(call).iter().all(|a| a.kind() == "none")
+        {
             continue;
         }
         let Some(function) = ctx.enclosing_function(call) else {
@@ -105,7 +108,12 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             }
         };
         if flagged {
-            hits.push(Hit::node(call));
+            // From `prefetch_related` to the closing parenthesis, not the whole chain.
+            let start = ctx
+                .callee(call)
+                .and_then(|c| c.child_by_field_name("attribute"))
+                .map_or(call.start_byte(), |a| a.start_byte());
+            hits.push(Hit::at(start..call.end_byte()));
         }
     }
 }
