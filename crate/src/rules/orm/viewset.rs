@@ -242,25 +242,33 @@ pub fn action_comparison<'a>(
         "not in" => (false, true),
         _ => return None,
     };
+    // The cheap test (string literals on one side) first: `is_action_expr` may look up
+    // a local's assignment.
     let names = if membership {
-        if !is_action_expr(ctx, left) {
-            return None;
-        }
         let collection = ctx.unparenthesize(right);
         if !matches!(collection.kind(), "tuple" | "list" | "set") {
             return None;
         }
         let mut cursor = collection.walk();
-        collection
+        let names: Vec<_> = collection
             .named_children(&mut cursor)
             .filter_map(|e| ctx.string_value(e).map(|v| (e, v)))
-            .collect()
-    } else if is_action_expr(ctx, left) {
-        string_name(ctx, right)
-    } else if is_action_expr(ctx, right) {
-        string_name(ctx, left)
+            .collect();
+        if names.is_empty() || !is_action_expr(ctx, left) {
+            return None;
+        }
+        names
     } else {
-        return None;
+        let on_right = string_name(ctx, right);
+        if !on_right.is_empty() && is_action_expr(ctx, left) {
+            on_right
+        } else {
+            let on_left = string_name(ctx, left);
+            if on_left.is_empty() || !is_action_expr(ctx, right) {
+                return None;
+            }
+            on_left
+        }
     };
     if names.is_empty() {
         return None;

@@ -165,6 +165,13 @@ fn check_super_calls(ctx: &FileContext, hits: &mut Vec<Hit>) {
 }
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+    let any_wagtail_viewset = ctx
+        .nodes("class_definition")
+        .iter()
+        .any(|c| viewset_kind(ctx, *c) == Some(ViewsetKind::WagtailApi));
+    if !any_wagtail_viewset {
+        return;
+    }
     check_comparisons(ctx, hits);
     check_super_calls(ctx, hits);
 }
