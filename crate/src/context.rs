@@ -2,8 +2,9 @@
 //! walk, parent links, the file's imports, and the syntax helpers shared by all rules.
 
 use crate::imports::Imports;
-use crate::parse::MAX_TREE_DEPTH;
+use crate::parse::{parse_file, ParsedFile, MAX_TREE_DEPTH};
 use crate::source::LineIndex;
+use crate::source::SourceFile;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -53,18 +54,33 @@ pub struct FileContext<'a> {
     /// Depth of the deepest node (the walk stops descending past `MAX_TREE_DEPTH`).
     pub depth: usize,
 }
-/// Every file of a check, for rules that look across files. Contexts are built on
-/// demand: most project rules need the paths of all files but the trees of a few.
+/// Every file of a check, for rules that look across files. Trees are not kept from
+/// the per-file pass (on a large repository they would dominate memory): each file's
+/// imports are, and `context` parses a file again, once, when a rule asks for it.
 pub struct Project<'a> {
-    pub files: &'a [crate::source::SourceFile],
-    /// None for a file that could not be parsed (too large, too deep).
-    pub parsed: &'a [Option<&'a crate::parse::ParsedFile>],
+    pub files: &'a [SourceFile],
+    /// Imports per file; None for a file that could not be checked (too large, too deep).
+    imports: Vec<Option<Imports>>,
+    reparsed: Vec<OnceCell<Option<ParsedFile>>>,
 }
 
 impl<'a> Project<'a> {
-    pub fn context(&self, index: usize) -> Option<FileContext<'a>> {
+    pub fn new(files: &'a [SourceFile], imports: Vec<Option<Imports>>) -> Self {
+        let reparsed = files.iter().map(|_| OnceCell::new()).collect();
+        Self {
+            files,
+            imports,
+            reparsed,
+        }
+    }
+
+    /// The full context of one file, parsed on first use.
+    pub fn context(&self, index: usize) -> Option<FileContext<'_>> {
         let file = self.files.get(index)?;
-        let parsed = (*self.parsed.get(index)?)?;
+        self.imports.get(index)?.as_ref()?;
+        let parsed = self.reparsed[index]
+            .get_or_init(|| parse_file(file).ok())
+            .as_ref()?;
         Some(FileContext::new(
             &file.path,
             &file.text,
@@ -73,13 +89,9 @@ impl<'a> Project<'a> {
         ))
     }
 
-    /// Imports of one file, without building its whole context.
-    pub fn imports(&self, index: usize) -> Option<Imports> {
-        let parsed = (*self.parsed.get(index)?)?;
-        Some(Imports::collect(
-            parsed.tree.root_node(),
-            &self.files[index].text,
-        ))
+    /// Imports of one file, from the per-file pass.
+    pub fn imports(&self, index: usize) -> Option<&Imports> {
+        self.imports.get(index)?.as_ref()
     }
 }
 

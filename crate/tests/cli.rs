@@ -355,23 +355,52 @@ fn fix_writes_safe_fixes_then_unsafe_on_request_and_converges() {
     let path = t.write("views.py", FIXABLE);
     let o = run(t.path(), &["check", "views.py", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rules: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
-    assert!(rules.contains(&"CACHE011") && rules.contains(&"CACHE012"), "{rules:?}");
+    let rules: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"CACHE011") && rules.contains(&"CACHE012"),
+        "{rules:?}"
+    );
 
     let o = run(t.path(), &["check", "views.py", "--fix"]);
     let after_safe = fs::read_to_string(&path).unwrap();
-    assert!(after_safe.contains("sort_keys=True"), "{after_safe}\n{}", stdout(&o));
-    assert!(after_safe.contains("hashlib.md5"), "unsafe fix applied without --unsafe-fixes");
+    assert!(
+        after_safe.contains("sort_keys=True"),
+        "{after_safe}\n{}",
+        stdout(&o)
+    );
+    assert!(
+        after_safe.contains("hashlib.md5"),
+        "unsafe fix applied without --unsafe-fixes"
+    );
     assert!(stdout(&o).contains("Fixed 1 hit."), "{}", stdout(&o));
 
     run(t.path(), &["check", "views.py", "--fix", "--unsafe-fixes"]);
     let after_all = fs::read_to_string(&path).unwrap();
-    assert!(after_all.contains("hashlib.sha256") && !after_all.contains("md5"), "{after_all}");
+    assert!(
+        after_all.contains("hashlib.sha256") && !after_all.contains("md5"),
+        "{after_all}"
+    );
     let o = run(t.path(), &["check", "views.py", "--fix", "--unsafe-fixes"]);
-    assert_eq!(fs::read_to_string(&path).unwrap(), after_all, "a second --fix changes nothing");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        after_all,
+        "a second --fix changes nothing"
+    );
     assert!(stdout(&o).contains("Fixed 0 hits."), "{}", stdout(&o));
-    let leftovers: Vec<_> = fs::read_dir(t.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("wagcheck")).collect();
-    assert!(leftovers.is_empty(), "temp files left behind: {leftovers:?}");
+    let leftovers: Vec<_> = fs::read_dir(t.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("wagcheck"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temp files left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -382,7 +411,11 @@ fn a_file_that_cannot_be_written_is_reported_and_left_untouched() {
     fs::create_dir(t.path().join(".views.py.wagcheck.tmp")).unwrap();
     let o = run(t.path(), &["check", "views.py", "--fix", "--unsafe-fixes"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("views.py: cannot write the fixed file, left unchanged"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("views.py: cannot write the fixed file, left unchanged"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(fs::read_to_string(&path).unwrap(), FIXABLE);
 }
 
@@ -399,9 +432,21 @@ fn fix_from_stdin_prints_the_fixed_code() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(FIXABLE.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(FIXABLE.as_bytes())
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert!(stdout(&o).contains("sort_keys=True"), "{}", stdout(&o));
-    assert!(stderr(&o).contains("CACHE011"), "report on stderr: {}", stderr(&o));
-    assert!(!t.path().join("views.py").exists(), "nothing written to disk");
+    assert!(
+        stderr(&o).contains("CACHE011"),
+        "report on stderr: {}",
+        stderr(&o)
+    );
+    assert!(
+        !t.path().join("views.py").exists(),
+        "nothing written to disk"
+    );
 }
