@@ -1,7 +1,7 @@
 //! ORM001: a viewset's `get_queryset` prefetches the same relations for every action.
 
 use super::is_prefetch_related;
-use super::viewset::{may_list, methods, reads_action, viewset_kind};
+use super::viewset::{may_list, methods, nodes_within, reads_action, viewset_kind};
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -64,12 +64,8 @@ fn function_reads_action<'a>(ctx: &FileContext<'a>, class: Node<'a>, function: N
     if reads_action(ctx, function) {
         return true;
     }
-    let range = function.byte_range();
-    let called: Vec<&str> = ctx
-        .nodes("call")
-        .iter()
-        .filter(|c| range.start <= c.start_byte() && c.end_byte() <= range.end)
-        .filter_map(|c| ctx.method_call(*c))
+    let called: Vec<&str> = nodes_within(ctx, "call", function)
+        .filter_map(|c| ctx.method_call(c))
         .filter(|(receiver, _)| receiver.kind() == "identifier" && ctx.text(*receiver) == "self")
         .map(|(_, name)| name)
         .collect();

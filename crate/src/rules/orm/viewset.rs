@@ -91,7 +91,13 @@ fn wagtail_admin_file(ctx: &FileContext) -> bool {
 pub fn viewset_kind<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Option<ViewsetKind> {
     let mut found = None;
     let mut pending = vec![(class, 0usize)];
+    // Each class once: bases may form diamonds (or cycles, in broken code).
+    let mut seen: Vec<usize> = Vec::new();
     while let Some((class, depth)) = pending.pop() {
+        if seen.contains(&class.id()) {
+            continue;
+        }
+        seen.push(class.id());
         for base in ctx.class_bases(class) {
             let qualified = ctx.imports.resolve(&base);
             let last = last_segment(&qualified);
@@ -103,14 +109,14 @@ pub fn viewset_kind<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Option<Viewse
             if from_wagtail {
                 continue;
             }
-            if last.ends_with("ViewSet") {
+            if last.ends_with("ViewSet") || last == "ViewSetMixin" {
                 if qualified.starts_with("rest_framework.") || !wagtail_admin_file(ctx) {
                     found = Some(ViewsetKind::Drf);
                 }
                 continue;
             }
             if depth < MAX_BASE_DEPTH && !base.contains('.') {
-                if let Some(local) = local_class(ctx, &base).filter(|c| c.id() != class.id()) {
+                if let Some(local) = local_class(ctx, &base) {
                     pending.push((local, depth + 1));
                 }
             }
@@ -205,15 +211,28 @@ pub fn is_action_expr<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
             .is_some_and(|value| is_action_read(ctx, value))
 }
 
+/// The nodes of `kind` inside `scope` (kind lists are in source order: a binary search
+/// finds the first, so a file with many methods is not scanned once per method).
+pub fn nodes_within<'a, 'c>(
+    ctx: &'c FileContext<'a>,
+    kind: &str,
+    scope: Node<'a>,
+) -> impl Iterator<Item = Node<'a>> + 'c {
+    let nodes = ctx.nodes(kind);
+    let range = scope.byte_range();
+    let first = nodes.partition_point(|n| n.start_byte() < range.start);
+    nodes[first..]
+        .iter()
+        .copied()
+        .take_while(move |n| n.start_byte() < range.end)
+        .filter(move |n| n.end_byte() <= range.end)
+}
+
 /// Whether the code inside `scope` (a function) reads the action.
 pub fn reads_action<'a>(ctx: &FileContext<'a>, scope: Node<'a>) -> bool {
-    let range = scope.byte_range();
-    let inside = |n: &&Node| range.start <= n.start_byte() && n.end_byte() <= range.end;
-    ctx.nodes("attribute")
-        .iter()
-        .filter(inside)
-        .chain(ctx.nodes("call").iter().filter(inside))
-        .any(|n| is_action_read(ctx, *n))
+    nodes_within(ctx, "attribute", scope)
+        .chain(nodes_within(ctx, "call", scope))
+        .any(|n| is_action_read(ctx, n))
 }
 
 /// A comparison of the action with string literals: `self.action == "list"`,
@@ -435,6 +454,20 @@ mod tests {
                 kinds,
                 vec![Some(Drf), Some(WagtailApi), None, Some(Drf), None, None]
             );
+        });
+    }
+
+    #[test]
+    fn follows_each_local_base_once() {
+        let mut code = String::from("class C0(viewsets.ViewSet): pass\n");
+        for i in 1..40 {
+            let bases: Vec<String> = (0..i).rev().map(|j| format!("C{j}")).collect();
+            code.push_str(&format!("class C{i}(Mixin, {}): pass\n", bases.join(", ")));
+        }
+        code.push_str("class Last(C39, C38, C37): pass\n");
+        with_ctx(&code, |ctx| {
+            let last = *ctx.nodes("class_definition").last().expect("classes");
+            assert_eq!(viewset_kind(ctx, last), Some(ViewsetKind::Drf));
         });
     }
 
