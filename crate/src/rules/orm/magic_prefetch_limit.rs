@@ -1,6 +1,7 @@
 //! ORM003: a `Prefetch` queryset sliced with a number literal.
 
 use super::is_prefetch_object;
+use super::viewset::local_value;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -76,7 +77,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         };
         // `limited = Comment.objects.all()[:20]` then `Prefetch(..., queryset=limited)`.
         if queryset.kind() == "identifier" {
-            match ctx.assigned_value(ctx.text(queryset), call) {
+            match local_value(ctx, ctx.text(queryset), call) {
                 Some(value) => queryset = value,
                 None => continue,
             }

@@ -199,6 +199,24 @@ pub fn is_action_read<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     }
 }
 
+/// The value last assigned to the plain name `name` before `at` in the function holding
+/// `at` (not in functions nested in it): `ctx.assigned_value` restricted to the function's
+/// own nodes, so each lookup costs the size of the function, not of the file.
+pub fn local_value<'a>(ctx: &FileContext<'a>, name: &str, at: Node<'a>) -> Option<Node<'a>> {
+    let Some(function) = ctx.enclosing_function(at) else {
+        return ctx.assigned_value(name, at);
+    };
+    nodes_within(ctx, "assignment", function)
+        .take_while(|a| a.end_byte() <= at.start_byte())
+        .filter(|a| {
+            a.child_by_field_name("left")
+                .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
+        })
+        .filter(|a| ctx.enclosing_function(*a).map(|f| f.id()) == Some(function.id()))
+        .filter_map(|a| a.child_by_field_name("right"))
+        .last()
+}
+
 /// An action read, or a local name last assigned one (`action = getattr(self, "action", None)`).
 pub fn is_action_expr<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
@@ -206,9 +224,7 @@ pub fn is_action_expr<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
         return true;
     }
     node.kind() == "identifier"
-        && ctx
-            .assigned_value(ctx.text(node), node)
-            .is_some_and(|value| is_action_read(ctx, value))
+        && local_value(ctx, ctx.text(node), node).is_some_and(|value| is_action_read(ctx, value))
 }
 
 /// The nodes of `kind` inside `scope` (kind lists are in source order: a binary search
@@ -497,6 +513,8 @@ mod tests {
             ("if not self.action == 'list':\n        pass\n    else:\n        x.go()", true),
             ("if self.action == 'list' or self.action == 'search':\n        x.go()", true),
             ("y = x.go() if self.action == 'list' else None", true),
+            ("action = getattr(self, 'action', None)\n    def inner():\n        action = 1\n    if action == 'list':\n        x.go()", true),
+            ("def inner():\n        action = self.action\n    if action == 'list':\n        x.go()", false),
             ("if self.action == 'list' or flag:\n        x.go()", false),
             ("if self.action == 'retrieve':\n        x.go()", false),
             ("if self.action != 'list':\n        x.go()", false),
