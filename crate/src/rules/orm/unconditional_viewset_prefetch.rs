@@ -1,7 +1,7 @@
 //! ORM001: a viewset's `get_queryset` prefetches the same relations for every action.
 
-use super::is_prefetch_related;
 use super::viewset::{may_list, methods, nodes_within, reads_action, viewset_kind};
+use super::{is_prefetch_object, is_prefetch_related};
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -74,6 +74,23 @@ fn function_reads_action<'a>(ctx: &FileContext<'a>, class: Node<'a>, function: N
     })
 }
 
+/// The lookups a `prefetch_related` call names (strings, and `Prefetch("x", ...)`), as
+/// `` `a`, `b` ``.
+fn prefetched_lookups<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> String {
+    let names: Vec<String> = ctx
+        .positional_args(call)
+        .into_iter()
+        .filter_map(|arg| match arg.kind() {
+            "call" if is_prefetch_object(ctx, arg) => ctx
+                .argument(arg, 0, "lookup")
+                .and_then(|l| ctx.string_value(l)),
+            _ => ctx.string_value(arg),
+        })
+        .map(|name| format!("`{name}`"))
+        .collect();
+    names.join(", ")
+}
+
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     // (get_queryset, whether it is an unconditional viewset prefetch), decided once each.
     let mut decided: Vec<(usize, bool)> = Vec::new();
@@ -109,7 +126,14 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
                 .callee(call)
                 .and_then(|c| c.child_by_field_name("attribute"))
                 .map_or(call.start_byte(), |a| a.start_byte());
-            hits.push(Hit::at(start..call.end_byte()));
+            let mut hit = Hit::at(start..call.end_byte());
+            let lookups = prefetched_lookups(ctx, call);
+            if !lookups.is_empty() {
+                hit = hit.with_message(format!(
+                    "`get_queryset` prefetches {lookups} for every action: branch on `self.action` so list views load less"
+                ));
+            }
+            hits.push(hit);
         }
     }
 }
