@@ -311,6 +311,36 @@ pub fn action_comparison<'a>(
     Some(ActionComparison { positive, names })
 }
 
+/// The string patterns of a `case` under `match <action>:` (`case "list" | "search":`).
+/// None when the subject is not the action.
+pub fn action_case<'a>(ctx: &FileContext<'a>, case: Node<'a>) -> Option<Vec<(Node<'a>, String)>> {
+    let statement = ctx.parent(ctx.parent(case)?)?;
+    if statement.kind() != "match_statement"
+        || !is_action_expr(ctx, statement.child_by_field_name("subject")?)
+    {
+        return None;
+    }
+    let mut cursor = case.walk();
+    let pattern = case
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "case_pattern")?;
+    let mut cursor = pattern.walk();
+    let mut names = Vec::new();
+    for child in pattern.named_children(&mut cursor) {
+        if child.kind() == "union_pattern" {
+            let mut inner = child.walk();
+            names.extend(
+                child
+                    .named_children(&mut inner)
+                    .filter_map(|s| ctx.string_value(s).map(|v| (s, v))),
+            );
+        } else if let Some(value) = ctx.string_value(child) {
+            names.push((child, value));
+        }
+    }
+    Some(names)
+}
+
 fn string_name<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Vec<(Node<'a>, String)> {
     let node = ctx.unparenthesize(node);
     ctx.string_value(node)
@@ -401,6 +431,8 @@ pub fn in_list_branch<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
                         .child_by_field_name("condition")
                         .is_some_and(|c| condition_selects(ctx, c, list, false, 0))
             }),
+            "case_clause" if is_child(ancestor, "consequence", child) => action_case(ctx, ancestor)
+                .is_some_and(|names| names.iter().any(|(_, v)| list.contains(&v.as_str()))),
             "conditional_expression" => {
                 let (Some(then), Some(condition), Some(otherwise)) = (
                     ancestor.named_child(0),
@@ -515,6 +547,8 @@ mod tests {
             ("y = x.go() if self.action == 'list' else None", true),
             ("action = getattr(self, 'action', None)\n    def inner():\n        action = 1\n    if action == 'list':\n        x.go()", true),
             ("def inner():\n        action = self.action\n    if action == 'list':\n        x.go()", false),
+            ("match self.action:\n        case 'list' | 'search':\n            x.go()", true),
+            ("match self.action:\n        case 'retrieve':\n            x.go()", false),
             ("if self.action == 'list' or flag:\n        x.go()", false),
             ("if self.action == 'retrieve':\n        x.go()", false),
             ("if self.action != 'list':\n        x.go()", false),

@@ -4,7 +4,9 @@
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::{action_comparison, methods, viewset_kind, ViewsetKind};
+use crate::rules::orm::viewset::{
+    action_case, action_comparison, methods, viewset_kind, ViewsetKind,
+};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -80,35 +82,48 @@ fn replace_string<'a>(ctx: &FileContext<'a>, string: Node<'a>, value: &str) -> O
     (ctx.text(content) != value).then(|| Edit::replace(content.byte_range(), value))
 }
 
+/// Reports the DRF action names among the string literals an action is compared with.
+fn report_names<'a>(ctx: &FileContext<'a>, names: &[(Node<'a>, String)], hits: &mut Vec<Hit>) {
+    let values: Vec<&str> = names.iter().map(|(_, v)| v.as_str()).collect();
+    for (string, value) in names {
+        let Some(wagtail) = wagtail_name(value) else {
+            continue;
+        };
+        match wagtail {
+            // `in ("list", "listing_view")` already handles Wagtail's name.
+            Some(w) if values.contains(&w) => {}
+            Some(w) => {
+                let mut hit = Hit::node(*string).with_message(format!(
+                    "Wagtail's API router calls this action `{w}`: `self.action` is never \"{value}\" here"
+                ));
+                if let Some(edit) = replace_string(ctx, *string, w) {
+                    hit = hit.with_fix(format!("Compare with \"{w}\""), vec![edit]);
+                }
+                hits.push(hit);
+            }
+            None => hits.push(Hit::node(*string).with_message(format!(
+                "Wagtail's API router has no \"{value}\" action (only `listing_view`, `detail_view`, `find_view`): this test never matches"
+            ))),
+        }
+    }
+}
+
 fn check_comparisons(ctx: &FileContext, hits: &mut Vec<Hit>) {
     for &comparison in ctx.nodes("comparison_operator") {
         let Some(found) = action_comparison(ctx, comparison) else {
             continue;
         };
-        if wagtail_viewset(ctx, comparison).is_none() {
-            continue;
+        if wagtail_viewset(ctx, comparison).is_some() {
+            report_names(ctx, &found.names, hits);
         }
-        let values: Vec<&str> = found.names.iter().map(|(_, v)| v.as_str()).collect();
-        for (string, value) in &found.names {
-            let Some(wagtail) = wagtail_name(value) else {
-                continue;
-            };
-            match wagtail {
-                // `in ("list", "listing_view")` already handles Wagtail's name.
-                Some(w) if values.contains(&w) => {}
-                Some(w) => {
-                    let mut hit = Hit::node(*string).with_message(format!(
-                        "Wagtail's API router calls this action `{w}`: `self.action` is never \"{value}\" here"
-                    ));
-                    if let Some(edit) = replace_string(ctx, *string, w) {
-                        hit = hit.with_fix(format!("Compare with \"{w}\""), vec![edit]);
-                    }
-                    hits.push(hit);
-                }
-                None => hits.push(Hit::node(*string).with_message(format!(
-                    "Wagtail's API router has no \"{value}\" action (only `listing_view`, `detail_view`, `find_view`): this test never matches"
-                ))),
-            }
+    }
+    // `match self.action:` / `case "list":`
+    for &case in ctx.nodes("case_clause") {
+        let Some(names) = action_case(ctx, case) else {
+            continue;
+        };
+        if wagtail_viewset(ctx, case).is_some() {
+            report_names(ctx, &names, hits);
         }
     }
 }
