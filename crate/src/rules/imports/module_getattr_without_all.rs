@@ -1,0 +1,118 @@
+//! IMP003: a module with a `__getattr__` hook but no `__all__`.
+
+use super::{in_module_scope, module_getattr_functions, under_type_checking};
+use crate::context::FileContext;
+use crate::diagnostic::Hit;
+use crate::rule::{Category, Check, Rule, Severity};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "IMP003",
+    name: "module-getattr-without-all",
+    severity: Severity::Info,
+    category: Category::Imports,
+    message: "module defines `__getattr__` but no `__all__`: `from module import *` skips the names it provides",
+    explanation: include_str!("module_getattr_without_all.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: None,
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"# apps/blog/services/__init__.py
+import importlib
+
+from .blog_cache_service import BlogCacheService
+
+
+def __getattr__(name):
+    if name == "BlockAutoPopulationService":
+        module = importlib.import_module("apps.blog.block_services")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+"#;
+
+const FIXED: &str = r#"# apps/blog/services/__init__.py
+import importlib
+
+from .blog_cache_service import BlogCacheService
+
+__all__ = ["BlockAutoPopulationService", "BlogCacheService"]
+
+
+def __getattr__(name):
+    if name == "BlockAutoPopulationService":
+        module = importlib.import_module("apps.blog.block_services")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+"#;
+
+fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+    let first = module_getattr_functions(ctx)
+        .into_iter()
+        .filter_map(|f| f.child_by_field_name("name"))
+        .chain(assigned_names(ctx, "__getattr__"))
+        .min_by_key(|n| n.start_byte());
+    let Some(first) = first else {
+        return;
+    };
+    if assigned_names(ctx, "__all__").is_empty() && !imports_all(ctx) {
+        hits.push(Hit::node(first));
+    }
+}
+
+/// Module-scope bindings of `name` by assignment (`x = ...`, `x: T = ...`,
+/// `a, x = ...`) or augmented assignment (`x += ...`), outside `if TYPE_CHECKING:`.
+fn assigned_names<'a>(ctx: &FileContext<'a>, name: &str) -> Vec<Node<'a>> {
+    let mut found = Vec::new();
+    for kind in ["assignment", "augmented_assignment"] {
+        for assignment in ctx.nodes(kind) {
+            if !in_module_scope(ctx, *assignment) || under_type_checking(ctx, *assignment) {
+                continue;
+            }
+            // `x: T` alone declares a type and binds nothing.
+            let (Some(left), Some(_)) = (
+                assignment.child_by_field_name("left"),
+                assignment.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            if left.kind() == "identifier" {
+                if ctx.text(left) == name {
+                    found.push(left);
+                }
+                continue;
+            }
+            // `a, b = ...`, `(a, b) = ...`, `[a, b] = ...`: one level of unpacking.
+            if matches!(
+                left.kind(),
+                "pattern_list" | "tuple_pattern" | "list_pattern"
+            ) {
+                let mut cursor = left.walk();
+                found.extend(
+                    left.named_children(&mut cursor)
+                        .filter(|t| t.kind() == "identifier" && ctx.text(*t) == name),
+                );
+            }
+        }
+    }
+    found
+}
+
+/// `from .lazy import __all__` at module scope also defines `__all__`.
+fn imports_all(ctx: &FileContext) -> bool {
+    ctx.nodes("import_from_statement").iter().any(|stmt| {
+        if !in_module_scope(ctx, *stmt) {
+            return false;
+        }
+        let mut cursor = stmt.walk();
+        let bound: Vec<Node> = stmt.children_by_field_name("name", &mut cursor).collect();
+        bound.iter().any(|n| {
+            let local = match n.kind() {
+                "aliased_import" => n.child_by_field_name("alias"),
+                _ => Some(*n),
+            };
+            local.is_some_and(|l| ctx.text(l) == "__all__")
+        })
+    })
+}
