@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "module-getattr-without-all",
     severity: Severity::Info,
     category: Category::Imports,
-    message: "module defines `__getattr__` but no `__all__`: `from module import *` skips the names it provides",
+    message: "module `__getattr__` serves names but the module has no `__all__`: `from module import *` skips them",
     explanation: include_str!("module_getattr_without_all.md"),
     bad: BAD,
     fixed: FIXED,
@@ -48,17 +48,62 @@ def __getattr__(name):
 "#;
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    let first = module_getattr_functions(ctx)
+    let serving = module_getattr_functions(ctx)
         .into_iter()
-        .filter_map(|f| f.child_by_field_name("name"))
-        .chain(assigned_names(ctx, "__getattr__"))
-        .min_by_key(|n| n.start_byte());
-    let Some(first) = first else {
+        .find(|f| serves_names(ctx, *f));
+    let Some(name) = serving.and_then(|f| f.child_by_field_name("name")) else {
         return;
     };
     if assigned_names(ctx, "__all__").is_empty() && !imports_all(ctx) {
-        hits.push(Hit::node(first));
+        hits.push(Hit::node(name));
     }
+}
+
+/// Whether the hook hands out names as public API: it has a `return <value>` that no
+/// deprecation warning comes before. Hooks that only raise, or only serve deprecated
+/// names after `warnings.warn(...)` (the usual deprecation shim in Django, Flask, Click,
+/// Werkzeug...), are meant to stay out of star imports.
+fn serves_names(ctx: &FileContext, function: Node) -> bool {
+    let own = |n: &Node| {
+        ctx.enclosing_function(*n)
+            .is_some_and(|f| f.id() == function.id())
+    };
+    let within =
+        |n: &Node| function.start_byte() <= n.start_byte() && n.end_byte() <= function.end_byte();
+    let warnings: Vec<Node> = ctx
+        .nodes("call")
+        .iter()
+        .filter(|c| within(c) && own(c) && is_warning_call(ctx, **c))
+        .copied()
+        .collect();
+    ctx.nodes("return_statement")
+        .iter()
+        .filter(|r| within(r) && own(r))
+        .filter(|r| {
+            r.named_child(0)
+                .is_some_and(|v| ctx.unparenthesize(v).kind() != "none")
+        })
+        .any(|r| !warnings.iter().any(|w| warns_before(ctx, *w, *r)))
+}
+
+/// `warnings.warn(...)`, `warn(...)`, `_warn_deprecation(...)`, `deprecated(...)`...
+fn is_warning_call(ctx: &FileContext, call: Node) -> bool {
+    ctx.call_simple_name(call).is_some_and(|name| {
+        let name = name.to_ascii_lowercase();
+        name.contains("warn") || name.contains("deprecat")
+    })
+}
+
+/// Whether the warning runs on the way to the return: inside the returned value, or
+/// earlier in a block that holds the return.
+fn warns_before(ctx: &FileContext, warning: Node, ret: Node) -> bool {
+    if ret.start_byte() <= warning.start_byte() && warning.end_byte() <= ret.end_byte() {
+        return true;
+    }
+    warning.end_byte() <= ret.start_byte()
+        && ctx
+            .enclosing(warning, &["block"])
+            .is_some_and(|block| ctx.is_within(ret, block))
 }
 
 /// Module-scope bindings of `name` by assignment (`x = ...`, `x: T = ...`,
