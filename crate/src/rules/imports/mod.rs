@@ -27,14 +27,14 @@ pub(crate) fn attribute_error_raise(param: &str) -> String {
 
 /// Whether `node` runs in the module's own scope: not inside a function, lambda or
 /// class body (module-level `if`/`try` blocks are module scope).
-pub(crate) fn in_module_scope(ctx: &FileContext, node: Node) -> bool {
+pub(crate) fn in_module_scope<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     ctx.enclosing(node, &["function_definition", "class_definition", "lambda"])
         .is_none()
 }
 
 /// Whether `node` sits in the body of `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`):
 /// code there never runs.
-pub(crate) fn under_type_checking(ctx: &FileContext, node: Node) -> bool {
+pub(crate) fn under_type_checking<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     ctx.ancestors(node).any(|block| {
         block.kind() == "block"
             && ctx.parent(block).is_some_and(|stmt| {
@@ -69,7 +69,7 @@ const MAX_FLOW_DEPTH: usize = 64;
 
 /// Whether control can run off the end of `block` (every statement in it can
 /// complete normally). `return`, `raise`, `break` and `continue` stop a block.
-pub(crate) fn block_completes(ctx: &FileContext, block: Node, depth: usize) -> bool {
+pub(crate) fn block_completes<'a>(ctx: &FileContext<'a>, block: Node<'a>, depth: usize) -> bool {
     if depth > MAX_FLOW_DEPTH {
         return false;
     }
@@ -80,8 +80,8 @@ pub(crate) fn block_completes(ctx: &FileContext, block: Node, depth: usize) -> b
         .all(|s| statement_completes(ctx, s, depth))
 }
 
-fn statement_completes(ctx: &FileContext, stmt: Node, depth: usize) -> bool {
-    let field_completes = |node: Node, field: &str| {
+fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) -> bool {
+    let field_completes = |node: Node<'a>, field: &str| {
         node.child_by_field_name(field)
             .is_none_or(|b| block_completes(ctx, b, depth + 1))
     };
@@ -123,7 +123,7 @@ fn statement_completes(ctx: &FileContext, stmt: Node, depth: usize) -> bool {
         "try_statement" => {
             let mut cursor = stmt.walk();
             let clauses: Vec<Node> = stmt.named_children(&mut cursor).collect();
-            let clause_block = |clause: &Node| {
+            let clause_block = |clause: &Node<'a>| {
                 let mut c = clause.walk();
                 let block = clause.named_children(&mut c).find(|n| n.kind() == "block");
                 block.is_none_or(|b| block_completes(ctx, b, depth + 1))
@@ -161,7 +161,7 @@ fn statement_completes(ctx: &FileContext, stmt: Node, depth: usize) -> bool {
 }
 
 /// A `break` that leaves this very loop (not a nested one, not in its `else`).
-fn has_break(ctx: &FileContext, lp: Node) -> bool {
+fn has_break<'a>(ctx: &FileContext<'a>, lp: Node<'a>) -> bool {
     let Some(body) = lp.child_by_field_name("body") else {
         return false;
     };
@@ -182,7 +182,7 @@ fn has_break(ctx: &FileContext, lp: Node) -> bool {
         })
 }
 
-fn is_true(ctx: &FileContext, node: Node) -> bool {
+fn is_true<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
     match node.kind() {
         "true" => true,
@@ -194,7 +194,7 @@ fn is_true(ctx: &FileContext, node: Node) -> bool {
     }
 }
 
-fn is_false(ctx: &FileContext, node: Node) -> bool {
+fn is_false<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
     match node.kind() {
         "false" | "none" => true,
@@ -207,7 +207,7 @@ fn is_false(ctx: &FileContext, node: Node) -> bool {
 }
 
 /// Calls that never return: `sys.exit()`, `os._exit()`, `typing.assert_never()`...
-fn never_returns(ctx: &FileContext, expr: Node) -> bool {
+fn never_returns<'a>(ctx: &FileContext<'a>, expr: Node<'a>) -> bool {
     let expr = ctx.unparenthesize(expr);
     if expr.kind() != "call" {
         return false;
@@ -227,7 +227,7 @@ fn never_returns(ctx: &FileContext, expr: Node) -> bool {
 }
 
 /// `with contextlib.suppress(...)` (or `suppress` imported from contextlib).
-fn suppresses(ctx: &FileContext, with: Node) -> bool {
+fn suppresses<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> bool {
     let mut cursor = with.walk();
     let clauses: Vec<Node> = with
         .named_children(&mut cursor)
@@ -248,7 +248,7 @@ fn suppresses(ctx: &FileContext, with: Node) -> bool {
 }
 
 /// `case _:` or `case name:` without a guard: the case matches everything.
-fn is_irrefutable_case(ctx: &FileContext, case: Node) -> bool {
+fn is_irrefutable_case<'a>(ctx: &FileContext<'a>, case: Node<'a>) -> bool {
     if case.child_by_field_name("guard").is_some() {
         return false;
     }

@@ -46,7 +46,7 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 "#;
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     for function in module_getattr_functions(ctx) {
         let (Some(name), Some(body)) = (
             function.child_by_field_name("name"),
@@ -124,7 +124,12 @@ fn none_returns<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Vec<Node<'a>> 
 /// Whether `node` only runs after a positive test of the parameter against known
 /// names: inside `if name == "X":` / `if name in NAMES:` (possibly `and`-ed with more)
 /// or `case "X":` of `match name:`.
-fn for_known_name(ctx: &FileContext, node: Node, function: Node, param: &str) -> bool {
+fn for_known_name<'a>(
+    ctx: &FileContext<'a>,
+    node: Node<'a>,
+    function: Node<'a>,
+    param: &str,
+) -> bool {
     ctx.ancestors(node)
         .take_while(|a| a.id() != function.id())
         .filter(|a| a.kind() == "block")
@@ -168,7 +173,7 @@ fn for_known_name(ctx: &FileContext, node: Node, function: Node, param: &str) ->
 }
 
 /// `name == "X"`, `"X" == name`, `name in NAMES`, or an `and` holding one of them.
-fn tests_known_name(ctx: &FileContext, condition: Node, param: &str) -> bool {
+fn tests_known_name<'a>(ctx: &FileContext<'a>, condition: Node<'a>, param: &str) -> bool {
     let condition = ctx.unparenthesize(condition);
     match condition.kind() {
         "boolean_operator" => {
@@ -197,7 +202,7 @@ fn tests_known_name(ctx: &FileContext, condition: Node, param: &str) -> bool {
             if operators.len() != 1 || operands.len() != 2 {
                 return false;
             }
-            let is_param = |n: Node| ctx.text(ctx.unparenthesize(n)) == param;
+            let is_param = |n: Node<'a>| ctx.text(ctx.unparenthesize(n)) == param;
             match operators[0] {
                 "==" => is_param(operands[0]) || is_param(operands[1]),
                 "in" => is_param(operands[0]),
@@ -209,7 +214,7 @@ fn tests_known_name(ctx: &FileContext, condition: Node, param: &str) -> bool {
 }
 
 /// Where the body's last line ends (before its newline, after any trailing comment).
-fn line_end(ctx: &FileContext, body: Node) -> Option<usize> {
+fn line_end<'a>(ctx: &FileContext<'a>, body: Node<'a>) -> Option<usize> {
     let end = body.end_byte();
     let rest = ctx.text.get(end..)?;
     Some(match rest.find(['\n', '\r']) {

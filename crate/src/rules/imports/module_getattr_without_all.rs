@@ -47,7 +47,7 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 "#;
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     let serving = module_getattr_functions(ctx)
         .into_iter()
         .find(|f| serves_names(ctx, *f));
@@ -63,7 +63,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 /// deprecation warning comes before. Hooks that only raise, or only serve deprecated
 /// names after `warnings.warn(...)` (the usual deprecation shim in Django, Flask, Click,
 /// Werkzeug...), are meant to stay out of star imports.
-fn serves_names(ctx: &FileContext, function: Node) -> bool {
+fn serves_names<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
     let own = |n: &Node| {
         ctx.enclosing_function(*n)
             .is_some_and(|f| f.id() == function.id())
@@ -87,7 +87,7 @@ fn serves_names(ctx: &FileContext, function: Node) -> bool {
 }
 
 /// `warnings.warn(...)`, `warn(...)`, `_warn_deprecation(...)`, `deprecated(...)`...
-fn is_warning_call(ctx: &FileContext, call: Node) -> bool {
+fn is_warning_call<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     ctx.call_simple_name(call).is_some_and(|name| {
         let name = name.to_ascii_lowercase();
         name.contains("warn") || name.contains("deprecat")
@@ -96,7 +96,7 @@ fn is_warning_call(ctx: &FileContext, call: Node) -> bool {
 
 /// Whether the warning runs on the way to the return: inside the returned value, or
 /// earlier in a block that holds the return.
-fn warns_before(ctx: &FileContext, warning: Node, ret: Node) -> bool {
+fn warns_before<'a>(ctx: &FileContext<'a>, warning: Node<'a>, ret: Node<'a>) -> bool {
     if ret.start_byte() <= warning.start_byte() && warning.end_byte() <= ret.end_byte() {
         return true;
     }
