@@ -1,3 +1,288 @@
+//! `wagcheck`: the command-line checker. Exit 0 no hits, 1 hits or syntax errors,
+//! 2 usage or I/O error.
+
+mod cli;
+
+use cli::args::{self, CheckArgs, Color, Command, Format};
+use cli::files::{self, ReadError};
+use cli::settings::{relative_path, Resolver};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use wagcheck::engine::{check_with, fix_files, FileError, MAX_FIX_ROUNDS};
+use wagcheck::{rules, Applicability, Report, SourceFile};
+
+const EXIT_CLEAN: i32 = 0;
+const EXIT_HITS: i32 = 1;
+const EXIT_ERROR: i32 = 2;
+
 fn main() {
-    println!("todo");
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let code = match args::parse(&argv) {
+        Err(message) => {
+            eprintln!("wagcheck: error: {message}\nRun `wagcheck --help` for usage.");
+            EXIT_ERROR
+        }
+        Ok(Command::Help) => emit(args::USAGE),
+        Ok(Command::Version) => emit(&format!("wagcheck {}\n", wagcheck::VERSION)),
+        Ok(Command::Rules(format)) => list_rules(format),
+        Ok(Command::Explain(id)) => explain(&id),
+        Ok(Command::Check(check)) => run_check(check),
+    };
+    std::process::exit(code);
+}
+
+/// Writes all of `text` to stdout at once; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => EXIT_CLEAN,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(e) => {
+            eprintln!("wagcheck: error: cannot write output: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn list_rules(format: Format) -> i32 {
+    let all = rules::all();
+    let text = match format {
+        Format::Json => {
+            let list: Vec<wagcheck::js::JsRule> =
+                all.iter().map(|r| wagcheck::js::JsRule::new(r)).collect();
+            serde_json::to_string_pretty(&list).expect("rules serialize") + "\n"
+        }
+        Format::Markdown => {
+            let mut out = String::from("# wagcheck rules\n\n| id | name | severity | fix | message |\n|---|---|---|---|---|\n");
+            for r in all {
+                out.push_str(&format!(
+                    "| [{id}](#{anchor}) | {name} | {sev} | {fix} | {msg} |\n",
+                    id = r.id,
+                    anchor = format!("{}-{}", r.name, r.id).to_lowercase(),
+                    name = r.name,
+                    sev = r.severity.as_str(),
+                    fix = r.fix.map_or("", |f| f.as_str()),
+                    msg = r.message.replace('|', "\\|")
+                ));
+            }
+            for r in all {
+                out.push('\n');
+                out.push_str(
+                    &wagcheck::docs::rule_markdown(r)
+                        .replacen("# ", "## ", 1)
+                        .replace("\n## ", "\n### "),
+                );
+            }
+            out
+        }
+        _ => {
+            let mut out = String::new();
+            for r in all {
+                out.push_str(&format!(
+                    "{:<9} {:<8} {:<7} {:<34} {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.fix.map_or("-", |f| f.as_str()),
+                    r.name,
+                    r.message
+                ));
+            }
+            out
+        }
+    };
+    emit(&text)
+}
+
+fn explain(id: &str) -> i32 {
+    let rule = rules::find(id).or_else(|| rules::all().iter().copied().find(|r| r.name == id));
+    match rule {
+        Some(rule) => emit(&wagcheck::docs::rule_markdown(rule)),
+        None => {
+            eprintln!("wagcheck: error: unknown rule `{id}` (run `wagcheck rules` to list them)");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// The `--format json` document, keys in the documented order.
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    files: usize,
+    diagnostics: &'a [wagcheck::Diagnostic],
+    syntax_errors: &'a [wagcheck::SyntaxError],
+    errors: &'a [FileError],
+}
+
+impl<'a> From<&'a Report> for JsonReport<'a> {
+    fn from(r: &'a Report) -> Self {
+        Self {
+            version: 1,
+            files: r.files,
+            diagnostics: &r.diagnostics,
+            syntax_errors: &r.syntax_errors,
+            errors: &r.errors,
+        }
+    }
+}
+
+/// Everything a check needs to know per file: its path for display and for
+/// per-file-ignores, and which rules run on it.
+struct Plan {
+    files: Vec<SourceFile>,
+    enabled: Vec<Vec<bool>>,
+    problems: Vec<ReadError>,
+}
+
+fn plan(args: &CheckArgs) -> Result<Plan, String> {
+    let mut resolver = Resolver::new(&args.select, &args.ignore, !args.no_config)?;
+    let (files, paths, problems) = match &args.stdin_filename {
+        Some(name) => {
+            if args.paths.iter().any(|p| p != "-") {
+                return Err(
+                    "`--stdin-filename` reads standard input: give no paths (or `-`)".into(),
+                );
+            }
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            let file = files::source_from_bytes(name.clone(), bytes)
+                .map_err(|e| format!("{}: {}", e.path, e.message))?;
+            (vec![file], vec![PathBuf::from(name)], Vec::new())
+        }
+        None => {
+            let paths = files::discover(&args.paths)?;
+            let (files, problems) = files::read_all(&paths);
+            let paths = files.iter().map(|f| PathBuf::from(&f.path)).collect();
+            (files, paths, problems)
+        }
+    };
+    let mut enabled = Vec::with_capacity(files.len());
+    for path in &paths {
+        let settings = resolver.for_file(path)?;
+        let rel = relative_path(&settings, path);
+        enabled.push(
+            rules::all()
+                .iter()
+                .map(|r| settings.config.is_enabled_for(r, &rel))
+                .collect(),
+        );
+    }
+    Ok(Plan {
+        files,
+        enabled,
+        problems,
+    })
+}
+
+fn run_check(args: CheckArgs) -> i32 {
+    let plan = match plan(&args) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("wagcheck: error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let all = rules::all();
+    let enabled = |i: usize, rule: &wagcheck::Rule| {
+        all.binary_search_by_key(&rule.id, |r| r.id)
+            .is_ok_and(|k| plan.enabled[i][k])
+    };
+    let mut problems: Vec<ReadError> = plan.problems;
+    let (report, files, fixed_count) = if args.fix {
+        let wanted = |d: &wagcheck::Diagnostic| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == Applicability::Safe || args.unsafe_fixes)
+        };
+        let outcome = fix_files(&plan.files, &enabled, &wanted, MAX_FIX_ROUNDS);
+        let mut fixed = 0;
+        if args.stdin_filename.is_none() {
+            for ((before, after), count) in
+                plan.files.iter().zip(&outcome.files).zip(&outcome.applied)
+            {
+                if *count == 0 || before.text == after.text {
+                    continue;
+                }
+                match cli::write::write_atomic(Path::new(&before.path), &after.text) {
+                    Ok(()) => fixed += count,
+                    Err(e) => problems.push(ReadError {
+                        path: before.path.clone(),
+                        message: format!(
+                            "cannot write the fixed file, left unchanged: {}",
+                            files::describe_io(&e)
+                        ),
+                    }),
+                }
+            }
+        } else {
+            fixed = outcome.applied.iter().sum();
+        }
+        (outcome.report, outcome.files, fixed)
+    } else {
+        (check_with(&plan.files, &enabled), plan.files.clone(), 0)
+    };
+    let mut report = report;
+    report.errors.extend(problems.iter().map(|p| FileError {
+        path: p.path.clone(),
+        message: p.message.clone(),
+    }));
+
+    let format = args.format.unwrap_or(Format::Text);
+    let stdin_fix = args.fix && args.stdin_filename.is_some();
+    let output = match format {
+        Format::Json => {
+            serde_json::to_string_pretty(&JsonReport::from(&report)).expect("report serializes")
+                + "\n"
+        }
+        Format::Sarif => {
+            serde_json::to_string_pretty(&cli::sarif::render(&report)).expect("sarif serializes")
+                + "\n"
+        }
+        _ => {
+            let color = match args.color.unwrap_or(Color::Auto) {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::env::var_os("NO_COLOR").is_none()
+                        && (std::env::var_os("FORCE_COLOR").is_some()
+                            || if stdin_fix {
+                                std::io::stderr().is_terminal()
+                            } else {
+                                std::io::stdout().is_terminal()
+                            })
+                }
+            };
+            let mut text =
+                cli::text::render(&report, &files, &cli::text::Style { color }, !args.fix);
+            if args.fix {
+                text.push_str(&format!(
+                    "Fixed {fixed_count} {}.\n",
+                    if fixed_count == 1 { "hit" } else { "hits" }
+                ));
+            }
+            text
+        }
+    };
+    for error in &report.errors {
+        eprintln!("wagcheck: error: {}: {}", error.path, error.message);
+    }
+    let written = if stdin_fix {
+        // The fixed code goes to stdout, as formatters do; the report to stderr.
+        eprint!("{output}");
+        emit(&files[0].text)
+    } else {
+        emit(&output)
+    };
+    if written != EXIT_CLEAN || !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if !report.diagnostics.is_empty() || !report.syntax_errors.is_empty() {
+        EXIT_HITS
+    } else {
+        EXIT_CLEAN
+    }
 }

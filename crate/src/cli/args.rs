@@ -1,0 +1,231 @@
+//! Command-line arguments, parsed by hand: few flags, exact error messages, exit 2.
+
+pub const USAGE: &str = "\
+wagcheck: a Django/Wagtail pattern checker
+
+Usage:
+  wagcheck check [PATH...] [options]   check Python files and directories (default: .)
+  wagcheck rules [--format text|json|markdown]
+  wagcheck explain ID                  the full documentation of a rule
+  wagcheck --version
+
+Options for check:
+  --format text|json|sarif   output format (default: text)
+  --select IDS               only these rules (ids or prefixes, comma-separated; ALL)
+  --ignore IDS               never these rules
+  --fix                      apply safe fixes and write the files
+  --unsafe-fixes             with --fix, also apply fixes that change behaviour
+  --stdin-filename PATH      read the code from standard input, named PATH
+  --no-config                ignore [tool.wagcheck] in pyproject.toml files
+  --color auto|always|never  colours in text output (default: auto)
+
+Exit status: 0 no hits, 1 hits or syntax errors, 2 usage or I/O error.
+";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Default)]
+pub struct CheckArgs {
+    pub paths: Vec<String>,
+    pub format: Option<Format>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub fix: bool,
+    pub unsafe_fixes: bool,
+    pub stdin_filename: Option<String>,
+    pub no_config: bool,
+    pub color: Option<Color>,
+}
+
+#[derive(Debug)]
+pub enum Command {
+    Check(CheckArgs),
+    Rules(Format),
+    Explain(String),
+    Help,
+    Version,
+}
+
+fn value<'a>(
+    flag: &str,
+    inline: Option<&'a str>,
+    rest: &mut impl Iterator<Item = &'a String>,
+) -> Result<&'a str, String> {
+    match inline {
+        Some(v) => Ok(v),
+        None => rest
+            .next()
+            .map(String::as_str)
+            .ok_or_else(|| format!("`{flag}` needs a value")),
+    }
+}
+
+fn format_of(text: &str, allowed: &[Format]) -> Result<Format, String> {
+    let format = match text {
+        "text" => Format::Text,
+        "json" => Format::Json,
+        "sarif" => Format::Sarif,
+        "markdown" => Format::Markdown,
+        other => return Err(format!("unknown format `{other}`")),
+    };
+    if allowed.contains(&format) {
+        Ok(format)
+    } else {
+        Err(format!("format `{text}` is not available here"))
+    }
+}
+
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let mut iter = args.iter();
+    let Some(command) = iter.next() else {
+        return Ok(Command::Help);
+    };
+    match command.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "-V" | "--version" | "version" => Ok(Command::Version),
+        "check" => parse_check(&mut iter).map(Command::Check),
+        "rules" => {
+            let mut format = Format::Text;
+            while let Some(arg) = iter.next() {
+                let (flag, inline) = split_flag(arg);
+                match flag {
+                    "--format" => {
+                        format = format_of(
+                            value(flag, inline, &mut iter)?,
+                            &[Format::Text, Format::Json, Format::Markdown],
+                        )?
+                    }
+                    other => return Err(format!("unexpected argument `{other}` for `rules`")),
+                }
+            }
+            Ok(Command::Rules(format))
+        }
+        "explain" => {
+            let id = iter
+                .next()
+                .ok_or("`explain` needs a rule id, e.g. `wagcheck explain CACHE001`")?;
+            if let Some(extra) = iter.next() {
+                return Err(format!("unexpected argument `{extra}` for `explain`"));
+            }
+            Ok(Command::Explain(id.clone()))
+        }
+        other => Err(format!(
+            "unknown command `{other}` (expected check, rules or explain)"
+        )),
+    }
+}
+
+fn split_flag(arg: &str) -> (&str, Option<&str>) {
+    match arg.split_once('=') {
+        Some((flag, value)) if arg.starts_with("--") => (flag, Some(value)),
+        _ => (arg, None),
+    }
+}
+
+fn parse_check<'a>(iter: &mut impl Iterator<Item = &'a String>) -> Result<CheckArgs, String> {
+    let mut args = CheckArgs::default();
+    let mut only_paths = false;
+    while let Some(arg) = iter.next() {
+        if only_paths || !arg.starts_with('-') || arg == "-" {
+            args.paths.push(arg.clone());
+            continue;
+        }
+        let (flag, inline) = split_flag(arg);
+        match flag {
+            "--" => only_paths = true,
+            "--format" => {
+                args.format = Some(format_of(
+                    value(flag, inline, iter)?,
+                    &[Format::Text, Format::Json, Format::Sarif],
+                )?)
+            }
+            "--select" => args.select.push(value(flag, inline, iter)?.to_string()),
+            "--ignore" => args.ignore.push(value(flag, inline, iter)?.to_string()),
+            "--fix" => args.fix = true,
+            "--unsafe-fixes" => args.unsafe_fixes = true,
+            "--no-config" => args.no_config = true,
+            "--stdin-filename" => {
+                args.stdin_filename = Some(value(flag, inline, iter)?.to_string())
+            }
+            "--color" => {
+                args.color = Some(match value(flag, inline, iter)? {
+                    "auto" => Color::Auto,
+                    "always" => Color::Always,
+                    "never" => Color::Never,
+                    other => {
+                        return Err(format!(
+                            "unknown colour mode `{other}` (auto, always, never)"
+                        ))
+                    }
+                })
+            }
+            other => {
+                return Err(format!(
+                    "unknown option `{other}` for `check` (see `wagcheck --help`)"
+                ))
+            }
+        }
+    }
+    if args.unsafe_fixes && !args.fix {
+        return Err("`--unsafe-fixes` goes with `--fix`".into());
+    }
+    if args.paths.is_empty() && args.stdin_filename.is_none() {
+        args.paths.push(".".into());
+    }
+    Ok(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Command, String> {
+        parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn parses_check_flags() {
+        let Ok(Command::Check(a)) = p(&[
+            "check",
+            "src",
+            "--format=json",
+            "--select",
+            "CACHE",
+            "--fix",
+            "--unsafe-fixes",
+        ]) else {
+            panic!()
+        };
+        assert_eq!(a.paths, vec!["src"]);
+        assert_eq!(a.format, Some(Format::Json));
+        assert_eq!(a.select, vec!["CACHE"]);
+        assert!(a.fix && a.unsafe_fixes);
+        let Ok(Command::Check(a)) = p(&["check"]) else {
+            panic!()
+        };
+        assert_eq!(a.paths, vec!["."]);
+    }
+
+    #[test]
+    fn refuses_bad_usage() {
+        assert!(p(&["check", "--format", "xml"]).is_err());
+        assert!(p(&["check", "--bogus"]).is_err());
+        assert!(p(&["check", "--select"]).is_err());
+        assert!(p(&["check", "--unsafe-fixes"]).is_err());
+        assert!(p(&["frobnicate"]).is_err());
+        assert!(p(&["explain"]).is_err());
+    }
+}

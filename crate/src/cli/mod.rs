@@ -1,0 +1,8 @@
+//! The command-line interface (native only).
+
+pub mod args;
+pub mod files;
+pub mod sarif;
+pub mod settings;
+pub mod text;
+pub mod write;

@@ -1,0 +1,347 @@
+//! The CLI as a user runs it: temp dirs, real files, exit codes, output formats.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wagcheck");
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("wagcheck-cli-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+    fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, content).unwrap();
+        path
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const DELETE_PATTERN: &str = "from django.core.cache import cache\n\n\ndef invalidate():\n    cache.delete_pattern(\"blog:*\")\n";
+
+#[test]
+fn clean_code_exits_zero() {
+    let t = TempDir::new("clean");
+    t.write("app/models.py", "from django.db import models\n\n\nclass Post(models.Model):\n    title = models.CharField(max_length=200)\n");
+    let o = run(t.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("No hits. (1 file checked)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn hits_exit_one_with_location_source_and_caret() {
+    let t = TempDir::new("hits");
+    t.write("services.py", DELETE_PATTERN);
+    let o = run(t.path(), &["check", "services.py"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("services.py:5:5: CACHE001 "), "{out}");
+    assert!(
+        out.contains("5 |     cache.delete_pattern(\"blog:*\")"),
+        "{out}"
+    );
+    assert!(out.contains("  |     ^^^^"), "{out}");
+    assert!(out.contains("Found 1 hit in 1 file checked."), "{out}");
+    assert!(!out.contains('\x1b'), "no colour when piped: {out:?}");
+    let o = Command::new(BIN)
+        .args(["check", "services.py", "--color", "always"])
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("\x1b["), "colour on request");
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let t = TempDir::new("json");
+    t.write("services.py", DELETE_PATTERN);
+    let o = run(t.path(), &["check", "services.py", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["files"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "CACHE001");
+    assert_eq!(d["name"], "delete-pattern-without-fallback");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["path"], "services.py");
+    assert_eq!(d["start"]["line"], 5);
+    assert_eq!(d["start"]["column"], 5);
+    assert!(d["end"]["line"].is_number() && d["message"].is_string());
+    assert!(d.get("fix").is_some());
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 5, "{keys:?}");
+}
+
+#[test]
+fn sarif_output_is_sarif_2_1_0() {
+    let t = TempDir::new("sarif");
+    t.write("services.py", DELETE_PATTERN);
+    let o = run(t.path(), &["check", "services.py", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "wagcheck");
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        wagcheck::rules::all().len()
+    );
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "CACHE001");
+    assert_eq!(result["level"], "warning");
+    let idx = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(run["tool"]["driver"]["rules"][idx]["id"], "CACHE001");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 5);
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "services.py"
+    );
+}
+
+#[test]
+fn usage_errors_exit_two_with_one_clear_line() {
+    let t = TempDir::new("usage");
+    for (args, needle) in [
+        (
+            &["check", "missing_dir"][..],
+            "missing_dir: no such file or directory",
+        ),
+        (
+            &["check", "--select", "CACHE999"][..],
+            "unknown rule id or prefix `CACHE999`",
+        ),
+        (&["check", "--format", "xml"][..], "unknown format `xml`"),
+        (
+            &["check", "--frobnicate"][..],
+            "unknown option `--frobnicate`",
+        ),
+        (&["explain", "NOPE1"][..], "unknown rule `NOPE1`"),
+        (&["launch"][..], "unknown command `launch`"),
+    ] {
+        let o = run(t.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}: nothing on stdout");
+    }
+}
+
+#[test]
+fn unreadable_binary_and_non_utf8_files_are_reported_and_skipped() {
+    let t = TempDir::new("badfiles");
+    t.write("good.py", DELETE_PATTERN);
+    t.write("binary.py", b"\x00\x01\x02");
+    t.write("latin1.py", b"x = '\xe9'\n");
+    let o = run(t.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("binary.py: looks like a binary file"), "{err}");
+    assert!(err.contains("latin1.py: not valid UTF-8"), "{err}");
+    assert!(
+        stdout(&o).contains("good.py:5:5: CACHE001"),
+        "the rest is still checked"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = TempDir::new("unreadable");
+    let p = t.write("secret.py", "x = 1\n");
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&p).is_ok() {
+        return; // running as root: permissions do not stop reads
+    }
+    let o = run(t.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("secret.py: permission denied"));
+}
+
+#[test]
+fn syntax_errors_are_reported_not_silent() {
+    let t = TempDir::new("syntax");
+    t.write("broken.py", "def f(:\n    cache.delete_pattern('x')\n");
+    let o = run(t.path(), &["check", "broken.py"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("broken.py:1:"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("syntax error"), "{}", stdout(&o));
+}
+
+#[test]
+fn directories_honour_gitignore_and_take_only_python() {
+    let t = TempDir::new("walk");
+    t.write(".gitignore", "build/\n");
+    t.write("build/gen.py", DELETE_PATTERN);
+    t.write("notes.txt", DELETE_PATTERN);
+    t.write("src/app.py", DELETE_PATTERN);
+    let o = run(t.path(), &["check", ".", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["files"], 1, "{v}");
+    assert_eq!(v["diagnostics"][0]["path"], "./src/app.py");
+}
+
+#[test]
+fn suppression_comments_silence_a_hit() {
+    let t = TempDir::new("noqa");
+    t.write(
+        "s.py",
+        "from django.core.cache import cache\ncache.delete_pattern('a')  # wagcheck: ignore[CACHE001]\ncache.delete_pattern('b')  # noqa: CACHE001\ncache.delete_pattern('c')  # noqa: CACHE010\n",
+    );
+    let o = run(t.path(), &["check", "s.py", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lines: Vec<u64> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![4]);
+}
+
+#[test]
+fn pyproject_config_is_found_upward_and_applied() {
+    let t = TempDir::new("config");
+    t.write("pyproject.toml", "[tool.wagcheck]\nignore = [\"CACHE003\"]\nper-file-ignores = { \"legacy/*.py\" = [\"CACHE001\"] }\n");
+    t.write("legacy/old.py", DELETE_PATTERN);
+    t.write("app/new.py", DELETE_PATTERN);
+    let o = run(&t.path().join("app"), &["check", "..", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let paths: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["../app/new.py"], "{v}");
+    // --select on the command line replaces the file's select.
+    let o = run(t.path(), &["check", ".", "--select", "SIG"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // --no-config ignores the file.
+    let o = run(t.path(), &["check", ".", "--no-config", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn malformed_pyproject_is_a_clear_error() {
+    let t = TempDir::new("badconfig");
+    t.write("pyproject.toml", "[tool.wagcheck]\nselect = \"CACHE\n");
+    t.write("a.py", "x = 1\n");
+    let o = run(t.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("pyproject.toml"), "{}", stderr(&o));
+    t.write("pyproject.toml", "[tool.wagcheck]\nselect = [\"NOPE\"]\n");
+    let o = run(t.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown rule id or prefix `NOPE`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn stdin_is_checked_under_the_given_name() {
+    let t = TempDir::new("stdin");
+    let mut child = Command::new(BIN)
+        .args(["check", "--stdin-filename", "apps/blog/services.py"])
+        .current_dir(t.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(DELETE_PATTERN.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("apps/blog/services.py:5:5: CACHE001"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn rules_and_explain_list_every_rule_with_docs() {
+    let t = TempDir::new("rules");
+    let o = run(t.path(), &["rules", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), wagcheck::rules::all().len());
+    for rule in list {
+        for key in [
+            "id",
+            "name",
+            "severity",
+            "category",
+            "message",
+            "explanation",
+            "markdown",
+        ] {
+            assert!(
+                rule[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{key} of {rule}"
+            );
+        }
+        assert!(
+            !rule["bad"].as_array().unwrap().is_empty()
+                && !rule["fixed"].as_array().unwrap().is_empty()
+        );
+    }
+    let o = run(t.path(), &["rules", "--format", "markdown"]);
+    assert!(stdout(&o).starts_with("# wagcheck rules"));
+    let o = run(t.path(), &["explain", "cache001"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        out.contains("## What it does")
+            && out.contains("## Example")
+            && out.contains("Use instead:"),
+        "{out}"
+    );
+}
