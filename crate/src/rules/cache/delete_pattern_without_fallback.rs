@@ -142,7 +142,9 @@ fn guard(ctx: &FileContext, condition: Node) -> Option<bool> {
     match condition.kind() {
         "not_operator" => guard(ctx, condition.child_by_field_name("argument")?).map(|g| !g),
         "boolean_operator" => {
-            let op = condition.child_by_field_name("operator").map(|o| ctx.text(o));
+            let op = condition
+                .child_by_field_name("operator")
+                .map(|o| ctx.text(o));
             let left = guard(ctx, condition.child_by_field_name("left")?);
             let right = guard(ctx, condition.child_by_field_name("right")?);
             match op {
@@ -188,7 +190,9 @@ fn exits_early_without_method(ctx: &FileContext, block: Node, child: Node) -> bo
                 .is_some_and(|c| guard(ctx, c) == Some(false))
             && stmt
                 .child_by_field_name("consequence")
-                .and_then(|b| b.named_child(u32::try_from(b.named_child_count().checked_sub(1)?).ok()?))
+                .and_then(|b| {
+                    b.named_child(u32::try_from(b.named_child_count().checked_sub(1)?).ok()?)
+                })
                 .is_some_and(|last| {
                     matches!(
                         last.kind(),

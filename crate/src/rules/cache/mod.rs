@@ -452,9 +452,7 @@ fn root_of<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Node<'a> {
         let next = match node.kind() {
             "attribute" => node.child_by_field_name("object"),
             "subscript" => node.child_by_field_name("value"),
-            "call" if ctx.callee(node).is_some_and(|c| c.kind() == "attribute") => {
-                ctx.callee(node)
-            }
+            "call" if ctx.callee(node).is_some_and(|c| c.kind() == "attribute") => ctx.callee(node),
             "parenthesized_expression" => node.named_child(0),
             _ => None,
         };
@@ -472,6 +470,10 @@ const CATCHES_ATTRIBUTE_ERROR: &[&str] = &["AttributeError", "Exception", "BaseE
 fn names_attribute_error(ctx: &FileContext, expr: Node) -> bool {
     let expr = ctx.unparenthesize(expr);
     match expr.kind() {
+        // `except AttributeError as exc` parses as an `as_pattern` value.
+        "as_pattern" => expr
+            .named_child(0)
+            .is_some_and(|e| names_attribute_error(ctx, e)),
         "tuple" => {
             let mut cursor = expr.walk();
             let found = expr
@@ -495,7 +497,9 @@ pub fn catches_attribute_error(ctx: &FileContext, clause: Node) -> bool {
         return false;
     }
     let mut cursor = clause.walk();
-    let values: Vec<Node> = clause.children_by_field_name("value", &mut cursor).collect();
+    let values: Vec<Node> = clause
+        .children_by_field_name("value", &mut cursor)
+        .collect();
     values.is_empty() || values.iter().any(|v| names_attribute_error(ctx, *v))
 }
 
@@ -549,7 +553,10 @@ mod tests {
         assert_eq!(words("CACHE_PREFIX"), vec!["cache", "prefix"]);
         assert_eq!(words("cacheKey"), vec!["cache", "key"]);
         assert_eq!(words("_key_to_file"), vec!["key", "to", "file"]);
-        assert_eq!(words("self.cache_backend"), vec!["self", "cache", "backend"]);
+        assert_eq!(
+            words("self.cache_backend"),
+            vec!["self", "cache", "backend"]
+        );
     }
 
     #[test]
@@ -582,7 +589,13 @@ mod tests {
 
     #[test]
     fn cache_object_names() {
-        for yes in ["cache", "self.cache", "default_cache", "cache_backend", "pageCache"] {
+        for yes in [
+            "cache",
+            "self.cache",
+            "default_cache",
+            "cache_backend",
+            "pageCache",
+        ] {
             assert!(is_cache_object_name(yes), "{yes}");
         }
         for no in ["cached", "cached_value", "data", "request.session"] {

@@ -124,14 +124,16 @@ fn header_end(handler: Node) -> usize {
 /// A block of only `pass`, `...`, string literals and comments.
 fn does_nothing(block: Node) -> bool {
     let mut cursor = block.walk();
-    let all_empty = block.named_children(&mut cursor).all(|stmt| match stmt.kind() {
-        "pass_statement" | "comment" => true,
-        "expression_statement" => stmt.named_child(0).is_some_and(|e| {
-            matches!(e.kind(), "ellipsis" | "string" | "concatenated_string")
-                && stmt.named_child_count() == 1
-        }),
-        _ => false,
-    });
+    let all_empty = block
+        .named_children(&mut cursor)
+        .all(|stmt| match stmt.kind() {
+            "pass_statement" | "comment" => true,
+            "expression_statement" => stmt.named_child(0).is_some_and(|e| {
+                matches!(e.kind(), "ellipsis" | "string" | "concatenated_string")
+                    && stmt.named_child_count() == 1
+            }),
+            _ => false,
+        });
     all_empty
 }
 
@@ -143,7 +145,10 @@ fn fallback_elsewhere(ctx: &FileContext, stmt: Node) -> bool {
             node.start_byte() <= call.start_byte()
                 && call.end_byte() <= node.end_byte()
                 && ctx.method_call(*call).is_some_and(|(_, m)| {
-                    matches!(m, "delete" | "delete_many" | "clear" | "adelete" | "adelete_many")
+                    matches!(
+                        m,
+                        "delete" | "delete_many" | "clear" | "adelete" | "adelete_many"
+                    )
                 })
         })
     };

@@ -105,7 +105,11 @@ fn is_empty_list(ctx: &FileContext, node: Node) -> bool {
 
 /// The assignment that stores the read: `x = cache.get(K, [])` (when the default is a
 /// list) or `x = cache.get(K) or []`, also through `await` and parentheses.
-fn assignment_of<'a>(ctx: &FileContext<'a>, call: Node<'a>, default_is_list: bool) -> Option<Node<'a>> {
+fn assignment_of<'a>(
+    ctx: &FileContext<'a>,
+    call: Node<'a>,
+    default_is_list: bool,
+) -> Option<Node<'a>> {
     let mut node = call;
     let mut list = default_is_list;
     for _ in 0..8 {

@@ -92,15 +92,11 @@ fn truncating_slice<'a>(ctx: &FileContext<'a>, subscript: Node<'a>) -> Option<No
 fn is_hex_digest(ctx: &FileContext, node: Node) -> bool {
     let node = ctx.unparenthesize(node);
     match node.kind() {
-        "call" => ctx
-            .method_call(node)
-            .is_some_and(|(_, m)| m == "hexdigest"),
-        "identifier" => ctx
-            .assigned_value(ctx.text(node), node)
-            .is_some_and(|v| {
-                let v = ctx.unparenthesize(v);
-                v.kind() == "call" && ctx.method_call(v).is_some_and(|(_, m)| m == "hexdigest")
-            }),
+        "call" => ctx.method_call(node).is_some_and(|(_, m)| m == "hexdigest"),
+        "identifier" => ctx.assigned_value(ctx.text(node), node).is_some_and(|v| {
+            let v = ctx.unparenthesize(v);
+            v.kind() == "call" && ctx.method_call(v).is_some_and(|(_, m)| m == "hexdigest")
+        }),
         _ => false,
     }
 }

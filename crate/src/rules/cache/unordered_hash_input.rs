@@ -123,9 +123,14 @@ fn text_hit(ctx: &FileContext, call: Node, arg: Node, func: &str, hits: &mut Vec
             None => return,
         },
     };
+    let what = if kind == Mapping::QueryDict {
+        "a QueryDict"
+    } else {
+        "a dict"
+    };
     let mut hit = Hit::node(call).with_message(format!(
-        "`{func}()` of a dict is hashed: its text follows insertion order, so equal dicts built \
-         in another order give another hash"
+        "`{func}()` of {what} is hashed: its text follows insertion order, so equal mappings \
+         built in another order give another hash"
     ));
     if kind == Mapping::StrKeys {
         let replacement = match items_of {
@@ -145,13 +150,11 @@ fn text_hit(ctx: &FileContext, call: Node, arg: Node, func: &str, hits: &mut Vec
 
 fn last_argument(call: Node) -> Option<Node> {
     let args = call.child_by_field_name("arguments")?;
-    let count = args.named_child_count();
     let mut cursor = args.walk();
     let last = args
         .named_children(&mut cursor)
         .filter(|c| c.kind() != "comment")
         .last();
-    let _ = count;
     last
 }
 
@@ -252,31 +255,34 @@ fn parameter_mapping(ctx: &FileContext, node: Node, name: &str) -> Option<Mappin
     let function = ctx.enclosing_function(node)?;
     let params = function.child_by_field_name("parameters")?;
     let mut cursor = params.walk();
-    let found = params.named_children(&mut cursor).find_map(|p| match p.kind() {
-        "dictionary_splat_pattern" => {
-            let ident = p.named_child(0)?;
-            (ctx.text(ident) == name).then_some(Mapping::StrKeys)
-        }
-        "typed_parameter" | "typed_default_parameter" => {
-            let ident = if p.kind() == "typed_default_parameter" {
-                p.child_by_field_name("name")?
-            } else {
-                p.named_child(0)?
-            };
-            if ident.kind() == "dictionary_splat_pattern" {
-                let inner = ident.named_child(0)?;
-                return (ctx.text(inner) == name).then_some(Mapping::StrKeys);
+    let found = params
+        .named_children(&mut cursor)
+        .find_map(|p| match p.kind() {
+            "dictionary_splat_pattern" => {
+                let ident = p.named_child(0)?;
+                (ctx.text(ident) == name).then_some(Mapping::StrKeys)
             }
-            if ctx.text(ident) != name {
-                return None;
+            "typed_parameter" | "typed_default_parameter" => {
+                let ident = if p.kind() == "typed_default_parameter" {
+                    p.child_by_field_name("name")?
+                } else {
+                    p.named_child(0)?
+                };
+                if ident.kind() == "dictionary_splat_pattern" {
+                    let inner = ident.named_child(0)?;
+                    return (ctx.text(inner) == name).then_some(Mapping::StrKeys);
+                }
+                if ctx.text(ident) != name {
+                    return None;
+                }
+                let ty = ctx.text(p.child_by_field_name("type")?);
+                let base = ty.split('[').next().unwrap_or(ty).trim();
+                let base = base.rsplit('.').next().unwrap_or(base);
+                matches!(base, "dict" | "Dict" | "Mapping" | "MutableMapping")
+                    .then_some(Mapping::Dict)
             }
-            let ty = ctx.text(p.child_by_field_name("type")?);
-            let base = ty.split('[').next().unwrap_or(ty).trim();
-            let base = base.rsplit('.').next().unwrap_or(base);
-            matches!(base, "dict" | "Dict" | "Mapping" | "MutableMapping").then_some(Mapping::Dict)
-        }
-        _ => None,
-    });
+            _ => None,
+        });
     // A later assignment in the function wins over the parameter.
     found.filter(|_| ctx.assigned_value(name, node).is_none())
 }

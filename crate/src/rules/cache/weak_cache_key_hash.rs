@@ -65,7 +65,11 @@ fn weak_hash(ctx: &FileContext, call: Node) -> Option<(&'static str, Option<Vec<
     let name = ctx.call_name(call)?;
     match name.as_str() {
         "hashlib.md5" | "hashlib.sha1" => {
-            let algorithm = if name.ends_with("md5") { "MD5" } else { "SHA-1" };
+            let algorithm = if name.ends_with("md5") {
+                "MD5"
+            } else {
+                "SHA-1"
+            };
             Some((algorithm, rename_constructor(ctx, callee)))
         }
         "hashlib.new" => {
@@ -99,7 +103,7 @@ fn string_content(string: Node) -> Option<Node> {
 }
 
 /// `hashlib.md5` -> `hashlib.sha256` (any alias of hashlib); a bare `md5` imported from
-/// hashlib -> `sha256`, importing it beside the `md5` import when the file lacks it.
+/// hashlib -> `sha256`, adding `from hashlib import sha256` when the file lacks it.
 fn rename_constructor(ctx: &FileContext, callee: Node) -> Option<Vec<Edit>> {
     match callee.kind() {
         "attribute" => {
@@ -107,31 +111,41 @@ fn rename_constructor(ctx: &FileContext, callee: Node) -> Option<Vec<Edit>> {
             Some(vec![Edit::replace(attr.byte_range(), "sha256")])
         }
         "identifier" => {
-            let local = ctx.text(callee);
             if ctx.imports.resolve("sha256") == "hashlib.sha256" {
                 return Some(vec![Edit::replace(callee.byte_range(), "sha256")]);
             }
-            // Import sha256 right after the statement that imports this name.
-            let import = ctx.imports.modules.iter().find(|m| {
-                m.module == "hashlib"
-                    && ctx.text[m.range.clone()].contains(local)
-                    && m.range.end <= callee.start_byte()
-            })?;
-            let line_start = ctx.text[..import.range.start]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            let indent = &ctx.text[line_start..import.range.start];
+            let import = sha256_import_anchor(ctx, callee)?;
+            let line_start = ctx.text[..import.start].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &ctx.text[line_start..import.start];
             if !indent.chars().all(|c| c == ' ' || c == '\t') {
                 return None;
             }
             Some(vec![
-                Edit::insert(
-                    import.range.end,
-                    format!("\n{indent}from hashlib import sha256"),
-                ),
+                Edit::insert(import.end, format!("\n{indent}from hashlib import sha256")),
                 Edit::replace(callee.byte_range(), "sha256"),
             ])
         }
         _ => None,
     }
+}
+
+/// Where to add `from hashlib import sha256`: after the first module-level
+/// `from hashlib import ...`, else after the one that imports the callee's name. The
+/// same place for every hit of a file, so that one fix round adds the import once.
+fn sha256_import_anchor(ctx: &FileContext, callee: Node) -> Option<std::ops::Range<usize>> {
+    let local = ctx.text(callee);
+    let from_hashlib: Vec<&crate::imports::ImportedModule> = ctx
+        .imports
+        .modules
+        .iter()
+        .filter(|m| m.module == "hashlib" && !m.names.is_empty())
+        .filter(|m| m.range.end <= callee.start_byte())
+        .collect();
+    let module_level = from_hashlib
+        .iter()
+        .find(|m| m.range.start == 0 || ctx.text[..m.range.start].ends_with('\n'));
+    let own = from_hashlib
+        .iter()
+        .find(|m| ctx.text[m.range.clone()].contains(local));
+    module_level.or(own).map(|m| m.range.clone())
 }
