@@ -230,9 +230,21 @@ fn flows(ctx: &FileContext, start: Node, hops: usize) -> bool {
             | "list"
             | "expression_list"
             | "conditional_expression"
-            | "boolean_operator"
-            | "pair"
-            | "dictionary" => {}
+            | "boolean_operator" => {}
+            // A dict key (`set_many({key: value})`), not a value.
+            "pair" => {
+                let is_key = parent
+                    .child_by_field_name("key")
+                    .is_some_and(|k| k.id() == node.id());
+                let Some(dict) = ctx.parent(parent).filter(|d| d.kind() == "dictionary") else {
+                    return false;
+                };
+                if !is_key {
+                    return false;
+                }
+                node = dict;
+                continue;
+            }
             "subscript" => {
                 let Some(value) = parent.child_by_field_name("value") else {
                     return false;
@@ -285,7 +297,7 @@ fn flows(ctx: &FileContext, start: Node, hops: usize) -> bool {
                 let name = parent
                     .child_by_field_name("name")
                     .map_or("", |n| ctx.text(n));
-                if mentions_cache(name) || name == "key" {
+                if mentions_cache(name) || name == "key" || name == "keys" {
                     return true;
                 }
             }
@@ -294,7 +306,9 @@ fn flows(ctx: &FileContext, start: Node, hops: usize) -> bool {
                     return false;
                 };
                 if is_cache_method_call(ctx, call) {
-                    return true;
+                    // The key is the first argument; the others are values, timeouts.
+                    let first = ctx.positional_args(call).first().map(|a| a.id());
+                    return first == Some(node.id());
                 }
                 let name = ctx.call_simple_name(call).unwrap_or("");
                 if is_key_name(name) {
@@ -391,7 +405,14 @@ pub fn is_hash_constructor(ctx: &FileContext, call: Node) -> bool {
 /// method: not `self.delete_pattern(...)`/`self.client.delete_pattern(...)` inside a
 /// class that defines `delete_pattern` itself (django-redis's own backend, wrappers),
 /// and not on a class of this file that defines it, or an instance of one.
+///
+/// Only in files that import Django's cache (`django.core.cache`) or django-redis:
+/// elsewhere `cache` is some other library's object (FastAPI services, aiocache, ...),
+/// with its own `delete_pattern`.
 pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
+    if !uses_django_cache(ctx) {
+        return Vec::new();
+    }
     let defining_classes: Vec<Node<'a>> = ctx
         .nodes("function_definition")
         .iter()
@@ -443,6 +464,15 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
             true
         })
         .collect()
+}
+
+/// The file imports Django's cache framework or django-redis.
+fn uses_django_cache(ctx: &FileContext) -> bool {
+    ctx.imports.modules.iter().any(|m| {
+        m.module.starts_with("django.core.cache")
+            || m.module.starts_with("django_redis")
+            || (m.module == "django.core" && m.names.iter().any(|n| n == "cache"))
+    })
 }
 
 /// The innermost-left part of a receiver chain: `self` for `self.client.x`, the
