@@ -317,6 +317,13 @@ fn flows(ctx: &FileContext, start: Node, hops: usize) -> bool {
                 if !TRANSPARENT_CALLS.contains(&name) {
                     return false;
                 }
+                // `os.path.join(...)` builds a file path, not a key.
+                let is_path_join = ctx
+                    .call_name(call)
+                    .is_some_and(|n| n.ends_with("path.join"));
+                if is_path_join {
+                    return false;
+                }
                 // `"cache:{}".format(h)`, `"cache:".join(...)`: the receiver is part
                 // of the string.
                 if let Some((receiver, _)) = ctx.method_call(call) {

@@ -86,6 +86,17 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 /// `json.dumps(d)` (or `sort_keys=False`) of a known dict.
 fn json_hit(ctx: &FileContext, call: Node, arg: Node, hits: &mut Vec<Hit>) {
     let sort_keys = ctx.keyword_arg(call, "sort_keys");
+    // `json.dumps(d, **options)`: `sort_keys` may be among the options.
+    let has_splat = call.child_by_field_name("arguments").is_some_and(|args| {
+        let mut cursor = args.walk();
+        let found = args
+            .named_children(&mut cursor)
+            .any(|a| a.kind() == "dictionary_splat");
+        found
+    });
+    if has_splat && sort_keys.is_none() {
+        return;
+    }
     if sort_keys.is_some_and(|v| ctx.text(v) != "False") {
         return;
     }
