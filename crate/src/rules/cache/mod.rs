@@ -74,6 +74,13 @@ const NOT_CACHE_KEY_WORDS: &[&str] = &[
     "ssh",
     "rsa",
     "hmac",
+    "s3",
+    "object",
+    "file",
+    "upload",
+    "bucket",
+    "storage",
+    "path",
 ];
 
 /// Lowercase words of an identifier: `CACHE_PREFIX` -> cache, prefix; `cacheKey` ->
@@ -107,6 +114,10 @@ fn words(name: &str) -> Vec<String> {
 /// `api_key`, `sort_key`).
 pub fn is_key_name(name: &str) -> bool {
     let words = words(name);
+    // `cache_bust`, `cachebuster`: a URL version string, not a key.
+    if words.iter().any(|w| w.contains("bust")) {
+        return false;
+    }
     if words.iter().any(|w| w.contains("cache")) {
         return true;
     }
@@ -619,6 +630,10 @@ mod tests {
             "keyboard",
             "hashed_name",
             "session_key",
+            "s3_key",
+            "upload_key",
+            "cache_bust",
+            "cachebuster",
         ] {
             assert!(!is_key_name(no), "{no}");
         }
