@@ -8,16 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/.cache/corpus"
-packages=(django djangorestframework wagtail)
-if [ ! -f "$corpus/.done" ]; then
-  echo "fetching ${packages[*]} wheels into $corpus" >&2
-  rm -rf "$corpus"; mkdir -p "$corpus/wheels" "$corpus/src"
-  python3 -m pip download --quiet --no-deps --only-binary :all: -d "$corpus/wheels" "${packages[@]}"
-  for wheel in "$corpus"/wheels/*.whl; do
-    python3 -m zipfile -e "$wheel" "$corpus/src"
-  done
-  ls "$corpus/wheels" > "$corpus/.done"
-fi
+"$root/scripts/fetch-corpus.sh" > /dev/null
 cargo build --release --quiet --bin wagcheck --manifest-path "$root/Cargo.toml"
 bin="$root/target/release/wagcheck"
 cd "$corpus/src"

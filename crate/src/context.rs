@@ -2,9 +2,43 @@
 //! walk, parent links, the file's imports, and the syntax helpers shared by all rules.
 
 use crate::imports::Imports;
+use crate::parse::{parse_file, ParsedFile, MAX_TREE_DEPTH};
 use crate::source::LineIndex;
+use crate::source::SourceFile;
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use tree_sitter::{Node, Tree};
+
+/// Node ids are distinct pointers: one multiply spreads them well enough, and costs a
+/// fraction of SipHash on the hot path of every `parent` call.
+#[derive(Default, Clone, Copy)]
+struct BuildNodeHasher;
+
+struct NodeHasher(u64);
+
+impl BuildHasher for BuildNodeHasher {
+    type Hasher = NodeHasher;
+    fn build_hasher(&self) -> NodeHasher {
+        NodeHasher(0)
+    }
+}
+
+impl Hasher for NodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
+}
 
 /// One parsed file, as every rule sees it.
 pub struct FileContext<'a> {
@@ -13,22 +47,40 @@ pub struct FileContext<'a> {
     pub tree: &'a Tree,
     pub lines: &'a LineIndex,
     pub imports: Imports,
-    by_kind: HashMap<u16, Vec<Node<'a>>>,
-    parents: HashMap<usize, Node<'a>>,
+    /// Named nodes by kind id, each list in source order.
+    by_kind: Vec<Vec<Node<'a>>>,
+    /// Built on the first `parent` call: many files never need it.
+    parents: OnceCell<HashMap<usize, Node<'a>, BuildNodeHasher>>,
+    /// Depth of the deepest node (the walk stops descending past `MAX_TREE_DEPTH`).
+    pub depth: usize,
 }
-
-/// Every file of a check, for rules that look across files. Contexts are built on
-/// demand: most project rules need the paths of all files but the trees of a few.
+/// Every file of a check, for rules that look across files. Trees are not kept from
+/// the per-file pass (on a large repository they would dominate memory): each file's
+/// imports are, and `context` parses a file again, once, when a rule asks for it.
 pub struct Project<'a> {
-    pub files: &'a [crate::source::SourceFile],
-    /// None for a file that could not be parsed (too large, too deep).
-    pub parsed: &'a [Option<&'a crate::parse::ParsedFile>],
+    pub files: &'a [SourceFile],
+    /// Imports per file; None for a file that could not be checked (too large, too deep).
+    imports: Vec<Option<Imports>>,
+    reparsed: Vec<OnceCell<Option<ParsedFile>>>,
 }
 
 impl<'a> Project<'a> {
-    pub fn context(&self, index: usize) -> Option<FileContext<'a>> {
+    pub fn new(files: &'a [SourceFile], imports: Vec<Option<Imports>>) -> Self {
+        let reparsed = files.iter().map(|_| OnceCell::new()).collect();
+        Self {
+            files,
+            imports,
+            reparsed,
+        }
+    }
+
+    /// The full context of one file, parsed on first use.
+    pub fn context(&self, index: usize) -> Option<FileContext<'_>> {
         let file = self.files.get(index)?;
-        let parsed = (*self.parsed.get(index)?)?;
+        self.imports.get(index)?.as_ref()?;
+        let parsed = self.reparsed[index]
+            .get_or_init(|| parse_file(file).ok())
+            .as_ref()?;
         Some(FileContext::new(
             &file.path,
             &file.text,
@@ -37,36 +89,50 @@ impl<'a> Project<'a> {
         ))
     }
 
-    /// Imports of one file, without building its whole context.
-    pub fn imports(&self, index: usize) -> Option<Imports> {
-        let parsed = (*self.parsed.get(index)?)?;
-        Some(Imports::collect(
-            parsed.tree.root_node(),
-            &self.files[index].text,
-        ))
+    /// Imports of one file, from the per-file pass.
+    pub fn imports(&self, index: usize) -> Option<&Imports> {
+        self.imports.get(index)?.as_ref()
     }
 }
 
 impl<'a> FileContext<'a> {
     /// Walks the tree once (iteratively: deeply nested code must not overflow the
-    /// stack) to index named nodes by kind and record each node's parent, so rules
-    /// never re-walk the tree or pay `Node::parent`'s walk from the root.
+    /// stack) to index named nodes by kind, so rules never re-walk the tree. The walk
+    /// stops descending at `MAX_TREE_DEPTH`; `depth` tells the engine it did.
     pub fn new(path: &'a str, text: &'a str, tree: &'a Tree, lines: &'a LineIndex) -> Self {
-        let mut by_kind: HashMap<u16, Vec<Node<'a>>> = HashMap::new();
-        let mut parents = HashMap::new();
-        let mut stack: Vec<Node<'a>> = vec![tree.root_node()];
+        let kinds = tree.language().node_kind_count();
+        let mut by_kind: Vec<Vec<Node<'a>>> = vec![Vec::new(); kinds];
+        // One cursor walk over every node: cheaper than asking each node for its
+        // named children.
         let mut cursor = tree.walk();
-        while let Some(node) = stack.pop() {
-            by_kind.entry(node.kind_id()).or_default().push(node);
-            let first = stack.len();
-            for child in node.named_children(&mut cursor) {
-                parents.insert(child.id(), node);
-                stack.push(child);
+        let (mut depth, mut max_depth) = (0usize, 0usize);
+        'walk: loop {
+            let node = cursor.node();
+            if node.is_named() {
+                if let Some(list) = by_kind.get_mut(node.kind_id() as usize) {
+                    list.push(node);
+                }
             }
-            // Children were pushed in order; reverse them so they pop in source order.
-            stack[first..].reverse();
+            max_depth = max_depth.max(depth);
+            if depth <= MAX_TREE_DEPTH && cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+                depth -= 1;
+            }
         }
-        let imports = Imports::collect(tree.root_node(), text);
+        let id = |kind| tree.language().id_for_node_kind(kind, true) as usize;
+        let imports = Imports::from_statements(
+            by_kind[id("import_statement")]
+                .iter()
+                .chain(&by_kind[id("import_from_statement")])
+                .copied(),
+            text,
+        );
         Self {
             path,
             text,
@@ -74,8 +140,25 @@ impl<'a> FileContext<'a> {
             lines,
             imports,
             by_kind,
-            parents,
+            parents: OnceCell::new(),
+            depth: max_depth,
         }
+    }
+
+    fn parent_map(&self) -> &HashMap<usize, Node<'a>, BuildNodeHasher> {
+        self.parents.get_or_init(|| {
+            let mut parents =
+                HashMap::with_capacity_and_hasher(self.text.len() / 4, BuildNodeHasher);
+            let mut stack = vec![self.tree.root_node()];
+            let mut cursor = self.tree.walk();
+            while let Some(node) = stack.pop() {
+                for child in node.named_children(&mut cursor) {
+                    parents.insert(child.id(), node);
+                    stack.push(child);
+                }
+            }
+            parents
+        })
     }
 
     pub fn root(&self) -> Node<'a> {
@@ -86,7 +169,7 @@ impl<'a> FileContext<'a> {
     pub fn nodes(&self, kind: &str) -> &[Node<'a>] {
         let id = self.tree.language().id_for_node_kind(kind, true);
         debug_assert!(id != 0, "unknown node kind {kind:?}");
-        self.by_kind.get(&id).map_or(&[], Vec::as_slice)
+        self.by_kind.get(id as usize).map_or(&[], Vec::as_slice)
     }
 
     pub fn text(&self, node: Node) -> &'a str {
@@ -94,7 +177,7 @@ impl<'a> FileContext<'a> {
     }
 
     pub fn parent(&self, node: Node) -> Option<Node<'a>> {
-        self.parents.get(&node.id()).copied()
+        self.parent_map().get(&node.id()).copied()
     }
 
     /// The node's ancestors, innermost first.
@@ -174,7 +257,7 @@ impl<'a> FileContext<'a> {
     }
 
     /// The last segment of what a call calls: `md5` for `hashlib.md5(...)` and `md5(...)`.
-    pub fn call_simple_name(&self, call: Node) -> Option<&'a str> {
+    pub fn call_simple_name(&self, call: Node<'a>) -> Option<&'a str> {
         let callee = self.callee(call)?;
         match callee.kind() {
             "identifier" => Some(self.text(callee)),
@@ -186,7 +269,7 @@ impl<'a> FileContext<'a> {
     }
 
     /// The qualified dotted name of a call's callee (`hashlib.md5`), if it is a name.
-    pub fn call_name(&self, call: Node) -> Option<String> {
+    pub fn call_name(&self, call: Node<'a>) -> Option<String> {
         self.qualified_name(self.callee(call)?)
     }
 

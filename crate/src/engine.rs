@@ -5,9 +5,11 @@ use crate::config::Config;
 use crate::context::{FileContext, Project};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
 use crate::fix::apply_fixes;
-use crate::parse::{parse_file, syntax_errors, ParsedFile};
+use crate::imports::Imports;
+use crate::parse::{parse_file, syntax_errors, too_deep};
 use crate::rule::{Applicability, Check, Rule};
 use crate::rules;
+use crate::source::LineIndex;
 use crate::source::SourceFile;
 use crate::suppress::Suppressions;
 use serde::Serialize;
@@ -38,7 +40,10 @@ pub fn check(files: &[SourceFile], config: &Config) -> Report {
 }
 
 struct FileOutcome {
-    parsed: Option<ParsedFile>,
+    /// None when the file could not be checked.
+    imports: Option<Imports>,
+    /// Line index, for placing project hits.
+    lines: Option<LineIndex>,
     suppressions: Suppressions,
     diagnostics: Vec<Diagnostic>,
     syntax_errors: Vec<SyntaxError>,
@@ -47,7 +52,7 @@ struct FileOutcome {
 
 /// Checks `files`, running each rule where `enabled` says.
 pub fn check_with(files: &[SourceFile], enabled: &Enabled) -> Report {
-    let outcomes = par_map(files, |index, file| check_file(index, file, enabled));
+    let mut outcomes = par_map(files, |index, file| check_file(index, file, enabled));
     let mut report = Report {
         files: files.len(),
         ..Report::default()
@@ -60,11 +65,8 @@ pub fn check_with(files: &[SourceFile], enabled: &Enabled) -> Report {
         .filter(|r| (0..files.len()).any(|i| enabled(i, r)))
         .collect();
     if !project_rules.is_empty() {
-        let parsed: Vec<Option<&ParsedFile>> = outcomes.iter().map(|o| o.parsed.as_ref()).collect();
-        let project = Project {
-            files,
-            parsed: &parsed,
-        };
+        let imports = outcomes.iter_mut().map(|o| o.imports.take()).collect();
+        let project = Project::new(files, imports);
         for rule in project_rules {
             let Check::Project(run) = rule.check else {
                 continue;
@@ -72,19 +74,22 @@ pub fn check_with(files: &[SourceFile], enabled: &Enabled) -> Report {
             let mut hits = Vec::new();
             run(&project, &mut hits);
             for (index, hit) in hits {
-                let (Some(outcome), Some(parsed)) = (outcomes.get(index), parsed[index]) else {
+                let Some(outcome) = outcomes.get(index) else {
                     continue;
                 };
-                if !enabled(index, rule) {
+                let Some(lines) = &outcome.lines else {
                     continue;
-                }
-                let line = parsed.lines.line_of(hit.range.start);
-                if outcome.suppressions.is_suppressed(line, rule.id) {
+                };
+                if !enabled(index, rule)
+                    || outcome
+                        .suppressions
+                        .is_suppressed(lines.line_of(hit.range.start), rule.id)
+                {
                     continue;
                 }
                 report
                     .diagnostics
-                    .push(to_diagnostic(rule, &files[index], parsed, hit));
+                    .push(to_diagnostic(rule, &files[index], lines, hit));
             }
         }
     }
@@ -107,47 +112,52 @@ pub fn check_with(files: &[SourceFile], enabled: &Enabled) -> Report {
     report
 }
 
+/// The outcome for a file the rules could not run on.
+fn not_checked(file: &SourceFile, message: String) -> FileOutcome {
+    FileOutcome {
+        imports: None,
+        lines: None,
+        suppressions: Suppressions::default(),
+        diagnostics: Vec::new(),
+        syntax_errors: Vec::new(),
+        error: Some(FileError {
+            path: file.path.clone(),
+            message,
+        }),
+    }
+}
+
 fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome {
     let parsed = match parse_file(file) {
         Ok(parsed) => parsed,
-        Err(message) => {
-            return FileOutcome {
-                parsed: None,
-                suppressions: Suppressions::default(),
-                diagnostics: Vec::new(),
-                syntax_errors: Vec::new(),
-                error: Some(FileError {
-                    path: file.path.clone(),
-                    message,
-                }),
+        Err(message) => return not_checked(file, message),
+    };
+    let ctx = FileContext::new(&file.path, &file.text, &parsed.tree, &parsed.lines);
+    if let Some(message) = too_deep(ctx.depth) {
+        return not_checked(file, message);
+    }
+    let suppressions = Suppressions::collect(&ctx);
+    let mut diagnostics = Vec::new();
+    let mut hits = Vec::new();
+    for rule in rules::all() {
+        let Check::File(run) = rule.check else {
+            continue;
+        };
+        if !enabled(index, rule) {
+            continue;
+        }
+        run(&ctx, &mut hits);
+        for hit in hits.drain(..) {
+            if !suppressions.is_suppressed(parsed.lines.line_of(hit.range.start), rule.id) {
+                diagnostics.push(to_diagnostic(rule, file, &parsed.lines, hit));
             }
         }
-    };
-    let (diagnostics, suppressions) = {
-        let ctx = FileContext::new(&file.path, &file.text, &parsed.tree, &parsed.lines);
-        let suppressions = Suppressions::collect(&ctx);
-        let mut diagnostics = Vec::new();
-        let mut hits = Vec::new();
-        for rule in rules::all() {
-            let Check::File(run) = rule.check else {
-                continue;
-            };
-            if !enabled(index, rule) {
-                continue;
-            }
-            hits.clear();
-            run(&ctx, &mut hits);
-            for hit in hits.drain(..) {
-                if !suppressions.is_suppressed(parsed.lines.line_of(hit.range.start), rule.id) {
-                    diagnostics.push(to_diagnostic(rule, file, &parsed, hit));
-                }
-            }
-        }
-        (diagnostics, suppressions)
-    };
+    }
+    let imports = ctx.imports;
     let syntax_errors = syntax_errors(file, &parsed);
     FileOutcome {
-        parsed: Some(parsed),
+        imports: Some(imports),
+        lines: Some(parsed.lines),
         suppressions,
         diagnostics,
         syntax_errors,
@@ -158,11 +168,10 @@ fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome
 fn to_diagnostic(
     rule: &'static Rule,
     file: &SourceFile,
-    parsed: &ParsedFile,
+    lines: &LineIndex,
     hit: Hit,
 ) -> Diagnostic {
     let text = file.text.as_str();
-    let lines = &parsed.lines;
     let locate = |edit: Edit| Edit {
         start: Some(lines.location(text, edit.range.start)),
         end: Some(lines.location(text, edit.range.end)),

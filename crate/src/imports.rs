@@ -26,17 +26,30 @@ impl Imports {
     /// Collects every import statement in the file, at any depth (imports inside
     /// functions, as Django code does to avoid cycles, count too).
     pub fn collect(root: Node, text: &str) -> Self {
-        let mut imports = Imports::default();
+        let mut statements = Vec::new();
         let mut stack = vec![root];
         let mut cursor = root.walk();
         while let Some(node) = stack.pop() {
             match node.kind() {
-                "import_statement" => imports.add_import(node, text),
-                "import_from_statement" => imports.add_from_import(node, text),
+                "import_statement" | "import_from_statement" => statements.push(node),
                 _ => stack.extend(node.named_children(&mut cursor)),
             }
         }
-        imports.modules.sort_by_key(|m| m.range.start);
+        Self::from_statements(statements.into_iter(), text)
+    }
+
+    /// Builds the aliases from the file's import statements (found by the caller).
+    pub fn from_statements<'t>(statements: impl Iterator<Item = Node<'t>>, text: &str) -> Self {
+        let mut imports = Imports::default();
+        let mut statements: Vec<Node> = statements.collect();
+        // Later imports rebind earlier ones, as at run time.
+        statements.sort_by_key(|n| n.start_byte());
+        for node in statements {
+            match node.kind() {
+                "import_statement" => imports.add_import(node, text),
+                _ => imports.add_from_import(node, text),
+            }
+        }
         imports
     }
 

@@ -345,3 +345,108 @@ fn rules_and_explain_list_every_rule_with_docs() {
         "{out}"
     );
 }
+
+/// Code with one safe and one unsafe fix (CACHE012's sort_keys, CACHE011's sha256).
+const FIXABLE: &str = "import hashlib\nimport json\n\nfrom django.core.cache import cache\n\n\ndef cached_list(filters):\n    digest = hashlib.md5(json.dumps(filters).encode()).hexdigest()\n    key = f\"blog:list:{digest}\"\n    return cache.get(key)\n";
+
+#[test]
+fn fix_writes_safe_fixes_then_unsafe_on_request_and_converges() {
+    let t = TempDir::new("fix");
+    let path = t.write("views.py", FIXABLE);
+    let o = run(t.path(), &["check", "views.py", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"CACHE011") && rules.contains(&"CACHE012"),
+        "{rules:?}"
+    );
+
+    let o = run(t.path(), &["check", "views.py", "--fix"]);
+    let after_safe = fs::read_to_string(&path).unwrap();
+    assert!(
+        after_safe.contains("sort_keys=True"),
+        "{after_safe}\n{}",
+        stdout(&o)
+    );
+    assert!(
+        after_safe.contains("hashlib.md5"),
+        "unsafe fix applied without --unsafe-fixes"
+    );
+    assert!(stdout(&o).contains("Fixed 1 hit."), "{}", stdout(&o));
+
+    run(t.path(), &["check", "views.py", "--fix", "--unsafe-fixes"]);
+    let after_all = fs::read_to_string(&path).unwrap();
+    assert!(
+        after_all.contains("hashlib.sha256") && !after_all.contains("md5"),
+        "{after_all}"
+    );
+    let o = run(t.path(), &["check", "views.py", "--fix", "--unsafe-fixes"]);
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        after_all,
+        "a second --fix changes nothing"
+    );
+    assert!(stdout(&o).contains("Fixed 0 hits."), "{}", stdout(&o));
+    let leftovers: Vec<_> = fs::read_dir(t.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("wagcheck"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temp files left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_file_that_cannot_be_written_is_reported_and_left_untouched() {
+    let t = TempDir::new("fixfail");
+    let path = t.write("views.py", FIXABLE);
+    // The temp file's place is taken by a directory: the write fails before the rename.
+    fs::create_dir(t.path().join(".views.py.wagcheck.tmp")).unwrap();
+    let o = run(t.path(), &["check", "views.py", "--fix", "--unsafe-fixes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("views.py: cannot write the fixed file, left unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), FIXABLE);
+}
+
+#[test]
+fn fix_from_stdin_prints_the_fixed_code() {
+    let t = TempDir::new("stdinfix");
+    let mut child = Command::new(BIN)
+        .args(["check", "--stdin-filename", "views.py", "--fix"])
+        .current_dir(t.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(FIXABLE.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(stdout(&o).contains("sort_keys=True"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("CACHE011"),
+        "report on stderr: {}",
+        stderr(&o)
+    );
+    assert!(
+        !t.path().join("views.py").exists(),
+        "nothing written to disk"
+    );
+}

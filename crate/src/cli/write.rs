@@ -13,7 +13,9 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.wagcheck-{}.tmp", std::process::id()));
+    // A fixed name (not per process): two runs fixing one file at once would clash
+    // anyway, and a stale temp file from a killed run is overwritten, not piled up.
+    let tmp = dir.join(format!(".{name}.wagcheck.tmp"));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(text.as_bytes())?;

@@ -1,0 +1,164 @@
+// `npm run bench`: the engine against the parse limit, peers and the browser budget.
+// Prints a table and writes bench/results.json. Machines are noisy: read the ratios,
+// which are measured side by side in one run. Sections can be picked by name:
+//   node bench/run.mjs [parse] [peers] [browser] [size] [memory]
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdtempSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync, brotliCompressSync } from "node:zlib";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const wanted = process.argv.slice(2);
+const all = ["parse", "peers", "browser", "size", "memory"];
+const sections = wanted.length ? wanted : all;
+for (const s of sections) if (!all.includes(s)) throw new Error(`unknown section ${s}; one of ${all.join(", ")}`);
+
+const log = (...a) => console.error("bench:", ...a);
+const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 28, ...opts });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+const corpus = sh("bash", ["scripts/fetch-corpus.sh"]).trim();
+const dirs = ["django", "rest_framework", "wagtail"].map((d) => join(corpus, d));
+log("building the release CLI and the bench example");
+sh("cargo", ["build", "--release", "--quiet", "--bin", "wagcheck", "--example", "bench"]);
+const cli = join(root, "target/release/wagcheck");
+const benchBin = join(root, "target/release/examples/bench");
+
+const results = {
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: round(totalmem() / 2 ** 30, 1), node: process.version },
+  date: new Date().toISOString(),
+};
+const rows = [];
+const row = (section, what, value, goal = "") => rows.push({ section, what, value, goal });
+
+/** Wall time of a command, median of `runs` after one warm-up. */
+function timeCommand(cmd, args, runs = 5, opts = {}) {
+  const times = [];
+  for (let i = 0; i <= runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { cwd: corpus, stdio: ["ignore", "ignore", "pipe"], ...opts });
+    if (r.error) throw r.error;
+    if (i > 0) times.push((performance.now() - t) / 1000);
+  }
+  return median(times);
+}
+
+if (sections.includes("parse")) {
+  log("1. parse limit: bare tree-sitter parse vs full check");
+  const out = {};
+  for (const threads of [1, cpus().length]) {
+    const r = JSON.parse(sh(benchBin, ["--threads", String(threads), "--repeat", "5", ...dirs]));
+    out[`threads_${threads}`] = r;
+    row("parse", `${r.files} files, ${r.lines} lines, ${threads} thread(s): parse`, `${round(r.parse_s)} s (${Math.round(r.parse_lines_per_s)} lines/s)`);
+    row("parse", `  full check`, `${round(r.check_s)} s (${Math.round(r.check_lines_per_s)} lines/s)`);
+    row("parse", `  check / parse`, `${round(r.ratio, 2)}x`, "<= 1.3x");
+  }
+  results.parse = out;
+}
+
+if (sections.includes("peers")) {
+  log("2. peers on the same files");
+  const venv = join(root, ".cache/bench-venv");
+  if (!existsSync(join(venv, "bin/ruff"))) {
+    log("installing ruff and semgrep into .cache/bench-venv (pip)");
+    spawnSync("python3", ["-m", "venv", venv], { stdio: "inherit" });
+    spawnSync(join(venv, "bin/pip"), ["install", "-q", "ruff"], { stdio: "inherit" });
+    spawnSync(join(venv, "bin/pip"), ["install", "-q", "semgrep"], { stdio: "inherit" });
+  }
+  const rel = ["django", "rest_framework", "wagtail"];
+  const peers = {};
+  peers.wagcheck = timeCommand(cli, ["check", ...rel, "--no-config", "--format", "json"]);
+  row("peers", "wagcheck check (all cores)", `${round(peers.wagcheck)} s`);
+  if (existsSync(join(venv, "bin/ruff"))) {
+    peers.ruff = timeCommand(join(venv, "bin/ruff"), ["check", "--select", "DJ", "--no-cache", "--quiet", "--exit-zero", ...rel]);
+    row("peers", "ruff check --select DJ --no-cache", `${round(peers.ruff)} s`, `wagcheck ${round(peers.wagcheck / peers.ruff, 2)}x ruff`);
+  } else row("peers", "ruff", "not installable here");
+  if (existsSync(join(venv, "bin/semgrep"))) {
+    const dir = mkdtempSync(join(tmpdir(), "wagcheck-semgrep-"));
+    const rule = join(dir, "rule.yml");
+    writeFileSync(rule, "rules:\n  - id: delete-pattern\n    pattern: $X.delete_pattern(...)\n    message: delete_pattern\n    languages: [python]\n    severity: WARNING\n");
+    const env = { ...process.env, SEMGREP_SEND_METRICS: "off", SEMGREP_ENABLE_VERSION_CHECK: "0", HOME: dir };
+    peers.semgrep = timeCommand(join(venv, "bin/semgrep"), ["scan", "--config", rule, "--metrics", "off", "--disable-version-check", "--quiet", ...rel], 2, { env });
+    row("peers", "semgrep, one rule ($X.delete_pattern(...))", `${round(peers.semgrep)} s`, `wagcheck ${round(peers.wagcheck / peers.semgrep, 2)}x semgrep`);
+  } else row("peers", "semgrep", "not installable here");
+  results.peers = peers;
+}
+
+if (sections.includes("size") || sections.includes("browser")) {
+  if (!existsSync(join(root, "dist/index.html"))) {
+    log("building the page (npm run build)");
+    sh("npm", ["run", "build"], { stdio: ["ignore", "inherit", "inherit"] });
+  }
+}
+
+if (sections.includes("size")) {
+  log("4. size");
+  const files = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
+  walk(join(root, "dist"));
+  const wasmFile = files.find((f) => f.endsWith(".wasm"));
+  const wasm = readFileSync(wasmFile);
+  const size = {
+    wasm_raw: wasm.length,
+    wasm_gzip: gzipSync(wasm, { level: 9 }).length,
+    wasm_brotli: brotliCompressSync(wasm).length,
+  };
+  // What the playground transfers on first load: everything in dist but the other
+  // pages' own assets is close enough; count it all, gzip per file as servers do.
+  size.page_gzip = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+  size.page_raw = files.reduce((n, f) => n + statSync(f).size, 0);
+  const kb = (b) => `${Math.round(b / 1024)} KB`;
+  row("size", "wasm raw / gzip / brotli", `${kb(size.wasm_raw)} / ${kb(size.wasm_gzip)} / ${kb(size.wasm_brotli)}`, "gzip < 450 KB");
+  row("size", "whole page (dist/), gzip", kb(size.page_gzip), "< 700 KB");
+  results.size = size;
+}
+
+if (sections.includes("memory")) {
+  log("5. memory");
+  const memory = {};
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", cli, "check", "django", "rest_framework", "wagtail", "--no-config", "--format", "json"], {
+    cwd: corpus, encoding: "utf8", maxBuffer: 1 << 28,
+  });
+  memory.cli_peak_rss_kb = Number(r.stderr.trim().split("\n").pop());
+  row("memory", "CLI peak RSS on the corpus", `${Math.round(memory.cli_peak_rss_kb / 1024)} MB`);
+  const pkg = join(root, "web/pkg");
+  if (existsSync(join(pkg, "wagcheck.js"))) {
+    const { initSync, check } = await import(join(pkg, "wagcheck.js"));
+    const exports = initSync({ module: readFileSync(join(pkg, "wagcheck_bg.wasm")) });
+    const unit = readFileSync(join(corpus, "django/db/models/query.py"), "utf8");
+    const text = unit.repeat(Math.ceil((5 * 2 ** 20) / unit.length));
+    const before = exports.memory.buffer.byteLength;
+    const t = performance.now();
+    const report = check([{ path: "big.py", text }], {});
+    memory.wasm_check_5mb_ms = Math.round(performance.now() - t);
+    memory.wasm_memory_before_mb = round(before / 2 ** 20, 1);
+    memory.wasm_memory_after_5mb_mb = round(exports.memory.buffer.byteLength / 2 ** 20, 1);
+    row("memory", `wasm memory after checking a ${round(text.length / 2 ** 20, 1)} MB file`, `${memory.wasm_memory_after_5mb_mb} MB (${report.diagnostics.length} hits, ${memory.wasm_check_5mb_ms} ms)`);
+  }
+  results.memory = memory;
+}
+
+if (sections.includes("browser")) {
+  log("3. browser");
+  const { benchBrowser } = await import("./browser.mjs");
+  results.browser = await benchBrowser(root, row);
+}
+
+writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
+const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => [r.what, r.value, r.goal][i].length)));
+console.log(`machine: ${results.machine.cpus} x ${results.machine.cpu}, ${results.machine.memory_gb} GB, node ${results.machine.node}`);
+let last = "";
+for (const r of rows) {
+  if (r.section !== last) console.log(`\n[${(last = r.section)}]`);
+  console.log(`  ${r.what.padEnd(w[0])}  ${r.value.padEnd(w[1])}  ${r.goal}`);
+}
+console.log("\nwritten: bench/results.json");
