@@ -44,7 +44,7 @@ def invalidate_blog_lists():
     cache.delete(TRACKED_KEYS)
 "#;
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     for call in delete_pattern_calls(ctx) {
         if !is_protected(ctx, call) {
             hits.push(Hit::node(call));
@@ -57,7 +57,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 /// guard (an `if`, an early `return` on `not hasattr(...)`, `and`, `... if ... else`).
 /// Only up to the enclosing function: a `try` around a `def` does not protect the
 /// calls inside it.
-fn is_protected(ctx: &FileContext, call: Node) -> bool {
+fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     let mut child = call;
     for ancestor in ctx.ancestors(call) {
         match ancestor.kind() {
@@ -137,7 +137,7 @@ fn is_protected(ctx: &FileContext, call: Node) -> bool {
 /// Whether `condition` tests for `delete_pattern`: Some(true) when it is true only if
 /// the method exists (`hasattr(c, "delete_pattern")`, `getattr(...)`, `callable(...)`,
 /// `and` of such), Some(false) for the negation (`not hasattr(...)`).
-fn guard(ctx: &FileContext, condition: Node) -> Option<bool> {
+fn guard<'a>(ctx: &FileContext<'a>, condition: Node<'a>) -> Option<bool> {
     let condition = ctx.unparenthesize(condition);
     match condition.kind() {
         "not_operator" => guard(ctx, condition.child_by_field_name("argument")?).map(|g| !g),
@@ -177,7 +177,7 @@ fn guard(ctx: &FileContext, condition: Node) -> Option<bool> {
 
 /// `if not hasattr(cache, "delete_pattern"): return` (or raise/continue/break) before
 /// `child` in the same block.
-fn exits_early_without_method(ctx: &FileContext, block: Node, child: Node) -> bool {
+fn exits_early_without_method<'a>(ctx: &FileContext<'a>, block: Node<'a>, child: Node<'a>) -> bool {
     let mut cursor = block.walk();
     let earlier: Vec<Node> = block
         .named_children(&mut cursor)

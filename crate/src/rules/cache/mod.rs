@@ -138,11 +138,11 @@ fn is_cache_object_name(name: &str) -> bool {
 /// An expression that looks like a Django cache: `cache` (also imported under another
 /// name), `caches["x"]`, `self.cache`, a name ending in `cache`, or a local alias of
 /// one of these (`default = caches["default"]`).
-pub fn is_cache_receiver(ctx: &FileContext, node: Node) -> bool {
+pub fn is_cache_receiver<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     is_cache_receiver_at(ctx, node, 0)
 }
 
-fn is_cache_receiver_at(ctx: &FileContext, node: Node, depth: usize) -> bool {
+fn is_cache_receiver_at<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> bool {
     let node = ctx.unparenthesize(node);
     match node.kind() {
         "identifier" => {
@@ -173,7 +173,7 @@ fn is_cache_receiver_at(ctx: &FileContext, node: Node, depth: usize) -> bool {
 }
 
 /// `cache.get(...)`, `caches["x"].set(...)`, ...: a cache API call on a cache.
-pub fn is_cache_method_call(ctx: &FileContext, call: Node) -> bool {
+pub fn is_cache_method_call<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     ctx.method_call(call).is_some_and(|(receiver, method)| {
         CACHE_METHODS.contains(&method) && is_cache_receiver(ctx, receiver)
     })
@@ -185,7 +185,7 @@ fn mentions_cache(text: &str) -> bool {
 
 /// The text of `outer` without the part `inner` covers (for "does the rest of this
 /// string-building expression mention the cache").
-fn text_around<'a>(ctx: &FileContext<'a>, outer: Node, inner: Node) -> (&'a str, &'a str) {
+fn text_around<'a>(ctx: &FileContext<'a>, outer: Node<'a>, inner: Node<'a>) -> (&'a str, &'a str) {
     let text = ctx.text;
     let (os, oe) = (outer.start_byte(), outer.end_byte());
     let (is, ie) = (
@@ -195,7 +195,7 @@ fn text_around<'a>(ctx: &FileContext<'a>, outer: Node, inner: Node) -> (&'a str,
     (&text[os..is], &text[ie.max(is)..oe])
 }
 
-fn around_mentions_cache(ctx: &FileContext, outer: Node, inner: Node) -> bool {
+fn around_mentions_cache<'a>(ctx: &FileContext<'a>, outer: Node<'a>, inner: Node<'a>) -> bool {
     let (before, after) = text_around(ctx, outer, inner);
     mentions_cache(before) || mentions_cache(after)
 }
@@ -225,11 +225,11 @@ const MAX_CLIMB: usize = 40;
 /// says key or cache (`cache_key = ...`), the return of a function so named
 /// (`def make_cache_key`), or a string built with a cache prefix
 /// (`f"{CACHE_PREFIX}:{h}"`). Plain names on the way are followed to their uses.
-pub fn flows_into_cache_key(ctx: &FileContext, node: Node) -> bool {
+pub fn flows_into_cache_key<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     flows(ctx, node, 0)
 }
 
-fn flows(ctx: &FileContext, start: Node, hops: usize) -> bool {
+fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
     let mut node = start;
     for _ in 0..MAX_CLIMB {
         let Some(parent) = ctx.parent(node) else {
@@ -385,7 +385,7 @@ fn flows(ctx: &FileContext, start: Node, hops: usize) -> bool {
 
 /// Whether a later use of `name` (assigned by `assignment`, in the same function)
 /// flows into a cache key.
-fn uses_flow(ctx: &FileContext, name: &str, assignment: Node, hops: usize) -> bool {
+fn uses_flow<'a>(ctx: &FileContext<'a>, name: &str, assignment: Node<'a>, hops: usize) -> bool {
     let scope = ctx.enclosing_function(assignment).map(|f| f.id());
     uses_after(ctx, name, assignment)
         .filter(|u| ctx.enclosing_function(*u).map(|f| f.id()) == scope)
@@ -412,7 +412,7 @@ pub fn uses_after<'a, 'b>(
 
 /// A `hashlib` constructor call (`hashlib.sha256(...)`, `md5(...)` imported from
 /// hashlib, `hashlib.new(...)`), or Wagtail's `safe_md5(...)`.
-pub fn is_hash_constructor(ctx: &FileContext, call: Node) -> bool {
+pub fn is_hash_constructor<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     ctx.call_name(call).is_some_and(|n| {
         (n.starts_with("hashlib.") && n != "hashlib.file_digest" && n != "hashlib.pbkdf2_hmac")
             || n == "wagtail.coreutils.safe_md5"
@@ -458,7 +458,7 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
             {
                 return false;
             }
-            let is_local_class = |n: Node| {
+            let is_local_class = |n: Node<'a>| {
                 let callee = if n.kind() == "call" {
                     ctx.callee(n)
                 } else {
@@ -485,7 +485,7 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
 }
 
 /// The file imports Django's cache framework or django-redis.
-fn uses_django_cache(ctx: &FileContext) -> bool {
+fn uses_django_cache<'a>(ctx: &FileContext<'a>) -> bool {
     ctx.imports.modules.iter().any(|m| {
         m.module.starts_with("django.core.cache")
             || m.module.starts_with("django_redis")
@@ -515,7 +515,7 @@ fn root_of<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Node<'a> {
 /// Exception names whose handlers catch `AttributeError`.
 const CATCHES_ATTRIBUTE_ERROR: &[&str] = &["AttributeError", "Exception", "BaseException"];
 
-fn names_attribute_error(ctx: &FileContext, expr: Node) -> bool {
+fn names_attribute_error<'a>(ctx: &FileContext<'a>, expr: Node<'a>) -> bool {
     let expr = ctx.unparenthesize(expr);
     match expr.kind() {
         // `except AttributeError as exc` parses as an `as_pattern` value.
@@ -540,7 +540,7 @@ fn names_attribute_error(ctx: &FileContext, expr: Node) -> bool {
 /// Whether an `except` clause catches `AttributeError`: bare `except:`,
 /// `except AttributeError`, a tuple naming it, or `except Exception` /
 /// `except BaseException` (its bases).
-pub fn catches_attribute_error(ctx: &FileContext, clause: Node) -> bool {
+pub fn catches_attribute_error<'a>(ctx: &FileContext<'a>, clause: Node<'a>) -> bool {
     if clause.kind() != "except_clause" {
         return false;
     }
@@ -561,7 +561,7 @@ pub fn attribute_error_handler<'a>(ctx: &FileContext<'a>, try_stmt: Node<'a>) ->
 }
 
 /// `suppress(AttributeError)` (from contextlib) as a `with` item.
-pub fn is_suppress_attribute_error(ctx: &FileContext, value: Node) -> bool {
+pub fn is_suppress_attribute_error<'a>(ctx: &FileContext<'a>, value: Node<'a>) -> bool {
     value.kind() == "call"
         && ctx
             .call_name(value)

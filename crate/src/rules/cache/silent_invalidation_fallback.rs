@@ -46,7 +46,7 @@ def invalidate_post(slug):
         logger.debug("invalidated %d tracked keys for %s", len(tracked), slug)
 "#;
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     let calls = delete_pattern_calls(ctx);
     if calls.is_empty() {
         return;
@@ -85,7 +85,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 }
 
 /// `node` is inside `block` without a function boundary in between.
-fn directly_within(ctx: &FileContext, node: Node, block: Node) -> bool {
+fn directly_within<'a>(ctx: &FileContext<'a>, node: Node<'a>, block: Node<'a>) -> bool {
     for ancestor in ctx.ancestors(node) {
         if ancestor.id() == block.id() {
             return true;
@@ -139,7 +139,7 @@ fn does_nothing(block: Node) -> bool {
 
 /// Cache deletions in the statements after the `try`/`with` (same block), or in its
 /// `finally`: the fallback runs anyway, so the empty handler is not silent.
-fn fallback_elsewhere(ctx: &FileContext, stmt: Node) -> bool {
+fn fallback_elsewhere<'a>(ctx: &FileContext<'a>, stmt: Node<'a>) -> bool {
     let deletes = |node: Node| {
         ctx.nodes("call").iter().any(|call| {
             node.start_byte() <= call.start_byte()

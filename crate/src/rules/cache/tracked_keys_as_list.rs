@@ -45,7 +45,7 @@ def cache_blog_list(cache_key, data, timeout=300):
 
 const GROWING_METHODS: &[&str] = &["append", "extend", "insert"];
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     for call in ctx.nodes("call").iter().copied() {
         let Some((receiver, method)) = ctx.method_call(call) else {
             continue;
@@ -92,7 +92,7 @@ fn mentions_key(text: &str) -> bool {
 }
 
 /// `[]` or `list()`.
-fn is_empty_list(ctx: &FileContext, node: Node) -> bool {
+fn is_empty_list<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
     match node.kind() {
         "list" => node.named_child_count() == 0,

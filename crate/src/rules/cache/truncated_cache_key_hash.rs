@@ -42,7 +42,7 @@ def get_blog_list(page, filters):
     return cache.get(cache_key)
 "#;
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     for subscript in ctx.nodes("subscript").iter().copied() {
         let Some(value) = subscript.child_by_field_name("value") else {
             continue;
@@ -89,7 +89,7 @@ fn truncating_slice<'a>(ctx: &FileContext<'a>, subscript: Node<'a>) -> Option<No
 }
 
 /// `....hexdigest()`, or a name assigned one in the same function.
-fn is_hex_digest(ctx: &FileContext, node: Node) -> bool {
+fn is_hex_digest<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
     match node.kind() {
         "call" => ctx.method_call(node).is_some_and(|(_, m)| m == "hexdigest"),
@@ -102,7 +102,7 @@ fn is_hex_digest(ctx: &FileContext, node: Node) -> bool {
 }
 
 /// How many characters `[:N]` / `[0:N]` keeps, when N is a literal.
-fn kept_chars(ctx: &FileContext, slice: Node) -> Option<u32> {
+fn kept_chars<'a>(ctx: &FileContext<'a>, slice: Node<'a>) -> Option<u32> {
     let text = ctx.text(slice).replace(' ', "");
     let (start, stop) = text.split_once(':')?;
     if stop.contains(':') || !(start.is_empty() || start == "0") {

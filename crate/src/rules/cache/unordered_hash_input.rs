@@ -58,7 +58,7 @@ enum Mapping {
     QueryDict,
 }
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     for call in ctx.nodes("call").iter().copied() {
         let Some(name) = ctx.call_name(call) else {
             continue;
@@ -84,7 +84,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 }
 
 /// `json.dumps(d)` (or `sort_keys=False`) of a known dict.
-fn json_hit(ctx: &FileContext, call: Node, arg: Node, hits: &mut Vec<Hit>) {
+fn json_hit<'a>(ctx: &FileContext<'a>, call: Node<'a>, arg: Node<'a>, hits: &mut Vec<Hit>) {
     let sort_keys = ctx.keyword_arg(call, "sort_keys");
     // `json.dumps(d, **options)`: `sort_keys` may be among the options.
     let has_splat = call.child_by_field_name("arguments").is_some_and(|args| {
@@ -121,7 +121,13 @@ fn json_hit(ctx: &FileContext, call: Node, arg: Node, hits: &mut Vec<Hit>) {
 }
 
 /// `str(d)`, `repr(d)`, `str(d.items())` of a known mapping.
-fn text_hit(ctx: &FileContext, call: Node, arg: Node, func: &str, hits: &mut Vec<Hit>) {
+fn text_hit<'a>(
+    ctx: &FileContext<'a>,
+    call: Node<'a>,
+    arg: Node<'a>,
+    func: &str,
+    hits: &mut Vec<Hit>,
+) {
     let arg = ctx.unparenthesize(arg);
     // `str(d.items())`: the mapping is the receiver of `.items()`.
     let (items_of, kind) = match items_receiver(ctx, arg) {
@@ -185,7 +191,7 @@ fn items_receiver<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Option<Node<'a>>
 /// `vars(x)`, `x.__dict__`, `QueryDict.dict()`, `request.GET`, a `**kwargs`
 /// parameter, a parameter annotated `dict`/`Mapping`, or a name last assigned one of
 /// these in the same function. None when nothing says it is a dict.
-fn mapping(ctx: &FileContext, node: Node, depth: usize) -> Option<Mapping> {
+fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Mapping> {
     let node = ctx.unparenthesize(node);
     match node.kind() {
         "dictionary" => Some(if literal_str_keys(ctx, node) {
@@ -242,14 +248,14 @@ fn mapping(ctx: &FileContext, node: Node, depth: usize) -> Option<Mapping> {
 }
 
 /// `request.GET`, `request.POST`, `self.request.query_params`.
-fn is_query_dict(ctx: &FileContext, node: Node) -> bool {
+fn is_query_dict<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     node.kind() == "attribute"
         && node
             .child_by_field_name("attribute")
             .is_some_and(|a| matches!(ctx.text(a), "GET" | "POST" | "query_params"))
 }
 
-fn literal_str_keys(ctx: &FileContext, dict: Node) -> bool {
+fn literal_str_keys<'a>(ctx: &FileContext<'a>, dict: Node<'a>) -> bool {
     let mut cursor = dict.walk();
     let all = dict.named_children(&mut cursor).all(|pair| {
         pair.kind() == "pair"
@@ -262,7 +268,7 @@ fn literal_str_keys(ctx: &FileContext, dict: Node) -> bool {
 
 /// `name` as a parameter of the enclosing function: `**name` (str keys) or annotated
 /// `dict[...]`/`Dict`/`Mapping`.
-fn parameter_mapping(ctx: &FileContext, node: Node, name: &str) -> Option<Mapping> {
+fn parameter_mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str) -> Option<Mapping> {
     let function = ctx.enclosing_function(node)?;
     let params = function.child_by_field_name("parameters")?;
     let mut cursor = params.walk();
@@ -302,7 +308,7 @@ fn parameter_mapping(ctx: &FileContext, node: Node, name: &str) -> Option<Mappin
 /// `force_bytes()`, string concatenation or an f-string) the data of a `hashlib`
 /// constructor, or of `.update()` on a hash object (one assigned from a hashlib
 /// constructor, or any `.update()` given bytes made by `.encode()`).
-fn is_hashed(ctx: &FileContext, call: Node) -> bool {
+fn is_hashed<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     let mut node = call;
     let mut encoded = false;
     for _ in 0..16 {
@@ -359,7 +365,7 @@ fn is_hashed(ctx: &FileContext, call: Node) -> bool {
     false
 }
 
-fn is_hash_object(ctx: &FileContext, receiver: Node) -> bool {
+fn is_hash_object<'a>(ctx: &FileContext<'a>, receiver: Node<'a>) -> bool {
     receiver.kind() == "identifier"
         && ctx
             .assigned_value(ctx.text(receiver), receiver)

@@ -39,7 +39,7 @@ def search_results(query):
     return cache.get(cache_key)
 "#;
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     for call in ctx.nodes("call").iter().copied() {
         let Some((algorithm, fix)) = weak_hash(ctx, call) else {
             continue;
@@ -60,7 +60,10 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 /// For a call creating an MD5 or SHA-1 hash object: the algorithm's name and the edits
 /// that switch it to SHA-256 (None when there is no mechanical edit, e.g. Wagtail's
 /// `safe_md5`).
-fn weak_hash(ctx: &FileContext, call: Node) -> Option<(&'static str, Option<Vec<Edit>>)> {
+fn weak_hash<'a>(
+    ctx: &FileContext<'a>,
+    call: Node<'a>,
+) -> Option<(&'static str, Option<Vec<Edit>>)> {
     let callee = ctx.callee(call)?;
     let name = ctx.call_name(call)?;
     match name.as_str() {
@@ -104,7 +107,7 @@ fn string_content(string: Node) -> Option<Node> {
 
 /// `hashlib.md5` -> `hashlib.sha256` (any alias of hashlib); a bare `md5` imported from
 /// hashlib -> `sha256`, adding `from hashlib import sha256` when the file lacks it.
-fn rename_constructor(ctx: &FileContext, callee: Node) -> Option<Vec<Edit>> {
+fn rename_constructor<'a>(ctx: &FileContext<'a>, callee: Node<'a>) -> Option<Vec<Edit>> {
     match callee.kind() {
         "attribute" => {
             let attr = callee.child_by_field_name("attribute")?;
@@ -132,7 +135,10 @@ fn rename_constructor(ctx: &FileContext, callee: Node) -> Option<Vec<Edit>> {
 /// Where to add `from hashlib import sha256`: after the first module-level
 /// `from hashlib import ...`, else after the one that imports the callee's name. The
 /// same place for every hit of a file, so that one fix round adds the import once.
-fn sha256_import_anchor(ctx: &FileContext, callee: Node) -> Option<std::ops::Range<usize>> {
+fn sha256_import_anchor<'a>(
+    ctx: &FileContext<'a>,
+    callee: Node<'a>,
+) -> Option<std::ops::Range<usize>> {
     let local = ctx.text(callee);
     let from_hashlib: Vec<&crate::imports::ImportedModule> = ctx
         .imports
