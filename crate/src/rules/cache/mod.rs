@@ -147,16 +147,18 @@ fn is_cache_receiver_at<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize)
     match node.kind() {
         "identifier" => {
             let name = ctx.text(node);
+            let value = ctx.assigned_value(name, node);
+            // A local `cache = {}` is a memo dict, whatever its name.
+            if value.is_some_and(|v| is_plain_container(ctx, v)) {
+                return false;
+            }
             if is_cache_object_name(name) && name != "caches" {
                 return true;
             }
             if ctx.qualified_name(node).as_deref() == Some("django.core.cache.cache") {
                 return true;
             }
-            depth < 2
-                && ctx
-                    .assigned_value(name, node)
-                    .is_some_and(|value| is_cache_receiver_at(ctx, value, depth + 1))
+            depth < 2 && value.is_some_and(|v| is_cache_receiver_at(ctx, v, depth + 1))
         }
         "attribute" => node
             .child_by_field_name("attribute")
@@ -168,6 +170,26 @@ fn is_cache_receiver_at<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize)
         "call" => ctx
             .call_name(node)
             .is_some_and(|n| n.ends_with("caches.create_connection")),
+        _ => false,
+    }
+}
+
+/// A dict, list or set built in place: `{}`, `dict()`, `defaultdict(list)`.
+fn is_plain_container<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
+    let node = ctx.unparenthesize(node);
+    match node.kind() {
+        "dictionary" | "dictionary_comprehension" | "list" | "set" | "list_comprehension" => true,
+        "call" => ctx.call_name(node).is_some_and(|n| {
+            matches!(
+                n.as_str(),
+                "dict"
+                    | "list"
+                    | "set"
+                    | "collections.defaultdict"
+                    | "collections.OrderedDict"
+                    | "collections.Counter"
+            )
+        }),
         _ => false,
     }
 }
