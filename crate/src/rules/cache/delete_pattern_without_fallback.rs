@@ -45,8 +45,13 @@ def invalidate_blog_lists():
 "#;
 
 fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
-    for call in delete_pattern_calls(ctx) {
-        if !is_protected(ctx, call) {
+    let calls = delete_pattern_calls(ctx);
+    if calls.is_empty() {
+        return;
+    }
+    let early_exits = early_exits(ctx);
+    for call in calls {
+        if !is_protected(ctx, call, &early_exits) {
             hits.push(Hit::node(call));
         }
     }
@@ -57,7 +62,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
 /// guard (an `if`, an early `return` on `not hasattr(...)`, `and`, `... if ... else`).
 /// Only up to the enclosing function: a `try` around a `def` does not protect the
 /// calls inside it.
-fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
+fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>, early_exits: &[Node<'a>]) -> bool {
     let mut child = call;
     for ancestor in ctx.ancestors(call) {
         match ancestor.kind() {
@@ -123,7 +128,11 @@ fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
                 }
             }
             "block" => {
-                if exits_early_without_method(ctx, ancestor, child) {
+                let exits_before = early_exits.iter().any(|stmt| {
+                    stmt.end_byte() <= child.start_byte()
+                        && ctx.parent(*stmt).is_some_and(|b| b.id() == ancestor.id())
+                });
+                if exits_before {
                     return true;
                 }
             }
@@ -138,15 +147,27 @@ fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
 /// the method exists (`hasattr(c, "delete_pattern")`, `getattr(...)`, `callable(...)`,
 /// `and` of such), Some(false) for the negation (`not hasattr(...)`).
 fn guard<'a>(ctx: &FileContext<'a>, condition: Node<'a>) -> Option<bool> {
+    guard_at(ctx, condition, 0)
+}
+
+/// Most nested `not`/`and`/`or` levels looked at: conditions are short, hostile input is not.
+const MAX_GUARD_DEPTH: usize = 16;
+
+fn guard_at<'a>(ctx: &FileContext<'a>, condition: Node<'a>, depth: usize) -> Option<bool> {
+    if depth > MAX_GUARD_DEPTH {
+        return None;
+    }
     let condition = ctx.unparenthesize(condition);
     match condition.kind() {
-        "not_operator" => guard(ctx, condition.child_by_field_name("argument")?).map(|g| !g),
+        "not_operator" => {
+            guard_at(ctx, condition.child_by_field_name("argument")?, depth + 1).map(|g| !g)
+        }
         "boolean_operator" => {
             let op = condition
                 .child_by_field_name("operator")
                 .map(|o| ctx.text(o));
-            let left = guard(ctx, condition.child_by_field_name("left")?);
-            let right = guard(ctx, condition.child_by_field_name("right")?);
+            let left = guard_at(ctx, condition.child_by_field_name("left")?, depth + 1);
+            let right = guard_at(ctx, condition.child_by_field_name("right")?, depth + 1);
             match op {
                 Some("and") if left == Some(true) || right == Some(true) => Some(true),
                 Some("or") if left == Some(false) || right == Some(false) => Some(false),
@@ -156,7 +177,7 @@ fn guard<'a>(ctx: &FileContext<'a>, condition: Node<'a>) -> Option<bool> {
         "call" => {
             let name = ctx.call_simple_name(condition)?;
             if name == "callable" {
-                return guard(ctx, *ctx.positional_args(condition).first()?);
+                return guard_at(ctx, *ctx.positional_args(condition).first()?, depth + 1);
             }
             if name != "hasattr" && name != "getattr" {
                 return None;
@@ -169,38 +190,35 @@ fn guard<'a>(ctx: &FileContext<'a>, condition: Node<'a>) -> Option<bool> {
             let text = ctx.text(condition);
             let first = condition.named_child(0)?;
             let negative = text.contains(" is None") || text.contains("==");
-            guard(ctx, first).map(|g| if negative { !g } else { g })
+            guard_at(ctx, first, depth + 1).map(|g| if negative { !g } else { g })
         }
         _ => None,
     }
 }
 
-/// `if not hasattr(cache, "delete_pattern"): return` (or raise/continue/break) before
-/// `child` in the same block.
-fn exits_early_without_method<'a>(ctx: &FileContext<'a>, block: Node<'a>, child: Node<'a>) -> bool {
-    let mut cursor = block.walk();
-    let earlier: Vec<Node> = block
-        .named_children(&mut cursor)
-        .take_while(|s| s.id() != child.id())
-        .collect();
-    earlier.iter().any(|stmt| {
-        stmt.kind() == "if_statement"
-            && stmt
-                .child_by_field_name("condition")
+/// Every `if not hasattr(cache, "delete_pattern"): return` (or raise/continue/break) of
+/// the file: a call after one in the same block is protected.
+fn early_exits<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
+    ctx.nodes("if_statement")
+        .iter()
+        .copied()
+        .filter(|stmt| {
+            stmt.child_by_field_name("condition")
                 .is_some_and(|c| guard(ctx, c) == Some(false))
-            && stmt
-                .child_by_field_name("consequence")
-                .and_then(|b| {
-                    b.named_child(u32::try_from(b.named_child_count().checked_sub(1)?).ok()?)
-                })
-                .is_some_and(|last| {
-                    matches!(
-                        last.kind(),
-                        "return_statement"
-                            | "raise_statement"
-                            | "continue_statement"
-                            | "break_statement"
-                    )
-                })
-    })
+                && stmt
+                    .child_by_field_name("consequence")
+                    .and_then(|b| {
+                        b.named_child(u32::try_from(b.named_child_count().checked_sub(1)?).ok()?)
+                    })
+                    .is_some_and(|last| {
+                        matches!(
+                            last.kind(),
+                            "return_statement"
+                                | "raise_statement"
+                                | "continue_statement"
+                                | "break_statement"
+                        )
+                    })
+        })
+        .collect()
 }

@@ -425,12 +425,20 @@ pub fn uses_after<'a, 'b>(
         .enclosing_function(after)
         .map_or(ctx.text.len(), |f| f.end_byte());
     let from = after.end_byte();
-    ctx.nodes("identifier")
+    let identifiers = ctx.nodes("identifier");
+    // Identifiers are in source order: start at the first one after `after`, and look
+    // at a bounded window (a rule must not go quadratic on a huge generated module).
+    let first = identifiers.partition_point(|i| i.start_byte() < from);
+    identifiers[first..]
         .iter()
         .copied()
-        .filter(move |i| i.start_byte() >= from && i.end_byte() <= end)
+        .take(MAX_USES_WINDOW)
+        .take_while(move |i| i.end_byte() <= end)
         .filter(move |i| ctx.text(*i) == name)
 }
+
+/// How many identifiers after an assignment `uses_after` looks at.
+const MAX_USES_WINDOW: usize = 2_000;
 
 /// A `hashlib` constructor call (`hashlib.sha256(...)`, `md5(...)` imported from
 /// hashlib, `hashlib.new(...)`), or Wagtail's `safe_md5(...)`.
@@ -494,7 +502,7 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
             if is_local_class(receiver) {
                 return false;
             }
-            if receiver.kind() == "identifier" {
+            if receiver.kind() == "identifier" && !class_names.is_empty() {
                 if let Some(value) = ctx.assigned_value(ctx.text(receiver), receiver) {
                     if is_local_class(value) {
                         return false;
@@ -538,17 +546,24 @@ fn root_of<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Node<'a> {
 const CATCHES_ATTRIBUTE_ERROR: &[&str] = &["AttributeError", "Exception", "BaseException"];
 
 fn names_attribute_error<'a>(ctx: &FileContext<'a>, expr: Node<'a>) -> bool {
+    names_attribute_error_at(ctx, expr, 0)
+}
+
+fn names_attribute_error_at<'a>(ctx: &FileContext<'a>, expr: Node<'a>, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
     let expr = ctx.unparenthesize(expr);
     match expr.kind() {
         // `except AttributeError as exc` parses as an `as_pattern` value.
         "as_pattern" => expr
             .named_child(0)
-            .is_some_and(|e| names_attribute_error(ctx, e)),
+            .is_some_and(|e| names_attribute_error_at(ctx, e, depth + 1)),
         "tuple" => {
             let mut cursor = expr.walk();
             let found = expr
                 .named_children(&mut cursor)
-                .any(|e| names_attribute_error(ctx, e));
+                .any(|e| names_attribute_error_at(ctx, e, depth + 1));
             found
         }
         "identifier" | "attribute" => ctx.dotted_name(expr).is_some_and(|n| {

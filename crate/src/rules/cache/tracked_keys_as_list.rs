@@ -4,6 +4,7 @@ use super::{is_cache_receiver, uses_after};
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -46,6 +47,7 @@ def cache_blog_list(cache_key, data, timeout=300):
 const GROWING_METHODS: &[&str] = &["append", "extend", "insert"];
 
 fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
+    let mut receivers: HashMap<(&str, Option<usize>), bool> = HashMap::new();
     for call in ctx.nodes("call").iter().copied() {
         let Some((receiver, method)) = ctx.method_call(call) else {
             continue;
@@ -62,7 +64,13 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         let Some(assignment) = assignment_of(ctx, call, default_is_list) else {
             continue;
         };
-        if !is_cache_receiver(ctx, receiver) {
+        // Memoized per receiver text and function: one file can read the same cache
+        // thousands of times, and following an alias scans the function.
+        let scope = ctx.enclosing_function(call).map(|f| f.id());
+        let is_cache = *receivers
+            .entry((ctx.text(receiver), scope))
+            .or_insert_with(|| is_cache_receiver(ctx, receiver));
+        if !is_cache {
             continue;
         }
         let Some(left) = assignment.child_by_field_name("left") else {
