@@ -85,7 +85,7 @@ const NOT_CACHE_KEY_WORDS: &[&str] = &[
 
 /// Lowercase words of an identifier: `CACHE_PREFIX` -> cache, prefix; `cacheKey` ->
 /// cache, key.
-fn words(name: &str) -> Vec<String> {
+pub(super) fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut prev_lower = false;

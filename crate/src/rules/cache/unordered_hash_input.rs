@@ -56,6 +56,9 @@ enum Mapping {
     /// A `QueryDict` (`request.GET`): its text also depends on order, but
     /// `sorted(q.items())` would drop repeated values.
     QueryDict,
+    /// Nothing in the code says, but the name does: an unannotated parameter (or a name
+    /// not assigned in the function) called `filters`, `params`, `options`, ...
+    Named,
 }
 
 fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
@@ -111,7 +114,10 @@ fn json_hit<'a>(ctx: &FileContext<'a>, call: Node<'a>, arg: Node<'a>, hits: &mut
         "`json.dumps()` without `sort_keys=True` is hashed: equal dicts built in another order \
          give another hash",
     );
-    if kind == Mapping::StrKeys {
+    // `sort_keys=True` fails only on keys of mixed types; a guessed mapping (by its
+    // name, e.g. `filters`) gets the fix too: if it is not a dict at all, sorting the
+    // keys of the dicts inside it is harmless.
+    if kind == Mapping::StrKeys || kind == Mapping::Named {
         let edit = match sort_keys {
             Some(value) => Edit::replace(value.byte_range(), "True"),
             None => match last_argument(call) {
@@ -144,10 +150,10 @@ fn text_hit<'a>(
             None => return,
         },
     };
-    let what = if kind == Mapping::QueryDict {
-        "a QueryDict"
-    } else {
-        "a dict"
+    let what = match kind {
+        Mapping::QueryDict => "a QueryDict",
+        Mapping::Named => "a mapping (judging by its name)",
+        _ => "a dict",
     };
     let mut hit = Hit::node(call).with_message(format!(
         "`{func}()` of {what} is hashed: its text follows insertion order, so equal mappings \
@@ -244,11 +250,48 @@ fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Ma
             if depth >= 3 {
                 return None;
             }
-            let value = ctx.assigned_value(name, node)?;
-            mapping(ctx, value, depth + 1)
+            if let Some(value) = ctx.assigned_value(name, node) {
+                return mapping(ctx, value, depth + 1);
+            }
+            if is_annotated_parameter(ctx, node, name) || !named_like_mapping(name) {
+                return None;
+            }
+            Some(Mapping::Named)
         }
         _ => None,
     }
+}
+
+/// Words that name a mapping: `filters`, `params`, `query_params`, `options`,
+/// `kwargs`, `extra_kwargs`, `data_dict`, `mapping`.
+fn named_like_mapping(name: &str) -> bool {
+    super::words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "filters" | "params" | "kwargs" | "options" | "opts" | "dict" | "mapping"
+        )
+    })
+}
+
+/// `name` is a parameter of the enclosing function with a type annotation (whatever
+/// it is: a `list[str]` is not a dict, and a dict one was handled before).
+fn is_annotated_parameter<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str) -> bool {
+    let Some(params) = ctx
+        .enclosing_function(node)
+        .and_then(|f| f.child_by_field_name("parameters"))
+    else {
+        return false;
+    };
+    let mut cursor = params.walk();
+    let found = params.named_children(&mut cursor).any(|p| {
+        let ident = match p.kind() {
+            "typed_default_parameter" => p.child_by_field_name("name"),
+            "typed_parameter" => p.named_child(0),
+            _ => None,
+        };
+        ident.is_some_and(|i| ctx.text(i) == name)
+    });
+    found
 }
 
 /// `request.GET`, `request.POST`, `self.request.query_params`.
