@@ -10,6 +10,37 @@ use crate::source::SourceFile;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export interface SourceFile { path: string; text: string; }
+export interface Options { select?: string[]; ignore?: string[]; }
+export interface Position { line: number; column: number; }
+export interface Edit { from: number; to: number; insert: string; }
+export interface Fix { applicability: "safe" | "unsafe"; title: string; edits: Edit[]; }
+export type Severity = "blocker" | "warning" | "info";
+export interface Diagnostic {
+  rule: string; name: string; severity: Severity; category: string; path: string;
+  message: string; from: number; to: number; start: Position; end: Position; fix: Fix | null;
+}
+export interface SyntaxError {
+  path: string; message: string; from: number; to: number; start: Position; end: Position;
+}
+export interface FileError { path: string; message: string; }
+export interface Report {
+  version: 1; files: number; diagnostics: Diagnostic[]; syntaxErrors: SyntaxError[];
+  errors: FileError[];
+}
+export interface RuleInfo {
+  id: string; name: string; severity: Severity; category: string; message: string;
+  explanation: string; markdown: string; bad: SourceFile[]; fixed: SourceFile[];
+  fix: "safe" | "unsafe" | null;
+}
+export interface FixSelection {
+  unsafe?: boolean; rules?: string[]; path?: string; rule?: string; from?: number;
+}
+export interface FixResult { files: SourceFile[]; applied: number[]; report: Report; }
+"#;
+
 #[wasm_bindgen(start)]
 pub fn start() {
     // Readable panic messages in the console; the page still treats a panic as a trap
@@ -77,8 +108,11 @@ fn read_config(options: JsValue) -> Result<Config, JsError> {
 }
 
 /// Checks files `[{path, text}]` with options `{select?, ignore?}`.
-#[wasm_bindgen]
-pub fn check(files: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn check(
+    #[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options: JsValue,
+) -> Result<JsValue, JsError> {
     let files = read_files(files)?;
     let config = read_config(options)?;
     let report: Report = check_with(&files, &|_, rule| config.is_enabled(rule));
@@ -86,7 +120,7 @@ pub fn check(files: JsValue, options: JsValue) -> Result<JsValue, JsError> {
 }
 
 /// Every rule with its documentation and examples.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
 pub fn rules() -> Result<JsValue, JsError> {
     to_js(
         &crate::rules::all()
@@ -97,11 +131,11 @@ pub fn rules() -> Result<JsValue, JsError> {
 }
 
 /// Applies fixes chosen by `selection` and returns `{files, applied, report}`.
-#[wasm_bindgen(js_name = applyFixes)]
+#[wasm_bindgen(js_name = applyFixes, unchecked_return_type = "FixResult")]
 pub fn apply_fixes(
-    files: JsValue,
-    selection: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SourceFile[]")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "FixSelection | undefined")] selection: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let files = read_files(files)?;
     let config = read_config(options)?;
@@ -155,6 +189,12 @@ pub fn apply_fixes(
     };
     let outcome = fix_files(&files, &|_, rule| config.is_enabled(rule), &wanted, rounds);
     to_js(&JsFixResult::new(&outcome))
+}
+
+/// Panics on purpose, so the page's recovery from an engine trap can be tested.
+#[wasm_bindgen(js_name = panicForTesting)]
+pub fn panic_for_testing() {
+    panic!("wagcheck: panic requested by panicForTesting()");
 }
 
 #[wasm_bindgen]

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds the engine to WebAssembly and generates the JS glue + TypeScript types in web/pkg/.
+#   scripts/build-wasm.sh            # profile "wasm" (size-tuned release)
+#   WAGCHECK_WASM_PROFILE=dev scripts/build-wasm.sh   # debug build, faster to compile
+# Needs: rustup target wasm32-unknown-unknown, clang + llvm-ar (tree-sitter's C), wasm-bindgen-cli
+# at the exact version of the wasm-bindgen crate in Cargo.lock (scripts/setup.sh installs them all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PROFILE=${WAGCHECK_WASM_PROFILE:-wasm}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+OUT=$ROOT/web/pkg
+
+pick() { # first command found among the arguments
+  for c in "$@"; do command -v "$c" >/dev/null 2>&1 && { echo "$c"; return; }; done
+  return 1
+}
+CLANG=$(pick clang clang-19 clang-18 clang-17 clang-16 clang-15 clang-14) ||
+  { echo "build-wasm: clang not found (run scripts/setup.sh)" >&2; exit 2; }
+LLVM_AR=$(pick llvm-ar llvm-ar-19 llvm-ar-18 llvm-ar-17 llvm-ar-16 llvm-ar-15 llvm-ar-14) ||
+  { echo "build-wasm: llvm-ar not found (run scripts/setup.sh)" >&2; exit 2; }
+command -v wasm-bindgen >/dev/null ||
+  { echo "build-wasm: wasm-bindgen not found (run scripts/setup.sh)" >&2; exit 2; }
+
+# tree-sitter-python's build.rs compiles parser.c/scanner.c without any libc headers for wasm32;
+# the tree-sitter-language crate ships a tiny libc (stdlib.h, string.h, ...) in wasm/include.
+INCLUDE=$(cargo metadata --format-version 1 --locked 2>/dev/null | node -e '
+  let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+    const m = JSON.parse(s);
+    const p = m.packages.find(p => p.name === "tree-sitter-language");
+    if (!p) process.exit(1);
+    process.stdout.write(require("path").dirname(p.manifest_path) + "/wasm/include");
+  });') || { echo "build-wasm: cannot locate the tree-sitter-language crate" >&2; exit 2; }
+[ -f "$INCLUDE/stdlib.h" ] || { echo "build-wasm: $INCLUDE/stdlib.h missing" >&2; exit 2; }
+
+export CC_wasm32_unknown_unknown=$CLANG
+export AR_wasm32_unknown_unknown=$LLVM_AR
+# -DNDEBUG: the shim's assert() is a trap.
+export CFLAGS_wasm32_unknown_unknown="-I$INCLUDE -DNDEBUG"
+
+echo "build-wasm: cargo build --target wasm32-unknown-unknown --profile $PROFILE (CC=$CLANG)"
+cargo build --locked -p wagcheck --lib --target wasm32-unknown-unknown --profile "$PROFILE"
+DIR=$PROFILE; [ "$PROFILE" = dev ] && DIR=debug
+WASM=$TARGET_DIR/wasm32-unknown-unknown/$DIR/wagcheck.wasm
+
+# wasm-bindgen must match the crate version exactly, or the glue and the module disagree.
+WANT=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+HAVE=$(wasm-bindgen --version | awk '{print $2}')
+if [ "$WANT" != "$HAVE" ]; then
+  echo "build-wasm: wasm-bindgen-cli is $HAVE but Cargo.lock has wasm-bindgen $WANT (run scripts/setup.sh)" >&2
+  exit 2
+fi
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+echo "build-wasm: wasm-bindgen --target web -> web/pkg"
+wasm-bindgen --target web --out-dir "$OUT" --out-name wagcheck "$WASM"
+if command -v wasm-opt >/dev/null 2>&1 && [ "$PROFILE" != dev ]; then
+  echo "build-wasm: wasm-opt -Os --strip-debug"
+  wasm-opt -Os --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals \
+    "$OUT/wagcheck_bg.wasm" -o "$OUT/wagcheck_bg.wasm.opt" && mv "$OUT/wagcheck_bg.wasm.opt" "$OUT/wagcheck_bg.wasm"
+else
+  echo "build-wasm: wasm-opt not found, module left as wasm-bindgen wrote it"
+fi
+RAW=$(stat -c %s "$OUT/wagcheck_bg.wasm")
+GZ=$(gzip -9 -c "$OUT/wagcheck_bg.wasm" | wc -c)
+printf 'build-wasm: web/pkg/wagcheck_bg.wasm %s bytes raw (%s KiB), %s bytes gzip -9 (%s KiB)\n' \
+  "$RAW" "$((RAW / 1024))" "$GZ" "$((GZ / 1024))"

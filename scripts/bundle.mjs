@@ -1,0 +1,62 @@
+// Bundles the page into dist/: index.html, assets/app.js, assets/worker.js, assets/app.css and the
+// wasm module. dist/ is a static folder: copy it to any static host. Run after build-wasm.sh.
+import { build } from "esbuild";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import crypto from "node:crypto";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dist = path.join(root, "dist");
+const assets = path.join(dist, "assets");
+const wasm = path.join(root, "web/pkg/wagcheck_bg.wasm");
+if (!fs.existsSync(wasm)) {
+  console.error("bundle: web/pkg/wagcheck_bg.wasm missing: run scripts/build-wasm.sh first");
+  process.exit(2);
+}
+fs.rmSync(dist, { recursive: true, force: true });
+fs.mkdirSync(assets, { recursive: true });
+
+await build({
+  entryPoints: {
+    app: path.join(root, "web/main.js"),
+    worker: path.join(root, "web/worker.js"),
+  },
+  outdir: assets,
+  bundle: true,
+  format: "esm",
+  splitting: false,
+  minify: true,
+  sourcemap: "linked",
+  target: ["es2022"],
+  legalComments: "linked",
+  logLevel: "warning",
+});
+await build({
+  entryPoints: { app: path.join(root, "web/style.css") },
+  outdir: assets,
+  bundle: true,
+  minify: true,
+  logLevel: "warning",
+});
+fs.copyFileSync(wasm, path.join(assets, "wagcheck_bg.wasm"));
+fs.copyFileSync(path.join(root, "index.html"), path.join(dist, "index.html"));
+// The service worker's cache is named after a hash of what it caches.
+const hash = crypto.createHash("sha256");
+for (const name of ["index.html", "assets/app.js", "assets/worker.js", "assets/app.css", "assets/wagcheck_bg.wasm"]) {
+  hash.update(fs.readFileSync(path.join(dist, name)));
+}
+const sw = fs.readFileSync(path.join(root, "web/sw.js"), "utf8").replace("__BUILD__", hash.digest("hex").slice(0, 12));
+fs.writeFileSync(path.join(dist, "sw.js"), sw);
+
+let total = 0;
+let totalGz = 0;
+for (const name of ["index.html", "assets/app.js", "assets/worker.js", "assets/app.css", "assets/wagcheck_bg.wasm"]) {
+  const bytes = fs.readFileSync(path.join(dist, name));
+  const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+  total += bytes.length;
+  totalGz += gz;
+  console.log(`bundle: dist/${name.padEnd(24)} ${String(bytes.length).padStart(9)} bytes  ${String(gz).padStart(8)} gzip`);
+}
+console.log(`bundle: total ${total} bytes, ${totalGz} gzip: dist/ is ready for any static host`);

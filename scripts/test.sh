@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# npm test: sets up what is missing (browser included), then runs every test:
+#   1. cargo test --workspace          (the engine, the CLI, the rules' examples)
+#   2. npm run build                   (wasm module + bundled page in dist/)
+#   3. node --test tests/node/         (the wasm API under node, CLI parity)
+#   4. node --test tests/browser/      (the page in headless Chromium)
+# Every part runs even when an earlier one fails (except those that need the build); the exit
+# code is non-zero if anything failed. Timings and a total count close the output.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
+FAILED=()
+TIMES=()
+
+part() { # part NAME COMMAND...
+  local name=$1
+  shift
+  echo "=== $name: $*"
+  local start=$SECONDS
+  "$@" 2>&1 | tee "$LOGS/$name.log"
+  local rc=${PIPESTATUS[0]}
+  TIMES+=("$(printf '%-8s %4ss  %s' "$name" $((SECONDS - start)) "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED ($rc)")")")
+  [ "$rc" -eq 0 ] || FAILED+=("$name")
+  return "$rc"
+}
+
+part setup bash scripts/setup.sh --browser || { echo "npm test: setup failed"; exit 1; }
+part cargo cargo test --workspace --locked --no-fail-fast
+if part build npm run --silent build; then
+  part node node --test tests/node/
+  part browser node --test --test-concurrency=1 tests/browser/
+else
+  FAILED+=("node (not run)" "browser (not run)")
+fi
+
+# Totals: cargo's "test result: ... N passed; M failed" lines and node's "# pass N" / "# fail N".
+passed=0
+failed=0
+if [ -f "$LOGS/cargo.log" ]; then
+  while read -r p f; do
+    passed=$((passed + p))
+    failed=$((failed + f))
+  done < <(sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$LOGS/cargo.log")
+fi
+for log in "$LOGS/node.log" "$LOGS/browser.log"; do
+  [ -f "$log" ] || continue
+  passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))
+  failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))
+done
+
+echo "=== timings"
+printf '%s\n' "${TIMES[@]}"
+if [ ${#FAILED[@]} -gt 0 ]; then
+  echo "npm test: failed parts: ${FAILED[*]}"
+  [ "$failed" -gt 0 ] || failed=1
+fi
+echo "tests: $passed passed, $failed failed"
+[ ${#FAILED[@]} -eq 0 ]

@@ -1,0 +1,193 @@
+// The wasm API under node: shapes, positions, every rule's examples and fixes, options, errors.
+// Rules are whatever rules() returns; each one is held to the same strict checks.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { loadEngine, position, ROOT } from "./engine.mjs";
+
+const api = await loadEngine();
+const RULES = api.rules();
+const SEVERITIES = ["blocker", "warning", "info"];
+
+function checkOk(files, options) {
+  const report = api.check(files, options);
+  assert.equal(report.version, 1);
+  assert.equal(report.files, files.length);
+  assert.ok(Array.isArray(report.diagnostics) && Array.isArray(report.syntaxErrors) && Array.isArray(report.errors));
+  return report;
+}
+
+/** Every position a report carries is inside its file and agrees with line/column. */
+function assertPositions(files, report) {
+  const text = (p) => files.find((f) => f.path === p)?.text;
+  for (const item of [...report.diagnostics, ...report.syntaxErrors]) {
+    const t = text(item.path);
+    assert.ok(t !== undefined, `unknown path ${item.path}`);
+    assert.ok(0 <= item.from && item.from <= item.to && item.to <= t.length, `${JSON.stringify(item)} out of range`);
+    assert.deepEqual(position(t, item.from), item.start, `start of ${item.rule ?? "syntax error"} at ${item.from}`);
+    assert.deepEqual(position(t, item.to), item.end, `end of ${item.rule ?? "syntax error"} at ${item.to}`);
+    for (const edit of item.fix?.edits || []) {
+      assert.ok(0 <= edit.from && edit.from <= edit.to && edit.to <= t.length, `edit ${JSON.stringify(edit)} out of range`);
+      assert.equal(typeof edit.insert, "string");
+    }
+  }
+}
+
+test("version() is the crate's version", () => {
+  const cargo = fs.readFileSync(path.join(ROOT, "crate/Cargo.toml"), "utf8");
+  assert.equal(api.version(), /^version = "([^"]+)"/m.exec(cargo)[1]);
+});
+
+test("rules() gives complete, unique rule records", () => {
+  const ids = new Set();
+  for (const rule of RULES) {
+    assert.ok(!ids.has(rule.id), `duplicate ${rule.id}`);
+    ids.add(rule.id);
+    assert.match(rule.id, /^[A-Z]+[0-9]+$/);
+    assert.match(rule.name, /^[a-z][a-z-]*$/);
+    assert.ok(SEVERITIES.includes(rule.severity), rule.id);
+    for (const key of ["category", "message", "explanation", "markdown"]) {
+      assert.equal(typeof rule[key], "string", `${rule.id}.${key}`);
+      assert.ok(rule[key].length > 0, `${rule.id}.${key} empty`);
+    }
+    assert.ok(rule.markdown.includes(rule.id), `${rule.id}: markdown lacks its id`);
+    assert.ok([null, "safe", "unsafe"].includes(rule.fix), `${rule.id}.fix`);
+    for (const key of ["bad", "fixed"]) {
+      assert.ok(rule[key].length > 0, `${rule.id}.${key} has no file`);
+      for (const f of rule[key]) assert.ok(typeof f.path === "string" && typeof f.text === "string");
+    }
+  }
+});
+
+for (const rule of RULES) {
+  test(`${rule.id}: the bad example hits, the fixed example is clean`, () => {
+    const bad = checkOk(rule.bad);
+    assert.deepEqual(bad.syntaxErrors, [], `${rule.id} bad example does not parse`);
+    const hits = bad.diagnostics.filter((d) => d.rule === rule.id);
+    assert.ok(hits.length > 0, `${rule.id}: no hit on its bad example`);
+    for (const d of hits) {
+      assert.equal(d.name, rule.name);
+      assert.equal(d.severity, rule.severity);
+      assert.equal(d.category, rule.category);
+      if (rule.fix) assert.ok(d.fix === null || d.fix.applicability === rule.fix, `${rule.id}: fix kind`);
+      else assert.equal(d.fix, null);
+    }
+    assertPositions(rule.bad, bad);
+    const fixed = checkOk(rule.fixed);
+    assert.deepEqual(fixed.syntaxErrors, [], `${rule.id} fixed example does not parse`);
+    assert.deepEqual(fixed.diagnostics.map((d) => `${d.rule} ${d.path}:${d.start.line}`), [], `${rule.id}: fixed example has hits`);
+  });
+
+  test(`${rule.id}: select and ignore`, () => {
+    const only = checkOk(rule.bad, { select: [rule.id] });
+    assert.ok(only.diagnostics.length > 0);
+    assert.ok(only.diagnostics.every((d) => d.rule === rule.id));
+    const without = checkOk(rule.bad, { ignore: [rule.id] });
+    assert.ok(without.diagnostics.every((d) => d.rule !== rule.id));
+  });
+
+  test(`${rule.id}: positions survive non-ASCII text (UTF-16 offsets)`, () => {
+    const prefix = "# é 😀 naïve — ünïcode\n";
+    const files = rule.bad.map((f) => ({ path: f.path, text: prefix + f.text }));
+    const plain = checkOk(rule.bad).diagnostics.filter((d) => d.rule === rule.id);
+    const shifted = checkOk(files).diagnostics.filter((d) => d.rule === rule.id);
+    assertPositions(files, { diagnostics: shifted, syntaxErrors: [] });
+    const slice = (fs, d) => fs.find((f) => f.path === d.path).text.slice(d.from, d.to);
+    // Hits on a file's first line may fairly move to the new first line (IMP001 points there).
+    assert.deepEqual(
+      shifted.filter((d) => d.start.line > 2).map((d) => [d.path, d.start.line - 1, slice(files, d)]),
+      plain.filter((d) => d.start.line > 1).map((d) => [d.path, d.start.line, slice(rule.bad, d)]),
+    );
+  });
+
+  if (rule.fix) {
+    test(`${rule.id}: applyFixes removes the hits and the result parses`, () => {
+      const result = api.applyFixes(rule.bad, { unsafe: true, rules: [rule.id] });
+      assert.ok(result.applied.length > 0, `${rule.id}: no fix applied`);
+      assert.deepEqual(result.report.syntaxErrors, [], `${rule.id}: fixed code does not parse`);
+      assert.deepEqual(result.report.diagnostics.filter((d) => d.rule === rule.id), []);
+      // The report is the check of the returned files.
+      const again = checkOk(result.files);
+      assert.deepEqual(again.diagnostics, result.report.diagnostics);
+      if (rule.fix === "unsafe") {
+        const safeOnly = api.applyFixes(rule.bad, { rules: [rule.id] });
+        assert.deepEqual(safeOnly.files, rule.bad, `${rule.id}: an unsafe fix ran without unsafe: true`);
+      }
+    });
+
+    test(`${rule.id}: one hit fixed by path + rule + from`, () => {
+      const hit = checkOk(rule.bad).diagnostics.find((d) => d.rule === rule.id && d.fix);
+      assert.ok(hit, `${rule.id}: no fixable hit`);
+      const result = api.applyFixes(rule.bad, { path: hit.path, rule: hit.rule, from: hit.from });
+      assert.equal(result.applied.length, 1);
+      const before = checkOk(rule.bad).diagnostics.filter((d) => d.rule === rule.id).length;
+      const after = result.report.diagnostics.filter((d) => d.rule === rule.id).length;
+      assert.ok(after < before, `${rule.id}: the hit is still there`);
+      // The edits of the hit, applied in JS, give the same file.
+      const file = rule.bad.find((f) => f.path === hit.path);
+      let text = file.text;
+      for (const e of [...hit.fix.edits].sort((a, b) => b.from - a.from)) text = text.slice(0, e.from) + e.insert + text.slice(e.to);
+      assert.equal(result.files.find((f) => f.path === hit.path).text, text);
+    });
+  }
+}
+
+test("syntax errors are reported with positions, and checking goes on", () => {
+  const files = [
+    { path: "broken.py", text: "def f(:\n    return 1\n" },
+    { path: "ok.py", text: "x = 1\n" },
+  ];
+  const report = checkOk(files);
+  assert.ok(report.syntaxErrors.length > 0);
+  assert.ok(report.syntaxErrors.every((e) => e.path === "broken.py" && e.message.length > 0));
+  assertPositions(files, report);
+});
+
+test("empty input and empty files", () => {
+  assert.equal(checkOk([]).diagnostics.length, 0);
+  const r = checkOk([{ path: "empty.py", text: "" }]);
+  assert.deepEqual([r.diagnostics, r.syntaxErrors, r.errors], [[], [], []]);
+});
+
+test("bad arguments throw a JS Error and leave the engine usable", () => {
+  assert.throws(() => api.check("not files", {}), Error);
+  assert.throws(() => api.check([{ path: 1 }], {}), Error);
+  assert.throws(() => api.check([], { select: ["NOT A RULE !"] }), Error);
+  assert.throws(() => api.applyFixes([], { from: "x" }), Error);
+  assert.equal(checkOk([{ path: "a.py", text: "x = 1\n" }]).files, 1);
+});
+
+test("deeply nested code is reported, not a trap", () => {
+  const deep = "x = " + "(".repeat(5000) + "1" + ")".repeat(5000) + "\n";
+  const report = checkOk([{ path: "deep.py", text: deep }, { path: "ok.py", text: "x = 1\n" }]);
+  assert.ok(report.errors.some((e) => e.path === "deep.py" && /nested/.test(e.message)), JSON.stringify(report.errors));
+  assert.equal(checkOk([{ path: "a.py", text: "x = 1\n" }]).files, 1);
+});
+
+test("a panic traps the instance (the page re-creates it)", () => {
+  // In a child process: a trapped instance is not reusable.
+  const script = `
+    import(${JSON.stringify(path.join(import.meta.dirname, "engine.mjs"))}).then(async (m) => {
+      const api = await m.loadEngine();
+      console.error = () => {};
+      try { api.panicForTesting(); console.log("no trap"); }
+      catch (e) { console.log(e instanceof WebAssembly.RuntimeError ? "trap" : "other " + e); }
+    });`;
+  const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(out.stdout.trim(), "trap", out.stderr);
+});
+
+test("the TypeScript declarations type the API (not any)", () => {
+  const dts = fs.readFileSync(path.join(ROOT, "web/pkg/wagcheck.d.ts"), "utf8");
+  for (const decl of [
+    /export function check\(files: SourceFile\[\], options: Options \| undefined\): Report;/,
+    /export function rules\(\): RuleInfo\[\];/,
+    /export function applyFixes\(files: SourceFile\[\], selection: FixSelection \| undefined, options: Options \| undefined\): FixResult;/,
+    /export function version\(\): string;/,
+    /export interface Diagnostic \{/,
+  ]) {
+    assert.match(dts, decl);
+  }
+});

@@ -1,0 +1,29 @@
+// Loads the wasm module built by scripts/build-wasm.sh (web/pkg) into node.
+import fs from "node:fs";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+const PKG = path.join(ROOT, "web/pkg");
+
+export async function loadEngine() {
+  const wasmPath = path.join(PKG, "wagcheck_bg.wasm");
+  if (!fs.existsSync(wasmPath)) throw new Error("web/pkg missing: run scripts/build-wasm.sh (npm run build)");
+  const api = await import(path.join(PKG, "wagcheck.js"));
+  api.initSync({ module: fs.readFileSync(wasmPath) });
+  return api;
+}
+
+/** 1-based line and UTF-16 column of a UTF-16 offset. */
+export function position(text, offset) {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - (before.lastIndexOf("\n") + 1) + 1;
+  return { line, column };
+}
+
+/** The CLI's column (Unicode scalar values) for a UTF-16 offset. */
+export function cliPosition(text, offset) {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf("\n") + 1;
+  return { line: before.split("\n").length, column: [...before.slice(lineStart)].length + 1 };
+}
