@@ -148,7 +148,11 @@ fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome
         }
         run(&ctx, &mut hits);
         for mut hit in hits.drain(..) {
-            if hit.fix.as_ref().is_some_and(|(_, edits)| !fix_is_trusted(&ctx, &hit.range, edits)) {
+            if hit
+                .fix
+                .as_ref()
+                .is_some_and(|(_, edits)| !fix_is_trusted(&ctx, &hit.range, edits))
+            {
                 hit.fix = None;
             }
             if !suppressions.is_suppressed(parsed.lines.line_of(hit.range.start), rule.id) {
@@ -178,7 +182,9 @@ fn fix_is_trusted(ctx: &FileContext, hit: &std::ops::Range<usize>, edits: &[Edit
         return true;
     }
     let statement_ok = |range: &std::ops::Range<usize>| {
-        let Some(node) = root.descendant_for_byte_range(range.start, range.end) else { return false };
+        let Some(node) = root.descendant_for_byte_range(range.start, range.end) else {
+            return false;
+        };
         let top = std::iter::once(node)
             .chain(ctx.ancestors(node))
             .take_while(|n| n.id() != root.id())
@@ -187,9 +193,13 @@ fn fix_is_trusted(ctx: &FileContext, hit: &std::ops::Range<usize>, edits: &[Edit
         // of its own: judge it by the statement just before it.
         let top = top.or_else(|| {
             let before = range.start.saturating_sub(1);
-            root.descendant_for_byte_range(before, before).and_then(|n| {
-                std::iter::once(n).chain(ctx.ancestors(n)).take_while(|a| a.id() != root.id()).last()
-            })
+            root.descendant_for_byte_range(before, before)
+                .and_then(|n| {
+                    std::iter::once(n)
+                        .chain(ctx.ancestors(n))
+                        .take_while(|a| a.id() != root.id())
+                        .last()
+                })
         });
         top.is_some_and(|t| !t.has_error() && !t.is_error())
     };

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "silent-invalidation-fallback",
     severity: Severity::Warning,
     category: Category::Cache,
-    message: "the fallback for backends without `delete_pattern()` does nothing: stale entries \
+    message: "The fallback for backends without `delete_pattern()` does nothing: stale entries \
               stay cached until they expire",
     explanation: include_str!("silent_invalidation_fallback.md"),
     bad: BAD,

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     name: "tracked-keys-as-list",
     severity: Severity::Warning,
     category: Category::Cache,
-    message: "tracked cache keys kept in a list: every `set` appends the key again; use a set",
+    message: "Tracked cache keys kept in a list: every `set` appends the key again; use a set",
     explanation: include_str!("tracked_keys_as_list.md"),
     bad: BAD,
     fixed: FIXED,

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "truncated-cache-key-hash",
     severity: Severity::Warning,
     category: Category::Cache,
-    message: "truncated hash in a cache key: two different inputs can share the key and get each \
+    message: "Truncated hash in a cache key: two different inputs can share the key and get each \
               other's cached data",
     explanation: include_str!("truncated_cache_key_hash.md"),
     bad: BAD,
@@ -75,7 +75,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         );
         if let Some(chars) = kept_chars(ctx, slice) {
             hit = hit.with_message(format!(
-                "cache key keeps {chars} hex characters of a hash ({} bits): with about {} distinct \
+                "Cache key keeps {chars} hex characters of a hash ({} bits): with about {} distinct \
                  inputs some two share a key with ~40% probability; keep the whole digest",
                 chars * 4,
                 birthday(chars * 4),

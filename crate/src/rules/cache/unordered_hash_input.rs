@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "unordered-hash-input",
     severity: Severity::Warning,
     category: Category::Cache,
-    message: "hashed text depends on the dict's insertion order: equal dicts built in another \
+    message: "Hashed text depends on the dict's insertion order: equal dicts built in another \
               order hash differently",
     explanation: include_str!("unordered_hash_input.md"),
     bad: BAD,

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "weak-cache-key-hash",
     severity: Severity::Warning,
     category: Category::Cache,
-    message: "cache key built with a collision-broken hash (MD5/SHA-1): use SHA-256",
+    message: "Cache key built with a collision-broken hash (MD5/SHA-1): use SHA-256",
     explanation: include_str!("weak_cache_key_hash.md"),
     bad: BAD,
     fixed: FIXED,
@@ -57,7 +57,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
             continue;
         }
         let mut hit = Hit::node(call).with_message(format!(
-            "cache key built with {algorithm}, a collision-broken hash: use SHA-256"
+            "Cache key built with {algorithm}, a collision-broken hash: use SHA-256"
         ));
         if let Some(edits) = fix {
             hit = hit.with_fix("Use SHA-256", edits);
