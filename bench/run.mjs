@@ -101,7 +101,7 @@ if (sections.includes("size")) {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else files.push(p);
+      else if (!p.endsWith(".map")) files.push(p); // source maps load only with devtools open
     }
   };
   walk(join(root, "dist"));

@@ -147,14 +147,33 @@ impl<'a> FileContext<'a> {
 
     fn parent_map(&self) -> &HashMap<usize, Node<'a>, BuildNodeHasher> {
         self.parents.get_or_init(|| {
-            let mut parents =
-                HashMap::with_capacity_and_hasher(self.text.len() / 4, BuildNodeHasher);
-            let mut stack = vec![self.tree.root_node()];
+            let named: usize = self.by_kind.iter().map(Vec::len).sum();
+            let mut parents = HashMap::with_capacity_and_hasher(named, BuildNodeHasher);
+            // One cursor walk with a stack of named ancestors (the parent of a named
+            // node is always named: anonymous nodes are tokens, without children).
+            let mut ancestors: Vec<(usize, Node<'a>)> = Vec::new();
             let mut cursor = self.tree.walk();
-            while let Some(node) = stack.pop() {
-                for child in node.named_children(&mut cursor) {
-                    parents.insert(child.id(), node);
-                    stack.push(child);
+            let mut depth = 0usize;
+            'walk: loop {
+                let node = cursor.node();
+                if node.is_named() {
+                    while ancestors.last().is_some_and(|(d, _)| *d >= depth) {
+                        ancestors.pop();
+                    }
+                    if let Some((_, parent)) = ancestors.last() {
+                        parents.insert(node.id(), *parent);
+                    }
+                    ancestors.push((depth, node));
+                }
+                if depth <= MAX_TREE_DEPTH && cursor.goto_first_child() {
+                    depth += 1;
+                    continue;
+                }
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        break 'walk;
+                    }
+                    depth -= 1;
                 }
             }
             parents
