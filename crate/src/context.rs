@@ -407,16 +407,23 @@ impl<'a> FileContext<'a> {
     /// `default = caches["default"]` or `action = getattr(self, "action", None)`.
     pub fn assigned_value(&self, name: &str, at: Node) -> Option<Node<'a>> {
         let scope = self.enclosing_function(at);
-        self.nodes("assignment")
+        let scope_start = scope.map_or(0, |f| f.start_byte());
+        let assignments = self.nodes("assignment");
+        // Assignments are in source order: only those between the scope's start and
+        // `at` can count, found by binary search, newest first. Cheap text tests run
+        // before the parent walk that rules out nested functions.
+        let first = assignments.partition_point(|a| a.start_byte() < scope_start);
+        let last = assignments.partition_point(|a| a.start_byte() < at.start_byte());
+        assignments[first..last]
             .iter()
+            .rev()
             .filter(|a| a.end_byte() <= at.start_byte())
-            .filter(|a| self.enclosing_function(**a).map(|f| f.id()) == scope.map(|f| f.id()))
             .filter(|a| {
                 a.child_by_field_name("left")
                     .is_some_and(|l| l.kind() == "identifier" && self.text(l) == name)
             })
-            .filter_map(|a| a.child_by_field_name("right"))
-            .last()
+            .find(|a| self.enclosing_function(**a).map(|f| f.id()) == scope.map(|f| f.id()))
+            .and_then(|a| a.child_by_field_name("right"))
     }
 
     /// `node` with any wrapping parentheses removed.
@@ -428,5 +435,71 @@ impl<'a> FileContext<'a> {
             }
         }
         node
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_file;
+
+    fn with_ctx(text: &str, f: impl FnOnce(&FileContext)) {
+        let file = SourceFile::new("t.py", text);
+        let parsed = parse_file(&file).unwrap();
+        f(&FileContext::new(
+            &file.path,
+            &file.text,
+            &parsed.tree,
+            &parsed.lines,
+        ));
+    }
+
+    #[test]
+    fn assigned_value_follows_the_last_assignment_in_scope() {
+        let text = "c = caches['a']\n\ndef f():\n    c = caches['b']\n    def g():\n        c = caches['c']\n    c = caches['d']\n    c.delete_pattern('x')\n\nc.get('k')\n";
+        with_ctx(text, |ctx| {
+            let calls = ctx.nodes("call");
+            let find = |needle: &str| {
+                *calls
+                    .iter()
+                    .find(|c| ctx.text(**c).starts_with(needle))
+                    .unwrap()
+            };
+            let in_f = find("c.delete_pattern");
+            assert_eq!(
+                ctx.text(ctx.assigned_value("c", in_f).unwrap()),
+                "caches['d']"
+            );
+            let module = find("c.get");
+            assert_eq!(
+                ctx.text(ctx.assigned_value("c", module).unwrap()),
+                "caches['a']"
+            );
+            assert!(ctx.assigned_value("nope", in_f).is_none());
+        });
+    }
+
+    #[test]
+    fn dotted_and_qualified_names_resolve_imports() {
+        with_ctx(
+            "import hashlib as h\nfrom hashlib import md5 as m\nh.sha1(b'')\nm(b'')\n",
+            |ctx| {
+                let calls = ctx.nodes("call");
+                assert_eq!(ctx.call_name(calls[0]).as_deref(), Some("hashlib.sha1"));
+                assert_eq!(ctx.call_name(calls[1]).as_deref(), Some("hashlib.md5"));
+            },
+        );
+    }
+
+    #[test]
+    fn string_values_join_and_refuse_interpolation() {
+        with_ctx("a = 'x' \"y\"\nb = f'{z}'\nc = b'q'\n", |ctx| {
+            let values: Vec<Option<String>> = ctx
+                .nodes("assignment")
+                .iter()
+                .map(|a| ctx.string_value(a.child_by_field_name("right").unwrap()))
+                .collect();
+            assert_eq!(values, vec![Some("xy".into()), None, None]);
+        });
     }
 }
