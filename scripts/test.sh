@@ -26,7 +26,7 @@ part() { # part NAME COMMAND...
 }
 
 part setup bash scripts/setup.sh --browser || { echo "npm test: setup failed"; exit 1; }
-part cargo cargo test --workspace --locked
+part cargo cargo test --workspace --locked --no-fail-fast
 if part build npm run --silent build; then
   part node node --test tests/node/
   part browser node --test --test-concurrency=1 tests/browser/

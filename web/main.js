@@ -148,22 +148,48 @@ async function main() {
     },
   });
 
-  // Share.
+  // Share: the link goes to the clipboard and a visible field, not the address bar, so a reload
+  // still shows the latest edits (kept in localStorage).
   $("#copy-link").addEventListener("click", async () => {
     const note = $("#share-note");
-    const encoded = await encodeState(checker.getState());
-    const url = `${location.origin}${location.pathname}#s=${encoded}`;
-    history.replaceState(null, "", `#s=${encoded}`);
+    const field = $("#share-url");
+    let url;
+    try {
+      url = `${location.origin}${location.pathname}#s=${await encodeState(checker.getState())}`;
+    } catch (error) {
+      note.textContent = `This browser cannot make a share link (${error.message}).`;
+      return;
+    }
+    field.value = url;
+    field.hidden = false;
     let copied = false;
     try {
       await navigator.clipboard.writeText(url);
       copied = true;
     } catch {
-      // No clipboard permission (e.g. plain http on another host): the address bar has it.
+      // No clipboard permission (plain http on another host): the field has the link.
+      field.select();
     }
-    note.textContent = `${copied ? "Link copied" : "Link in the address bar"} (${Math.ceil(url.length / 1024)} KB).`;
-    $("#share-url").value = url;
+    note.textContent = `${copied ? "Link copied" : "Copy the link from the field"} (${Math.ceil(url.length / 1024)} KB).`;
   });
+
+  // A shared link opened in this tab (pasted into the address bar).
+  async function openSharedLink(encoded) {
+    try {
+      const state = await decodeState(encoded);
+      checker.selection = state.selection;
+      checker.restored = false;
+      checker.disabled = new Set(state.disabled);
+      catalogue.disabled = checker.disabled;
+      catalogue.render();
+      checker.setFiles(state.files, state.active);
+      $("#share-note").textContent = "Opened a shared link.";
+    } catch (error) {
+      $("#share-note").textContent = `The shared link could not be read (${error.message}).`;
+    }
+    history.replaceState(null, "", location.pathname + location.search);
+    showView("playground");
+  }
 
   // Views: the playground, or the catalogue (#rules, #rule=ID).
   function showView(name) {
@@ -183,7 +209,9 @@ async function main() {
       showView("catalogue");
       catalogue.open = null;
       catalogue.render();
-    } else if (!hash.startsWith("#s=")) {
+    } else if (location.hash.startsWith("#s=")) {
+      openSharedLink(location.hash.slice(3));
+    } else {
       showView("playground");
     }
   }

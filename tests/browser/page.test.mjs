@@ -281,6 +281,12 @@ test("share link round trip in a new page, and a reload keeps the state", async 
   assert.deepEqual(restored.disabled, state.disabled);
   assert.equal(restored.active, state.active);
   assert.equal(new URL(other.url()).hash, "", "the link is consumed so a reload shows later edits");
+  assert.equal(new URL(page.url()).hash, "", "copying a link leaves the address bar alone");
+  // The same link pasted into the address bar of an open tab.
+  await other.evaluate(() => window.wagcheck.checker.setFiles([{ path: "other.py", text: "z = 3\n" }]));
+  await other.evaluate((l) => (location.hash = new URL(l).hash), link);
+  await other.waitForFunction(() => window.wagcheck.checker.getFiles()[0].path !== "other.py");
+  assert.deepEqual((await other.evaluate(() => window.wagcheck.checker.getState())).files, state.files);
   // Edits after that survive a reload (localStorage).
   await other.click(".cm-content");
   await other.keyboard.press("Control+End");
@@ -412,4 +418,18 @@ test("works offline once loaded (service worker), engine included", async () => 
   }
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("dist/ works from a sub-path of a static host (relative URLs only)", async () => {
+  const { serve } = await import("../../scripts/serve.mjs");
+  const { server, url } = await serve(ROOT, { port: 0 });
+  try {
+    const { page, errors } = await openPage(browser.context, `${url}dist/`);
+    await loadExample(page, "clean");
+    await page.locator(".no-hits").waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    server.close();
+  }
 });

@@ -178,3 +178,16 @@ test("a panic traps the instance (the page re-creates it)", () => {
   const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
   assert.equal(out.stdout.trim(), "trap", out.stderr);
 });
+
+test("the TypeScript declarations type the API (not any)", () => {
+  const dts = fs.readFileSync(path.join(ROOT, "web/pkg/wagcheck.d.ts"), "utf8");
+  for (const decl of [
+    /export function check\(files: SourceFile\[\], options: Options \| undefined\): Report;/,
+    /export function rules\(\): RuleInfo\[\];/,
+    /export function applyFixes\(files: SourceFile\[\], selection: FixSelection \| undefined, options: Options \| undefined\): FixResult;/,
+    /export function version\(\): string;/,
+    /export interface Diagnostic \{/,
+  ]) {
+    assert.match(dts, decl);
+  }
+});

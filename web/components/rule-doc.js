@@ -60,13 +60,14 @@ export function renderRuleDoc(rule, { headingLevel = 2, catalogueHref, onLoadExa
     heading,
     meta,
     h("p", { class: "rule-message" }, inline(rule.message)),
-    h("div", { class: "markdown" }, renderMarkdown(body, { headingOffset: headingLevel })),
+    // The examples first: the quickest way to see the point; the reasoning follows.
     h(
       "div",
       { class: "examples" },
       exampleFiles("Bad", rule.bad, "bad"),
       exampleFiles("Fixed", rule.fixed, "fixed"),
     ),
+    h("div", { class: "markdown" }, renderMarkdown(body, { headingOffset: headingLevel })),
     tail.trim() ? h("div", { class: "markdown" }, renderMarkdown(tail, { headingOffset: headingLevel })) : null,
     actions,
   );
