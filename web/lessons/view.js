@@ -68,6 +68,7 @@ export class LessonsView {
 
   /** Shows the index (id null) or a lesson's step (1-based; the saved step when absent). */
   show(id, step) {
+    this.progress = loadProgress(); // another tab may have moved on
     const lesson = id && this.lessons.find((l) => l.id === id);
     if (!lesson) {
       this.lesson = null;
