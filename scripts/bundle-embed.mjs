@@ -28,5 +28,6 @@ export async function bundleEmbed(root, dist) {
   });
   fs.copyFileSync(path.join(root, "web/embed-demo.html"), path.join(dist, "embed-demo.html"));
   fs.copyFileSync(path.join(root, "web/embed/demo.css"), path.join(dist, "assets/embed-demo.css"));
-  return ["assets/wagcheck-embed.js", "embed-demo.html"];
+  const size = fs.statSync(path.join(dist, "assets/wagcheck-embed.js")).size;
+  console.log(`bundle: dist/assets/wagcheck-embed.js ${size} bytes (the docs widget); dist/embed-demo.html`);
 }

@@ -3,6 +3,7 @@
 // snippet that breaks nothing else, read-only and theme attributes, "Open in playground".
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
 import path from "node:path";
 import { ROOT, startBrowser } from "./browser.mjs";
 import { serve } from "../../scripts/serve.mjs";
@@ -212,4 +213,36 @@ test("the iframe form (index.html?embed=1#s=...) shows the shared code and its h
   assert.match(await frame.locator("a.open-playground").getAttribute("href"), /index\.html#s=/);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("a docs page on another origin loads the widget from the wagcheck host (CORS)", async () => {
+  // The wagcheck host: dist/ with CORS, on another origin (127.0.0.1, the docs are on localhost).
+  const wag = await serve(path.join(ROOT, "dist"), { port: 0 });
+  wag.server.prependListener("request", (req, res) => res.setHeader("access-control-allow-origin", "*"));
+  const wagOrigin = `http://127.0.0.1:${wag.server.address().port}`;
+  const html = `<!doctype html><title>docs</title>
+<script type="module" src="${wagOrigin}/assets/wagcheck-embed.js"></script>
+<wagcheck-snippet id="w" rules="ORM001">
+  from rest_framework import viewsets
+
+  class V(viewsets.ModelViewSet):
+      def get_queryset(self):
+          return V.objects.prefetch_related("tags")
+</wagcheck-snippet>`;
+  const docs = http.createServer((req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
+  await new Promise((resolve) => docs.listen(0, "127.0.0.1", resolve));
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
+  page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
+  try {
+    await page.goto(`http://localhost:${docs.address().port}/`);
+    await widgetSettled(page, "w");
+    await page.locator('#w .hits .hit[data-rule="ORM001"]').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    docs.close();
+    wag.server.close();
+  }
 });

@@ -151,6 +151,7 @@ export class WagcheckSnippet extends HTMLElement {
       this.status.textContent = `The checker could not be loaded: ${error.message}`;
       return;
     }
+    if (!this.code.trim()) this.code = readCode(this); // text set after the element was added
     this.waiting.remove();
     this.status.remove();
     const rules = list(this.getAttribute("rules"));
