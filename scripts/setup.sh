@@ -20,6 +20,9 @@ need() { command -v "$1" >/dev/null 2>&1 || { echo "setup: $1 is required but no
 need cargo "install Rust with rustup"
 need node "install Node.js 18.17 or later"
 need npm "install npm"
+NODE_VERSION=$(node -p 'process.versions.node')
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 11) ? 0 : 1)' ||
+  { echo "setup: Node.js $NODE_VERSION is too old: 20.11 or later is needed" >&2; exit 2; }
 
 # 1. The Rust target.
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then

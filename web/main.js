@@ -3,6 +3,7 @@ import { Engine } from "./engine.js";
 import { Checker } from "./components/checker.js";
 import { Catalogue } from "./catalogue.js";
 import { h, clear } from "./dom.js";
+import { renderMarkdown } from "./markdown.js";
 import { decodeState, encodeState, loadLocal, saveLocal } from "./share.js";
 import { LessonsView, parseLessonHash } from "./lessons/view.js";
 import LESSONS from "./lessons/data.js";
@@ -238,7 +239,17 @@ async function main() {
   }
 
   // Handles for the browser tests and for debugging from the console.
-  window.wagcheck = { engine, checker, catalogue, rules, version: info.version, get lessons() { return lessons; } };
+  window.wagcheck = {
+    engine,
+    checker,
+    catalogue,
+    rules,
+    version: info.version,
+    markdown: { renderMarkdown },
+    get lessons() {
+      return lessons;
+    },
+  };
   document.documentElement.dataset.ready = "true";
 }
 

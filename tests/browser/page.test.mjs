@@ -124,7 +124,7 @@ test("the clean example has no hits; syntax errors and an empty editor are expla
   await page.locator(".no-hits").waitFor();
   await setText(page, "def broken(:\n    return 1\n");
   await settled(page);
-  await page.locator(".hits .hit-syntax").waitFor();
+  await page.locator(".hits .hit-syntax").first().waitFor();
   assert.match(await page.textContent(".status"), /syntax error/i);
   assert.ok((await page.locator(".cm-editor .wag-syntax, .cm-editor .cm-lintPoint-error").count()) > 0);
   await setText(page, "");
@@ -412,7 +412,7 @@ test("works offline once loaded (service worker), engine included", async () => 
     await loadFirstSeed(page);
     await setText(page, "def broken(:\n");
     await settled(page);
-    await page.locator(".hits .hit-syntax").waitFor();
+    await page.locator(".hits .hit-syntax").first().waitFor();
   } finally {
     await browser.context.setOffline(false);
   }
@@ -432,4 +432,43 @@ test("dist/ works from a sub-path of a static host (relative URLs only)", async 
   } finally {
     server.close();
   }
+});
+
+test("user text (code, file names, links) is never inserted as HTML", async () => {
+  const { page, errors } = await freshPage();
+  const evil = '<img src=x onerror="window.pwned=1">';
+  await page.evaluate((e) => {
+    window.wagcheck.checker.setFiles([
+      { path: `${e}.py`, text: `# ${e}\ndef f(:\n    "${e}"\n` },
+      { path: "b.py", text: "x = 1\n" },
+    ]);
+  }, evil);
+  await settled(page);
+  await page.locator(".hits .hit-syntax").first().waitFor();
+  assert.equal(await page.locator("img:not(.cm-widgetBuffer)").count(), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.equal(await page.locator(".tab").first().getAttribute("data-path"), `${evil}.py`);
+  assert.ok((await page.locator(".tab").first().textContent()).includes(evil));
+  // A shared link carrying the same text restores it as text.
+  await page.click("#copy-link");
+  await page.waitForFunction(() => document.querySelector("#share-url").value.includes("#s="));
+  const link = await page.inputValue("#share-url");
+  const other = await openPage(browser.context, link);
+  await settled(other.page);
+  assert.equal(await other.page.locator("img:not(.cm-widgetBuffer)").count(), 0);
+  assert.equal(await other.page.evaluate(() => window.wagcheck.checker.getFiles()[0].path), `${evil}.py`);
+  // Markdown links only allow safe targets.
+  const safe = await page.evaluate(async () => {
+    const { renderMarkdown } = window.wagcheck.markdown;
+    const box = document.createElement("div");
+    box.append(renderMarkdown("[a](javascript:alert(1)) [b](https://example.org) <b>raw</b> `<i>code</i>`"));
+    return { links: [...box.querySelectorAll("a")].map((a) => a.getAttribute("href")), html: box.querySelectorAll("b, i").length, text: box.textContent };
+  });
+  assert.deepEqual(safe.links, ["https://example.org"]);
+  assert.equal(safe.html, 0);
+  assert.match(safe.text, /<b>raw<\/b>/);
+  assert.deepEqual(other.errors, []);
+  assert.deepEqual(errors, []);
+  await other.page.close();
+  await page.close();
 });

@@ -1,0 +1,304 @@
+//! IMP002: a module `__getattr__` that can return `None` for names it does not know.
+
+use super::{attribute_error_raise, block_completes, module_getattr_functions};
+use crate::context::FileContext;
+use crate::diagnostic::{Edit, Hit};
+use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "IMP002",
+    name: "module-getattr-falls-through",
+    severity: Severity::Warning,
+    category: Category::Imports,
+    message: "module `__getattr__` can return `None` instead of raising `AttributeError`",
+    explanation: include_str!("module_getattr_falls_through.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: Some(Applicability::Unsafe),
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"import warnings
+
+from django.db.models.enums import ChoicesType
+
+__all__ = ["ChoicesMeta"]
+
+
+def __getattr__(name):
+    if name == "ChoicesMeta":
+        warnings.warn("ChoicesMeta is deprecated.", DeprecationWarning, stacklevel=2)
+        return ChoicesType
+"#;
+
+const FIXED: &str = r#"import warnings
+
+from django.db.models.enums import ChoicesType
+
+__all__ = ["ChoicesMeta"]
+
+
+def __getattr__(name):
+    if name == "ChoicesMeta":
+        warnings.warn("ChoicesMeta is deprecated.", DeprecationWarning, stacklevel=2)
+        return ChoicesType
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+"#;
+
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
+    for function in module_getattr_functions(ctx) {
+        // A generator hook returns a generator object, never `None`: a different bug.
+        if is_generator(ctx, function) {
+            continue;
+        }
+        let (Some(name), Some(body)) = (
+            function.child_by_field_name("name"),
+            function.child_by_field_name("body"),
+        ) else {
+            continue;
+        };
+        let param = first_parameter(ctx, function);
+        let raise = param.map(attribute_error_raise);
+
+        for ret in none_returns(ctx, function) {
+            let mut hit = Hit::node(ret).with_message(
+                "module `__getattr__` returns `None` here: unknown names should raise `AttributeError`",
+            );
+            if let Some(raise) = &raise {
+                hit = hit.with_fix(
+                    "Raise `AttributeError` instead",
+                    vec![Edit::replace(ret.byte_range(), raise.clone())],
+                );
+            }
+            hits.push(hit);
+        }
+
+        if block_completes(ctx, body, 0) {
+            let mut hit = Hit::node(name).with_message(
+                "module `__getattr__` can fall off its end and return `None`: end it with `raise AttributeError(...)`",
+            );
+            if let (Some(raise), Some(at), Some(indent)) = (
+                &raise,
+                line_end(ctx, body),
+                body_indent(ctx, function, body),
+            ) {
+                hit = hit.with_fix(
+                    "Raise `AttributeError` for unknown names",
+                    vec![Edit::insert(at, format!("\n{indent}{raise}"))],
+                );
+            }
+            hits.push(hit);
+        }
+    }
+}
+
+fn is_generator<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
+    ctx.nodes("yield").iter().any(|y| {
+        function.start_byte() <= y.start_byte()
+            && y.end_byte() <= function.end_byte()
+            && ctx
+                .enclosing(*y, &["function_definition", "lambda"])
+                .is_some_and(|f| f.id() == function.id())
+    })
+}
+
+/// The plain name of the hook's first parameter (`name`, `name: str`), if it has one.
+fn first_parameter<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<&'a str> {
+    let first = function.child_by_field_name("parameters")?.named_child(0)?;
+    let ident = match first.kind() {
+        "identifier" => first,
+        "typed_parameter" => first.named_child(0)?,
+        "default_parameter" | "typed_default_parameter" => first.child_by_field_name("name")?,
+        _ => return None,
+    };
+    (ident.kind() == "identifier").then(|| ctx.text(ident))
+}
+
+/// `return`, `return None` (also `return (None)`) of this very function, except those
+/// that only run for a name the hook recognises (`if name == "X": return None`).
+fn none_returns<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Vec<Node<'a>> {
+    let param = first_parameter(ctx, function);
+    ctx.nodes("return_statement")
+        .iter()
+        .copied()
+        .filter(|r| function.start_byte() <= r.start_byte() && r.end_byte() <= function.end_byte())
+        .filter(|r| {
+            ctx.enclosing_function(*r)
+                .is_some_and(|f| f.id() == function.id())
+        })
+        .filter(|r| {
+            r.named_child(0)
+                .is_none_or(|v| ctx.unparenthesize(v).kind() == "none")
+        })
+        .filter(|r| !param.is_some_and(|p| for_known_name(ctx, *r, function, p)))
+        .collect()
+}
+
+/// Whether `node` only runs after a positive test of the parameter against known
+/// names: inside `if name == "X":` / `if name in NAMES:` (possibly `and`-ed with more)
+/// or `case "X":` of `match name:`.
+fn for_known_name<'a>(
+    ctx: &FileContext<'a>,
+    node: Node<'a>,
+    function: Node<'a>,
+    param: &str,
+) -> bool {
+    ctx.ancestors(node)
+        .take_while(|a| a.id() != function.id())
+        .filter(|a| a.kind() == "block")
+        .any(|block| {
+            let Some(owner) = ctx.parent(block) else {
+                return false;
+            };
+            match owner.kind() {
+                "if_statement" | "elif_clause" => {
+                    owner
+                        .child_by_field_name("consequence")
+                        .is_some_and(|c| c.id() == block.id())
+                        && owner
+                            .child_by_field_name("condition")
+                            .is_some_and(|c| tests_known_name(ctx, c, param))
+                }
+                "case_clause" => {
+                    let mut cursor = owner.walk();
+                    let patterns: Vec<Node> = owner
+                        .named_children(&mut cursor)
+                        .filter(|c| c.kind() == "case_pattern")
+                        .collect();
+                    let subject = ctx
+                        .parent(owner)
+                        .and_then(|b| ctx.parent(b))
+                        .and_then(|m| m.child_by_field_name("subject"));
+                    subject.is_some_and(|s| ctx.text(s) == param)
+                        && !patterns.is_empty()
+                        && patterns.iter().all(|p| {
+                            p.named_child(0).is_some_and(|v| {
+                                matches!(
+                                    v.kind(),
+                                    "string" | "concatenated_string" | "union_pattern"
+                                )
+                            })
+                        })
+                }
+                _ => false,
+            }
+        })
+}
+
+/// `name == "X"`, `"X" == name`, `name in NAMES`, or an `and` holding one of them.
+fn tests_known_name<'a>(ctx: &FileContext<'a>, condition: Node<'a>, param: &str) -> bool {
+    let condition = ctx.unparenthesize(condition);
+    match condition.kind() {
+        "boolean_operator" => {
+            let is_and = condition
+                .child_by_field_name("operator")
+                .is_some_and(|o| o.kind() == "and");
+            is_and
+                && [
+                    condition.child_by_field_name("left"),
+                    condition.child_by_field_name("right"),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|side| tests_known_name(ctx, side, param))
+        }
+        "comparison_operator" => {
+            let mut cursor = condition.walk();
+            let operators: Vec<&str> = condition
+                .children_by_field_name("operators", &mut cursor)
+                .map(|o| o.kind())
+                .collect();
+            let operands: Vec<Node> = {
+                let mut c = condition.walk();
+                condition.named_children(&mut c).collect()
+            };
+            if operators.len() != 1 || operands.len() != 2 {
+                return false;
+            }
+            let is_param = |n: Node<'a>| ctx.text(ctx.unparenthesize(n)) == param;
+            match operators[0] {
+                "==" => is_param(operands[0]) || is_param(operands[1]),
+                "in" => is_param(operands[0]),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Where the body's last line ends (before its newline, after any trailing comment).
+fn line_end<'a>(ctx: &FileContext<'a>, body: Node<'a>) -> Option<usize> {
+    let end = body.end_byte();
+    let rest = ctx.text.get(end..)?;
+    Some(match rest.find(['\n', '\r']) {
+        Some(offset) => end + offset,
+        None => ctx.text.len(),
+    })
+}
+
+/// The indentation of the body's statements, when the body starts on its own line.
+fn body_indent<'a>(ctx: &FileContext<'a>, function: Node, body: Node) -> Option<&'a str> {
+    let mut cursor = body.walk();
+    let first = body
+        .named_children(&mut cursor)
+        .find(|s| s.kind() != "comment")?;
+    let header_row = function.child_by_field_name("name")?.start_position().row;
+    if first.start_position().row == header_row {
+        return None;
+    }
+    let line_start = ctx.lines.line_start(ctx.lines.line_of(first.start_byte()));
+    let indent = ctx.text.get(line_start..first.start_byte())?;
+    indent
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then_some(indent)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{fix_files, MAX_FIX_ROUNDS};
+    use crate::source::SourceFile;
+
+    fn fixed(code: &str) -> String {
+        let files = [SourceFile::new("m.py", code)];
+        let outcome = fix_files(
+            &files,
+            &|_, rule| rule.id == "IMP002",
+            &|_| true,
+            MAX_FIX_ROUNDS,
+        );
+        outcome.files[0].text.clone()
+    }
+
+    #[test]
+    fn fix_appends_the_raise_after_the_last_line() {
+        assert_eq!(
+            fixed("def __getattr__(attr):\n    if attr == \"a\":\n        return 1  # one\n\nX = 1\n"),
+            "def __getattr__(attr):\n    if attr == \"a\":\n        return 1  # one\n    raise AttributeError(f\"module {__name__!r} has no attribute {attr!r}\")\n\nX = 1\n"
+        );
+        assert_eq!(
+            fixed("if True:\n\tdef __getattr__(name: str):\n\t\tpass"),
+            "if True:\n\tdef __getattr__(name: str):\n\t\tpass\n\t\traise AttributeError(f\"module {__name__!r} has no attribute {name!r}\")"
+        );
+    }
+
+    #[test]
+    fn fix_replaces_none_returns() {
+        assert_eq!(
+            fixed("def __getattr__(name):\n    if name.startswith(\"_\"): return None\n    raise AttributeError(name)\n"),
+            "def __getattr__(name):\n    if name.startswith(\"_\"): raise AttributeError(f\"module {__name__!r} has no attribute {name!r}\")\n    raise AttributeError(name)\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_without_a_parameter_or_on_one_line() {
+        for code in [
+            "def __getattr__():\n    \"Bad one\"\n",
+            "def __getattr__(*names):\n    pass\n",
+            "def __getattr__(name): pass\n",
+        ] {
+            assert_eq!(fixed(code), code);
+        }
+    }
+}

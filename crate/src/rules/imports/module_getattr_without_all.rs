@@ -1,0 +1,163 @@
+//! IMP003: a module with a `__getattr__` hook but no `__all__`.
+
+use super::{in_module_scope, module_getattr_functions, under_type_checking};
+use crate::context::FileContext;
+use crate::diagnostic::Hit;
+use crate::rule::{Category, Check, Rule, Severity};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "IMP003",
+    name: "module-getattr-without-all",
+    severity: Severity::Info,
+    category: Category::Imports,
+    message: "module `__getattr__` serves names but the module has no `__all__`: `from module import *` skips them",
+    explanation: include_str!("module_getattr_without_all.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: None,
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"# apps/blog/services/__init__.py
+import importlib
+
+from .blog_cache_service import BlogCacheService
+
+
+def __getattr__(name):
+    if name == "BlockAutoPopulationService":
+        module = importlib.import_module("apps.blog.block_services")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+"#;
+
+const FIXED: &str = r#"# apps/blog/services/__init__.py
+import importlib
+
+from .blog_cache_service import BlogCacheService
+
+__all__ = ["BlockAutoPopulationService", "BlogCacheService"]
+
+
+def __getattr__(name):
+    if name == "BlockAutoPopulationService":
+        module = importlib.import_module("apps.blog.block_services")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+"#;
+
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
+    let serving = module_getattr_functions(ctx)
+        .into_iter()
+        .find(|f| serves_names(ctx, *f));
+    let Some(name) = serving.and_then(|f| f.child_by_field_name("name")) else {
+        return;
+    };
+    if assigned_names(ctx, "__all__").is_empty() && !imports_all(ctx) {
+        hits.push(Hit::node(name));
+    }
+}
+
+/// Whether the hook hands out names as public API: it has a `return <value>` that no
+/// deprecation warning comes before. Hooks that only raise, or only serve deprecated
+/// names after `warnings.warn(...)` (the usual deprecation shim in Django, Flask, Click,
+/// Werkzeug...), are meant to stay out of star imports.
+fn serves_names<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
+    let own = |n: &Node| {
+        ctx.enclosing_function(*n)
+            .is_some_and(|f| f.id() == function.id())
+    };
+    let within =
+        |n: &Node| function.start_byte() <= n.start_byte() && n.end_byte() <= function.end_byte();
+    let warnings: Vec<Node> = ctx
+        .nodes("call")
+        .iter()
+        .filter(|c| within(c) && own(c) && is_warning_call(ctx, **c))
+        .copied()
+        .collect();
+    ctx.nodes("return_statement")
+        .iter()
+        .filter(|r| within(r) && own(r))
+        .filter(|r| {
+            r.named_child(0)
+                .is_some_and(|v| ctx.unparenthesize(v).kind() != "none")
+        })
+        .any(|r| !warnings.iter().any(|w| warns_before(ctx, *w, *r)))
+}
+
+/// `warnings.warn(...)`, `warn(...)`, `_warn_deprecation(...)`, `deprecated(...)`...
+fn is_warning_call<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
+    ctx.call_simple_name(call).is_some_and(|name| {
+        let name = name.to_ascii_lowercase();
+        name.contains("warn") || name.contains("deprecat")
+    })
+}
+
+/// Whether the warning runs on the way to the return: inside the returned value, or
+/// earlier in a block that holds the return.
+fn warns_before<'a>(ctx: &FileContext<'a>, warning: Node<'a>, ret: Node<'a>) -> bool {
+    if ret.start_byte() <= warning.start_byte() && warning.end_byte() <= ret.end_byte() {
+        return true;
+    }
+    warning.end_byte() <= ret.start_byte()
+        && ctx
+            .enclosing(warning, &["block"])
+            .is_some_and(|block| ctx.is_within(ret, block))
+}
+
+/// Module-scope bindings of `name` by assignment (`x = ...`, `x: T = ...`,
+/// `a, x = ...`) or augmented assignment (`x += ...`), outside `if TYPE_CHECKING:`.
+fn assigned_names<'a>(ctx: &FileContext<'a>, name: &str) -> Vec<Node<'a>> {
+    let mut found = Vec::new();
+    for kind in ["assignment", "augmented_assignment"] {
+        for assignment in ctx.nodes(kind) {
+            if !in_module_scope(ctx, *assignment) || under_type_checking(ctx, *assignment) {
+                continue;
+            }
+            // `x: T` alone declares a type and binds nothing.
+            let (Some(left), Some(_)) = (
+                assignment.child_by_field_name("left"),
+                assignment.child_by_field_name("right"),
+            ) else {
+                continue;
+            };
+            if left.kind() == "identifier" {
+                if ctx.text(left) == name {
+                    found.push(left);
+                }
+                continue;
+            }
+            // `a, b = ...`, `(a, b) = ...`, `[a, b] = ...`: one level of unpacking.
+            if matches!(
+                left.kind(),
+                "pattern_list" | "tuple_pattern" | "list_pattern"
+            ) {
+                let mut cursor = left.walk();
+                found.extend(
+                    left.named_children(&mut cursor)
+                        .filter(|t| t.kind() == "identifier" && ctx.text(*t) == name),
+                );
+            }
+        }
+    }
+    found
+}
+
+/// `from .lazy import __all__` at module scope also defines `__all__`.
+fn imports_all(ctx: &FileContext) -> bool {
+    ctx.nodes("import_from_statement").iter().any(|stmt| {
+        if !in_module_scope(ctx, *stmt) {
+            return false;
+        }
+        let mut cursor = stmt.walk();
+        let bound: Vec<Node> = stmt.children_by_field_name("name", &mut cursor).collect();
+        bound.iter().any(|n| {
+            let local = match n.kind() {
+                "aliased_import" => n.child_by_field_name("alias"),
+                _ => Some(*n),
+            };
+            local.is_some_and(|l| ctx.text(l) == "__all__")
+        })
+    })
+}

@@ -1,0 +1,257 @@
+//! IMP001: `pkg/name.py` beside a directory `pkg/name/` holding Python files.
+
+use super::module_getattr_functions;
+use crate::context::Project;
+use crate::diagnostic::Hit;
+use crate::rule::{Category, Check, Rule, Severity};
+use std::collections::{BTreeMap, HashMap};
+
+pub static RULE: Rule = Rule {
+    id: "IMP001",
+    name: "package-shadows-module",
+    severity: Severity::Warning,
+    category: Category::Imports,
+    message: "module and package share a name: only one of them can ever be imported",
+    explanation: include_str!("package_shadows_module.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: None,
+    check: Check::Project(check),
+};
+
+const BAD: &str = r#"# file: apps/blog/services.py
+"""Services written before the services/ package existed."""
+
+
+class BlockAutoPopulationService:
+    pass
+# file: apps/blog/services/__init__.py
+from .blog_cache_service import BlogCacheService
+
+__all__ = ["BlogCacheService"]
+# file: apps/blog/services/blog_cache_service.py
+class BlogCacheService:
+    pass
+"#;
+
+const FIXED: &str = r#"# file: apps/blog/services/block_services.py
+"""Services written before the services/ package existed."""
+
+
+class BlockAutoPopulationService:
+    pass
+# file: apps/blog/services/__init__.py
+from .block_services import BlockAutoPopulationService
+from .blog_cache_service import BlogCacheService
+
+__all__ = ["BlockAutoPopulationService", "BlogCacheService"]
+# file: apps/blog/services/blog_cache_service.py
+class BlogCacheService:
+    pass
+"#;
+
+/// What sits under a directory that has a module's name.
+struct Directory {
+    /// Index of `dir/__init__.py`, if the set has it: then the directory is a
+    /// regular package and wins over the module.
+    init: Option<usize>,
+    /// Index of the first `.py` file found under the directory.
+    member: usize,
+}
+
+fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let paths: Vec<String> = project.files.iter().map(|f| normalise(&f.path)).collect();
+    // `pkg/name` -> index of `pkg/name.py`.
+    let mut modules: HashMap<&str, usize> = HashMap::new();
+    for (index, path) in paths.iter().enumerate() {
+        if let Some(stem) = path.strip_suffix(".py") {
+            let name = stem.rsplit('/').next().unwrap_or(stem);
+            if !name.is_empty() && name != "__init__" {
+                modules.entry(stem).or_insert(index);
+            }
+        }
+    }
+    if modules.is_empty() {
+        return;
+    }
+    // Directories named like a module, in path order for stable output.
+    let mut directories: BTreeMap<&str, Directory> = BTreeMap::new();
+    for (index, path) in paths.iter().enumerate() {
+        if !path.ends_with(".py") {
+            continue;
+        }
+        for (slash, _) in path.match_indices('/') {
+            let dir = &path[..slash];
+            if !modules.contains_key(dir) {
+                continue;
+            }
+            let entry = directories.entry(dir).or_insert(Directory {
+                init: None,
+                member: index,
+            });
+            if &path[slash + 1..] == "__init__.py" {
+                entry.init = Some(index);
+            }
+        }
+    }
+    for (dir, found) in directories {
+        let Some(&module) = modules.get(dir) else {
+            continue;
+        };
+        let name = dir.rsplit('/').next().unwrap_or(dir);
+        let message = match found.init {
+            Some(init) => {
+                let reexports = project
+                    .context(init)
+                    .is_some_and(|ctx| !module_getattr_functions(&ctx).is_empty());
+                let workaround = if reexports {
+                    "; the package's `__getattr__` re-export is a workaround: move or rename this module"
+                } else {
+                    ""
+                };
+                format!(
+                    "module shadowed by the package `{dir}/`: importing `{name}` loads `{name}/__init__.py`, never this file{workaround}"
+                )
+            }
+            None => format!(
+                "module hides the directory `{dir}/` (no `__init__.py`, so a namespace package): `{}` cannot be imported",
+                paths[found.member]
+            ),
+        };
+        let text = project.files[module].text.as_str();
+        let first_line = text.find(['\n', '\r']).unwrap_or(text.len());
+        hits.push((module, Hit::at(0..first_line).with_message(message)));
+    }
+}
+
+/// One spelling per path: `/` separators, no `.` or empty segments, `..` folded where
+/// it can be. `./apps\blog\services.py` and `apps/blog//services.py` are the same file.
+fn normalise(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|last| *last != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            _ => parts.push(segment),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+    use crate::engine::check_with;
+    use crate::source::SourceFile;
+
+    /// (path, line, message) of every IMP001 hit on these files.
+    fn hits(files: &[(&str, &str)]) -> Vec<(String, usize, String)> {
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile::new(*path, *text))
+            .collect();
+        check_with(&files, &|_, rule| rule.id == "IMP001")
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.path, d.start.line, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn paths_in_any_spelling_clash() {
+        for (module, init) in [
+            ("./apps/blog/services.py", "apps/blog/services/__init__.py"),
+            ("apps\\blog\\services.py", "apps/blog/services/__init__.py"),
+            (
+                "apps/blog/services.py",
+                ".\\apps\\blog\\services\\__init__.py",
+            ),
+            (
+                "/srv/site/apps/blog/services.py",
+                "/srv/site/apps//blog/services/__init__.py",
+            ),
+            (
+                "C:\\site\\blog\\services.py",
+                "C:\\site\\blog\\services\\__init__.py",
+            ),
+        ] {
+            let found = hits(&[(module, "x = 1\ny = 2\n"), (init, "z = 3\n")]);
+            assert_eq!(found.len(), 1, "{module} / {init}: {found:?}");
+            assert_eq!((found[0].0.as_str(), found[0].1), (module, 1));
+        }
+    }
+
+    #[test]
+    fn messages_say_which_side_loses() {
+        let regular = hits(&[
+            ("pkg/name.py", "x = 1\n"),
+            ("pkg/name/__init__.py", "y = 2\n"),
+        ]);
+        assert!(
+            regular[0].2.contains("shadowed by the package `pkg/name/`"),
+            "{regular:?}"
+        );
+        assert!(!regular[0].2.contains("workaround"), "{regular:?}");
+
+        let reexport = hits(&[
+            ("pkg/name.py", "x = 1\n"),
+            (
+                "pkg/name/__init__.py",
+                "def __getattr__(name):\n    raise AttributeError(name)\n",
+            ),
+        ]);
+        assert!(reexport[0].2.contains("workaround"), "{reexport:?}");
+
+        let namespace = hits(&[("pkg/name.py", "x = 1\n"), ("pkg/name/sub.py", "y = 2\n")]);
+        assert!(
+            namespace[0].2.contains("namespace package"),
+            "{namespace:?}"
+        );
+        assert!(
+            namespace[0].2.contains("`pkg/name/sub.py`"),
+            "{namespace:?}"
+        );
+    }
+
+    #[test]
+    fn no_clash_without_python_files_or_with_init_modules_only() {
+        assert!(hits(&[("pkg/name.py", "x = 1\n"), ("pkg/name/notes.txt", "")]).is_empty());
+        assert!(hits(&[("pkg/__init__.py", "x = 1\n"), ("pkg/__init__/a.py", "")]).is_empty());
+        assert!(hits(&[("pkg/name.py", "x = 1\n"), ("pkg/names/a.py", "")]).is_empty());
+        // Empty module file: the hit is an empty range at the start, still line 1.
+        assert_eq!(hits(&[("a.py", ""), ("a/__init__.py", "")])[0].1, 1);
+    }
+
+    #[test]
+    fn normalises_paths() {
+        assert_eq!(
+            normalise("./apps/blog/services.py"),
+            "apps/blog/services.py"
+        );
+        assert_eq!(
+            normalise("apps\\blog\\services.py"),
+            "apps/blog/services.py"
+        );
+        assert_eq!(
+            normalise("/srv/app//apps/./blog/x.py"),
+            "/srv/app/apps/blog/x.py"
+        );
+        assert_eq!(normalise("C:\\proj\\apps\\x.py"), "C:/proj/apps/x.py");
+        assert_eq!(normalise("apps/other/../blog/x.py"), "apps/blog/x.py");
+        assert_eq!(normalise("../x.py"), "../x.py");
+        assert_eq!(normalise("/../x.py"), "/x.py");
+    }
+}

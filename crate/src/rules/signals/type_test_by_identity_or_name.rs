@@ -1,0 +1,147 @@
+use super::{is_class_like, receiver_of, receivers};
+use crate::context::FileContext;
+use crate::diagnostic::Hit;
+use crate::rule::{Category, Check, Rule, Severity};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "SIG002",
+    name: "type-test-by-identity-or-name",
+    severity: Severity::Warning,
+    category: Category::Signals,
+    message: "Receiver filters by class identity or class name: use `isinstance()`",
+    explanation: include_str!("type_test_by_identity_or_name.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: None,
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import BlogPostPage
+
+
+@receiver(post_save)
+def invalidate_blog_cache(sender, instance, **kwargs):
+    if sender != BlogPostPage:
+        return
+    instance.invalidate_cache()
+"#;
+
+const FIXED: &str = r#"from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import BlogPostPage
+
+
+@receiver(post_save)
+def invalidate_blog_cache(sender, instance, **kwargs):
+    if not isinstance(instance, BlogPostPage):
+        return
+    instance.invalidate_cache()
+"#;
+
+/// What one side of a comparison is, for a class test.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// `sender`, `type(x)`, `x.__class__`: a class compared by identity.
+    Class,
+    /// `x.__name__` (`sender.__name__`, `type(x).__name__`, `x.__class__.__name__`).
+    ClassName,
+    /// A class-looking name: `BlogPostPage`, `models.Page`.
+    ClassLiteral,
+    /// A string literal.
+    String,
+    Other,
+}
+
+fn side<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Side {
+    let node = ctx.unparenthesize(node);
+    match node.kind() {
+        "identifier" if ctx.text(node) == "sender" => Side::Class,
+        "identifier" | "attribute" if is_class_like(ctx, node) => Side::ClassLiteral,
+        "attribute" => {
+            let attr = node
+                .child_by_field_name("attribute")
+                .map_or("", |a| ctx.text(a));
+            match attr {
+                "__class__" => Side::Class,
+                "__name__" | "__qualname__" => {
+                    let object = node.child_by_field_name("object");
+                    if object.is_some_and(|o| side(ctx, o) == Side::Class) {
+                        Side::ClassName
+                    } else {
+                        Side::Other
+                    }
+                }
+                _ => Side::Other,
+            }
+        }
+        "call" => {
+            let is_type = ctx
+                .callee(node)
+                .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "type");
+            if is_type && ctx.positional_args(node).len() == 1 {
+                Side::Class
+            } else {
+                Side::Other
+            }
+        }
+        "string" | "concatenated_string" if ctx.string_value(node).is_some() => Side::String,
+        _ => Side::Other,
+    }
+}
+
+/// `class_prepared` hands over the class being built, which cannot be imported yet:
+/// comparing its name is the only test there.
+fn only_class_prepared(ctx: &FileContext, signals: &[Node]) -> bool {
+    !signals.is_empty()
+        && signals.iter().all(|s| {
+            ctx.dotted_name(*s)
+                .is_some_and(|n| n == "class_prepared" || n.ends_with(".class_prepared"))
+        })
+}
+
+fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+    let receivers = receivers(ctx);
+    if receivers.is_empty() {
+        return;
+    }
+    for &comparison in ctx.nodes("comparison_operator") {
+        let mut cursor = comparison.walk();
+        let operators: Vec<&str> = comparison
+            .children_by_field_name("operators", &mut cursor)
+            .map(|o| o.kind())
+            .collect();
+        let [operator] = operators.as_slice() else {
+            continue;
+        };
+        if !matches!(*operator, "==" | "!=" | "is" | "is not") {
+            continue;
+        }
+        let (Some(left), Some(right)) = (comparison.named_child(0), comparison.named_child(1))
+        else {
+            continue;
+        };
+        let pair = (side(ctx, left), side(ctx, right));
+        let by_name = match pair {
+            (Side::Class, Side::ClassLiteral) | (Side::ClassLiteral, Side::Class) => false,
+            (Side::ClassName, Side::String) | (Side::String, Side::ClassName) => true,
+            _ => continue,
+        };
+        let Some(receiver) = receiver_of(ctx, &receivers, comparison) else {
+            continue;
+        };
+        if only_class_prepared(ctx, &receiver.signals) {
+            continue;
+        }
+        let message = if by_name {
+            "Receiver filters by class name: a rename or a subclass slips through; use `isinstance(instance, Model)`"
+        } else {
+            "Receiver filters by class identity: subclasses are missed; use `isinstance(instance, Model)`"
+        };
+        hits.push(Hit::node(comparison).with_message(message));
+    }
+}
