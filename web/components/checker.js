@@ -381,7 +381,12 @@ export class Checker {
 
   options() {
     const ignore = [...this.disabled].filter((id) => this.ruleById.has(id));
-    return this.select ? { select: this.select, ignore } : { ignore };
+    return this.select ? { select: this.select.filter((s) => !this.unknownSelected().includes(s)), ignore } : { ignore };
+  }
+
+  /** Selected ids (or prefixes) that match no rule of this build. */
+  unknownSelected() {
+    return (this.select || []).filter((s) => !this.rules.some((r) => r.id.startsWith(s.toUpperCase())));
   }
 
   setReadOnly(readOnly) {
@@ -588,6 +593,8 @@ export class Checker {
         h("p", { class: "empty" }, "The editor is empty. Paste Django or Wagtail code (models, views, signals, cache helpers), or choose one from Examples. Add files with + File when a rule needs several (apps/blog/apps.py and apps/blog/signals.py)."),
       );
     }
+    const unknown = this.unknownSelected();
+    if (unknown.length) parts.push(h("p", { class: "file-error" }, `Not in this build of wagcheck: ${unknown.join(", ")}.`));
     const syntax = this.report?.syntaxErrors || [];
     if (syntax.length) {
       const first = syntax[0];

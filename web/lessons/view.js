@@ -8,6 +8,7 @@ import { Checker, diffView } from "../components/checker.js";
 import { h, clear } from "../dom.js";
 import { inline, renderMarkdown } from "../markdown.js";
 import { passes } from "./format.js";
+import { validState } from "../share.js";
 
 const STORAGE_KEY = "wagcheck.lessons.v1";
 export const STEPS = ["Story", "Find it", "The fix", "Your turn"];
@@ -257,7 +258,7 @@ export class LessonsView {
         ),
         this.result,
       );
-      this.useFiles(saved.files || lesson.bug, { readOnly: false });
+      this.useFiles(this.learnerFiles(saved) || lesson.bug, { readOnly: false });
     }
     if (this.presenter || document.activeElement === document.body) this.stepBody.focus({ preventScroll: true });
   }
@@ -276,6 +277,15 @@ export class LessonsView {
     c.renderExplainIntro();
     this.loading = false;
     if (keep) this.codeChanged();
+  }
+
+  /** The learner's saved code, if it is still well formed. */
+  learnerFiles(saved) {
+    try {
+      return saved.files ? validState({ files: saved.files }).files : null;
+    } catch {
+      return null;
+    }
   }
 
   resetCode() {
@@ -299,7 +309,13 @@ export class LessonsView {
   /** The "find it" answer: the line holding the cursor against the hits' lines. */
   async answer() {
     const c = this.checker;
-    const report = await this.engine.check(c.getFiles(), c.options());
+    let report;
+    try {
+      report = await this.engine.check(c.getFiles(), c.options());
+    } catch (error) {
+      this.feedback.textContent = `The engine could not check the code: ${error.message}`;
+      return;
+    }
     const hits = hitLines(report, this.lesson);
     const line = c.view.state.doc.lineAt(c.view.state.selection.main.head).number;
     const path = c.current.path;
