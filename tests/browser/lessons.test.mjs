@@ -106,7 +106,7 @@ for (const lesson of LESSONS) {
     }
     await page.locator(".lesson-checker .explain .rule-doc").waitFor();
     assert.ok((await page.locator(".lesson-checker .cm-lint-marker").count()) > 0, "no gutter marker after Check");
-    await page.click("[data-action=next]");
+    await page.click("[data-action=see-fix]");
 
     // 3. The fix, as a diff of every changed file.
     await step(page, 3);

@@ -230,6 +230,7 @@ export class LessonsView {
           h("button", { type: "button", "data-action": "reveal", onclick: () => this.reveal() }, "Show me"),
         ),
         this.feedback,
+        (this.toFix = h("p", { hidden: true }, h("a", { href: this.href(lesson, 2), "data-action": "see-fix" }, "See the fix as a diff →"))),
       );
       this.useFiles(lesson.bug, { readOnly: true });
       if (saved.revealed) this.reveal();
@@ -338,6 +339,7 @@ export class LessonsView {
     if (first) this.checker.selectHit(first, { focusEditor: false });
     else this.checker.showRule(this.lesson.rules[0]);
     this.root.dataset.revealed = "true";
+    if (this.toFix) this.toFix.hidden = false;
   }
 
   judge(report) {
