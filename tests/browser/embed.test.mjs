@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import path from "node:path";
-import { ROOT, startBrowser } from "./browser.mjs";
+import { ROOT, saveScreenshot, startBrowser } from "./browser.mjs";
 import { serve } from "../../scripts/serve.mjs";
 
 let browser;
@@ -89,6 +89,8 @@ test("three widgets check their code with one engine: the wasm is requested once
     const allowed = (await page.getAttribute(`#${id}`, "rules")).split(/[\s,]+/);
     assert.ok(rules.every((r) => allowed.includes(r)), `${id}: ${rules} outside ${allowed}`);
   }
+  await page.evaluate(() => document.getElementById("keys").scrollIntoView());
+  await saveScreenshot(page, "embed.png");
   assert.equal(wasmRequests(), 1, "three widgets, one wasm download");
   assert.equal(requests.filter((u) => u.includes("worker.js")).length, 1, "one worker");
   const engines = await page.evaluate(() => new Set([...document.querySelectorAll("wagcheck-snippet")].map((w) => w.checker.engine)).size);
