@@ -147,7 +147,14 @@ fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome
             continue;
         }
         run(&ctx, &mut hits);
-        for hit in hits.drain(..) {
+        for mut hit in hits.drain(..) {
+            if hit
+                .fix
+                .as_ref()
+                .is_some_and(|(_, edits)| !fix_is_trusted(&ctx, &hit.range, edits))
+            {
+                hit.fix = None;
+            }
             if !suppressions.is_suppressed(parsed.lines.line_of(hit.range.start), rule.id) {
                 diagnostics.push(to_diagnostic(rule, file, &parsed.lines, hit));
             }
@@ -163,6 +170,40 @@ fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome
         syntax_errors,
         error: None,
     }
+}
+
+/// A fix is offered only where the parser understood the code: when the top-level
+/// statement holding the hit or any edit had to be recovered from a syntax error, an
+/// edit there is a guess (an appended line may be swallowed by an unclosed bracket, and
+/// the same fix offered again forever).
+fn fix_is_trusted(ctx: &FileContext, hit: &std::ops::Range<usize>, edits: &[Edit]) -> bool {
+    let root = ctx.root();
+    if !root.has_error() {
+        return true;
+    }
+    let statement_ok = |range: &std::ops::Range<usize>| {
+        let Some(node) = root.descendant_for_byte_range(range.start, range.end) else {
+            return false;
+        };
+        let top = std::iter::once(node)
+            .chain(ctx.ancestors(node))
+            .take_while(|n| n.id() != root.id())
+            .last();
+        // An edit at the very end of the module (or between statements) has no statement
+        // of its own: judge it by the statement just before it.
+        let top = top.or_else(|| {
+            let before = range.start.saturating_sub(1);
+            root.descendant_for_byte_range(before, before)
+                .and_then(|n| {
+                    std::iter::once(n)
+                        .chain(ctx.ancestors(n))
+                        .take_while(|a| a.id() != root.id())
+                        .last()
+                })
+        });
+        top.is_some_and(|t| !t.has_error() && !t.is_error())
+    };
+    statement_ok(hit) && edits.iter().all(|e| statement_ok(&e.range))
 }
 
 fn to_diagnostic(

@@ -60,6 +60,18 @@ fn fixtures_raise_exactly_what_they_expect() {
     let mut failures = Vec::new();
     for (name, files) in fixture_sets() {
         let report = check_with(&files, &|_, _| true);
+        for d in &report.diagnostics {
+            // Messages read as sentences: a capital letter or a `code` span first.
+            if !d
+                .message
+                .starts_with(|c: char| c.is_uppercase() || c == '`')
+            {
+                failures.push(format!(
+                    "{name}: {} message starts in lower case: {}",
+                    d.rule, d.message
+                ));
+            }
+        }
         for file in &files {
             let expected = expectations(&file.text);
             let mut actual: Vec<(usize, String)> = report

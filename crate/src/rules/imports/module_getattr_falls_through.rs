@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "module-getattr-falls-through",
     severity: Severity::Warning,
     category: Category::Imports,
-    message: "module `__getattr__` can return `None` instead of raising `AttributeError`",
+    message: "Module `__getattr__` can return `None` instead of raising `AttributeError`",
     explanation: include_str!("module_getattr_falls_through.md"),
     bad: BAD,
     fixed: FIXED,
@@ -63,7 +63,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
 
         for ret in none_returns(ctx, function) {
             let mut hit = Hit::node(ret).with_message(
-                "module `__getattr__` returns `None` here: unknown names should raise `AttributeError`",
+                "Module `__getattr__` returns `None` here: unknown names should raise `AttributeError`",
             );
             if let Some(raise) = &raise {
                 hit = hit.with_fix(
@@ -76,7 +76,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
 
         if block_completes(ctx, body, 0) {
             let mut hit = Hit::node(name).with_message(
-                "module `__getattr__` can fall off its end and return `None`: end it with `raise AttributeError(...)`",
+                "Module `__getattr__` can fall off its end and return `None`: end it with `raise AttributeError(...)`",
             );
             if let (Some(raise), Some(at), Some(indent)) = (
                 &raise,

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "module-getattr-without-all",
     severity: Severity::Info,
     category: Category::Imports,
-    message: "module `__getattr__` serves names but the module has no `__all__`: `from module import *` skips them",
+    message: "Module `__getattr__` serves names but the module has no `__all__`: `from module import *` skips them",
     explanation: include_str!("module_getattr_without_all.md"),
     bad: BAD,
     fixed: FIXED,

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "package-shadows-module",
     severity: Severity::Warning,
     category: Category::Imports,
-    message: "module and package share a name: only one of them can ever be imported",
+    message: "Module and package share a name: only one of them can ever be imported",
     explanation: include_str!("package_shadows_module.md"),
     bad: BAD,
     fixed: FIXED,
@@ -110,11 +110,11 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
                     ""
                 };
                 format!(
-                    "module shadowed by the package `{dir}/`: importing `{name}` loads `{name}/__init__.py`, never this file{workaround}"
+                    "Module shadowed by the package `{dir}/`: importing `{name}` loads `{name}/__init__.py`, never this file{workaround}"
                 )
             }
             None => format!(
-                "module hides the directory `{dir}/` (no `__init__.py`, so a namespace package): `{}` cannot be imported",
+                "Module hides the directory `{dir}/` (no `__init__.py`, so a namespace package): `{}` cannot be imported",
                 paths[found.member]
             ),
         };

@@ -1,0 +1,224 @@
+//! CACHE001: `delete_pattern()` called with no fallback for backends that lack it.
+
+use super::{attribute_error_handler, delete_pattern_calls, suppress_items};
+use crate::context::FileContext;
+use crate::diagnostic::Hit;
+use crate::rule::{Category, Check, Rule, Severity};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "CACHE001",
+    name: "delete-pattern-without-fallback",
+    severity: Severity::Warning,
+    category: Category::Cache,
+    message: "`delete_pattern()` exists only on django-redis's cache backend: without a fallback, \
+              invalidation fails on every other backend",
+    explanation: include_str!("delete_pattern_without_fallback.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: None,
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"from django.core.cache import cache
+
+BLOG_LIST_PREFIX = "blog:list"
+
+
+def invalidate_blog_lists():
+    cache.delete_pattern(f"{BLOG_LIST_PREFIX}:*")
+"#;
+
+const FIXED: &str = r#"from django.core.cache import cache
+
+BLOG_LIST_PREFIX = "blog:list"
+TRACKED_KEYS = f"{BLOG_LIST_PREFIX}:_keys"
+
+
+def invalidate_blog_lists():
+    try:
+        cache.delete_pattern(f"{BLOG_LIST_PREFIX}:*")  # django-redis
+    except AttributeError:
+        # Other backends: delete the keys recorded when they were set.
+        cache.delete_many(cache.get(TRACKED_KEYS, set()))
+    cache.delete(TRACKED_KEYS)
+"#;
+
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
+    let calls = delete_pattern_calls(ctx);
+    if calls.is_empty() {
+        return;
+    }
+    let early_exits = early_exits(ctx);
+    for call in calls {
+        if !is_protected(ctx, call, &early_exits) {
+            hits.push(Hit::node(call));
+        }
+    }
+}
+
+/// Protected: in the body of a `try` whose handlers catch `AttributeError`, inside
+/// `with suppress(AttributeError)`, or under a `hasattr`/`getattr(X, "delete_pattern")`
+/// guard (an `if`, an early `return` on `not hasattr(...)`, `and`, `... if ... else`).
+/// Only up to the enclosing function: a `try` around a `def` does not protect the
+/// calls inside it.
+fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>, early_exits: &[Node<'a>]) -> bool {
+    let mut child = call;
+    for ancestor in ctx.ancestors(call) {
+        match ancestor.kind() {
+            "function_definition" | "lambda" | "class_definition" => return false,
+            "try_statement" => {
+                let in_body = ancestor
+                    .child_by_field_name("body")
+                    .is_some_and(|b| b.id() == child.id());
+                if in_body && attribute_error_handler(ctx, ancestor).is_some() {
+                    return true;
+                }
+            }
+            "with_statement" => {
+                let in_body = ancestor
+                    .child_by_field_name("body")
+                    .is_some_and(|b| b.id() == child.id());
+                if in_body && !suppress_items(ctx, ancestor).is_empty() {
+                    return true;
+                }
+            }
+            "if_statement" | "elif_clause" => {
+                let in_consequence = ancestor
+                    .child_by_field_name("consequence")
+                    .is_some_and(|b| b.id() == child.id());
+                if let Some(condition) = ancestor.child_by_field_name("condition") {
+                    match guard(ctx, condition) {
+                        Some(true) if in_consequence => return true,
+                        Some(false)
+                            if !in_consequence
+                                && matches!(child.kind(), "else_clause" | "elif_clause") =>
+                        {
+                            return true
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "conditional_expression" => {
+                // `a if cond else b`: children are a, cond, b.
+                let mut cursor = ancestor.walk();
+                let parts: Vec<Node> = ancestor.named_children(&mut cursor).collect();
+                if let [body, condition, orelse] = parts.as_slice() {
+                    match guard(ctx, *condition) {
+                        Some(true) if body.id() == child.id() => return true,
+                        Some(false) if orelse.id() == child.id() => return true,
+                        _ => {}
+                    }
+                }
+            }
+            "boolean_operator" => {
+                let is_right = ancestor
+                    .child_by_field_name("right")
+                    .is_some_and(|r| r.id() == child.id());
+                let is_and = ancestor
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| ctx.text(o) == "and");
+                if is_right && is_and {
+                    if let Some(left) = ancestor.child_by_field_name("left") {
+                        if guard(ctx, left) == Some(true) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            "block" => {
+                let exits_before = early_exits.iter().any(|stmt| {
+                    stmt.end_byte() <= child.start_byte()
+                        && ctx.parent(*stmt).is_some_and(|b| b.id() == ancestor.id())
+                });
+                if exits_before {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        child = ancestor;
+    }
+    false
+}
+
+/// Whether `condition` tests for `delete_pattern`: Some(true) when it is true only if
+/// the method exists (`hasattr(c, "delete_pattern")`, `getattr(...)`, `callable(...)`,
+/// `and` of such), Some(false) for the negation (`not hasattr(...)`).
+fn guard<'a>(ctx: &FileContext<'a>, condition: Node<'a>) -> Option<bool> {
+    guard_at(ctx, condition, 0)
+}
+
+/// Most nested `not`/`and`/`or` levels looked at: conditions are short, hostile input is not.
+const MAX_GUARD_DEPTH: usize = 16;
+
+fn guard_at<'a>(ctx: &FileContext<'a>, condition: Node<'a>, depth: usize) -> Option<bool> {
+    if depth > MAX_GUARD_DEPTH {
+        return None;
+    }
+    let condition = ctx.unparenthesize(condition);
+    match condition.kind() {
+        "not_operator" => {
+            guard_at(ctx, condition.child_by_field_name("argument")?, depth + 1).map(|g| !g)
+        }
+        "boolean_operator" => {
+            let op = condition
+                .child_by_field_name("operator")
+                .map(|o| ctx.text(o));
+            let left = guard_at(ctx, condition.child_by_field_name("left")?, depth + 1);
+            let right = guard_at(ctx, condition.child_by_field_name("right")?, depth + 1);
+            match op {
+                Some("and") if left == Some(true) || right == Some(true) => Some(true),
+                Some("or") if left == Some(false) || right == Some(false) => Some(false),
+                _ => None,
+            }
+        }
+        "call" => {
+            let name = ctx.call_simple_name(condition)?;
+            if name == "callable" {
+                return guard_at(ctx, *ctx.positional_args(condition).first()?, depth + 1);
+            }
+            if name != "hasattr" && name != "getattr" {
+                return None;
+            }
+            let attr = ctx.positional_args(condition).get(1).copied()?;
+            (ctx.string_value(attr)? == "delete_pattern").then_some(true)
+        }
+        "comparison_operator" => {
+            // `getattr(c, "delete_pattern", None) is not None`
+            let text = ctx.text(condition);
+            let first = condition.named_child(0)?;
+            let negative = text.contains(" is None") || text.contains("==");
+            guard_at(ctx, first, depth + 1).map(|g| if negative { !g } else { g })
+        }
+        _ => None,
+    }
+}
+
+/// Every `if not hasattr(cache, "delete_pattern"): return` (or raise/continue/break) of
+/// the file: a call after one in the same block is protected.
+fn early_exits<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
+    ctx.nodes("if_statement")
+        .iter()
+        .copied()
+        .filter(|stmt| {
+            stmt.child_by_field_name("condition")
+                .is_some_and(|c| guard(ctx, c) == Some(false))
+                && stmt
+                    .child_by_field_name("consequence")
+                    .and_then(|b| {
+                        b.named_child(u32::try_from(b.named_child_count().checked_sub(1)?).ok()?)
+                    })
+                    .is_some_and(|last| {
+                        matches!(
+                            last.kind(),
+                            "return_statement"
+                                | "raise_statement"
+                                | "continue_statement"
+                                | "break_statement"
+                        )
+                    })
+        })
+        .collect()
+}

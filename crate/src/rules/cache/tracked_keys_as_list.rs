@@ -1,0 +1,172 @@
+//! CACHE002: a registry of tracked cache keys kept as a list.
+
+use super::{is_cache_receiver, uses_after};
+use crate::context::FileContext;
+use crate::diagnostic::Hit;
+use crate::rule::{Category, Check, Rule, Severity};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "CACHE002",
+    name: "tracked-keys-as-list",
+    severity: Severity::Warning,
+    category: Category::Cache,
+    message: "Tracked cache keys kept in a list: every `set` appends the key again; use a set",
+    explanation: include_str!("tracked_keys_as_list.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: None,
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"from django.core.cache import cache
+
+TRACKED_KEYS = "blog:list:_keys"
+
+
+def cache_blog_list(cache_key, data, timeout=300):
+    cache.set(cache_key, data, timeout)
+    tracked_keys = cache.get(TRACKED_KEYS, [])
+    tracked_keys.append(cache_key)
+    cache.set(TRACKED_KEYS, tracked_keys, timeout)
+"#;
+
+const FIXED: &str = r#"from django.core.cache import cache
+
+TRACKED_KEYS = "blog:list:_keys"
+
+
+def cache_blog_list(cache_key, data, timeout=300):
+    cache.set(cache_key, data, timeout)
+    tracked_keys = cache.get(TRACKED_KEYS, set())
+    tracked_keys.add(cache_key)
+    cache.set(TRACKED_KEYS, tracked_keys, timeout)
+"#;
+
+const GROWING_METHODS: &[&str] = &["append", "extend", "insert"];
+
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
+    let mut receivers: HashMap<(&str, Option<usize>), bool> = HashMap::new();
+    for call in ctx.nodes("call").iter().copied() {
+        let Some((receiver, method)) = ctx.method_call(call) else {
+            continue;
+        };
+        if method != "get" && method != "aget" {
+            continue;
+        }
+        let Some(key) = ctx.argument(call, 0, "key") else {
+            continue;
+        };
+        let default_is_list = ctx
+            .argument(call, 1, "default")
+            .is_some_and(|d| is_empty_list(ctx, d));
+        let Some(assignment) = assignment_of(ctx, call, default_is_list) else {
+            continue;
+        };
+        // Memoized per receiver text and function: one file can read the same cache
+        // thousands of times, and following an alias scans the function.
+        let scope = ctx.enclosing_function(call).map(|f| f.id());
+        let is_cache = *receivers
+            .entry((ctx.text(receiver), scope))
+            .or_insert_with(|| is_cache_receiver(ctx, receiver));
+        if !is_cache {
+            continue;
+        }
+        let Some(left) = assignment.child_by_field_name("left") else {
+            continue;
+        };
+        if left.kind() != "identifier" {
+            continue;
+        }
+        let name = ctx.text(left);
+        let grown: Vec<Node> = uses_after(ctx, name, assignment)
+            .filter_map(|u| growth(ctx, u))
+            .collect();
+        if grown.is_empty() {
+            continue;
+        }
+        let about_keys = mentions_key(name)
+            || mentions_key(ctx.text(key))
+            || grown.iter().any(|g| mentions_key(ctx.text(*g)));
+        if about_keys {
+            hits.push(Hit::node(call));
+        }
+    }
+}
+
+fn mentions_key(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("key")
+}
+
+/// `[]` or `list()`.
+fn is_empty_list<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
+    let node = ctx.unparenthesize(node);
+    match node.kind() {
+        "list" => node.named_child_count() == 0,
+        "call" => {
+            ctx.call_name(node).as_deref() == Some("list") && ctx.positional_args(node).is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// The assignment that stores the read: `x = cache.get(K, [])` (when the default is a
+/// list) or `x = cache.get(K) or []`, also through `await` and parentheses.
+fn assignment_of<'a>(
+    ctx: &FileContext<'a>,
+    call: Node<'a>,
+    default_is_list: bool,
+) -> Option<Node<'a>> {
+    let mut node = call;
+    let mut list = default_is_list;
+    for _ in 0..8 {
+        let parent = ctx.parent(node)?;
+        match parent.kind() {
+            "parenthesized_expression" | "await" => {}
+            "boolean_operator" => {
+                let is_left = parent.child_by_field_name("left")?.id() == node.id();
+                let is_or = parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| ctx.text(o) == "or");
+                let right = parent.child_by_field_name("right")?;
+                if !(is_left && is_or && is_empty_list(ctx, right)) {
+                    return None;
+                }
+                list = true;
+            }
+            "assignment" => {
+                let is_right = parent.child_by_field_name("right")?.id() == node.id();
+                return (is_right && list).then_some(parent);
+            }
+            _ => return None,
+        }
+        node = parent;
+    }
+    None
+}
+
+/// For a use `x` of the registry: the appended value of `x.append(v)` (or the
+/// extended/inserted one, or the right side of `x += [...]`).
+fn growth<'a>(ctx: &FileContext<'a>, use_: Node<'a>) -> Option<Node<'a>> {
+    let parent = ctx.parent(use_)?;
+    match parent.kind() {
+        "attribute" => {
+            if parent.child_by_field_name("object")?.id() != use_.id() {
+                return None;
+            }
+            let method = ctx.text(parent.child_by_field_name("attribute")?);
+            let call = ctx.parent(parent).filter(|c| c.kind() == "call")?;
+            if !GROWING_METHODS.contains(&method) {
+                return None;
+            }
+            Some(call.child_by_field_name("arguments").unwrap_or(call))
+        }
+        "augmented_assignment" => {
+            let is_left = parent.child_by_field_name("left")?.id() == use_.id();
+            let op = parent.child_by_field_name("operator").map(|o| ctx.text(o));
+            (is_left && op == Some("+=")).then(|| parent.child_by_field_name("right"))?
+        }
+        _ => None,
+    }
+}
