@@ -73,6 +73,8 @@ test("lesson files: errors name the file and the problem", () => {
   assert.throws(() => parseLesson(ok.replace("title: T\n", ""), "y.md"), /y\.md: front matter needs "title"/);
   assert.throws(() => parseLesson(ok.replace("id: x", "id: X Y"), "y.md"), /id "X Y" must be/);
   assert.throws(() => parseLesson(ok.replace("# Fix", "# Notes"), "y.md"), /unknown section "# Notes"/);
+  assert.throws(() => parseLesson(ok.replace("id: x", "id: x\nanswer: word"), "y.md"), /answer must be "line" or "file"/);
+  assert.equal(lesson.answer, "line");
   assert.throws(() => parseLesson(ok.replace("x = 2\n```", "x = 2\n```\nmore"), "y.md"), /exactly one fenced code block/);
   assert.throws(() => parseLessons([{ name: "1.md", text: ok }, { name: "2.md", text: ok }]), /two lessons have the id x/);
 });

@@ -6,6 +6,7 @@
 //   title: The wrong page from the cache
 //   rules: CACHE010, CACHE011   (the rules the bug raises and the solution must not)
 //   question: Which line ...?   (asked before the hits are revealed)
+//   answer: file                (optional: any line of the hit's file is right; default: line)
 //   ---
 //   # Story                     Markdown
 //   # Bug: apps/blog/x.py       a fenced code block; one section per file
@@ -33,6 +34,7 @@ export function parseLesson(text, source = "lesson") {
   }
   for (const field of FIELDS) if (!meta[field]) fail(`front matter needs "${field}"`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(meta.id)) fail(`id "${meta.id}" must be lowercase letters, digits and dashes`);
+  if (meta.answer && !["line", "file"].includes(meta.answer)) fail(`answer must be "line" or "file", not "${meta.answer}"`);
 
   const lesson = {
     id: meta.id,
@@ -40,6 +42,7 @@ export function parseLesson(text, source = "lesson") {
     pattern: meta.pattern || null,
     rules: meta.rules.split(/[\s,]+/).filter(Boolean).map((r) => r.toUpperCase()),
     question: meta.question,
+    answer: meta.answer || "line",
     story: "",
     fix: "",
     task: "",

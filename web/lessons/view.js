@@ -222,7 +222,7 @@ export class LessonsView {
       this.feedback = h("p", { class: "lesson-feedback", role: "status", "aria-live": "polite" });
       body.append(
         h("h3", { class: "lesson-question" }, inline(lesson.question)),
-        h("p", { class: "hint" }, "Click the line you suspect, then press Check."),
+        h("p", { class: "hint" }, lesson.answer === "file" ? "Open the file you suspect (its tab), then press Check." : "Click the line you suspect, then press Check."),
         h(
           "p",
           { class: "lesson-actions" },
@@ -320,11 +320,12 @@ export class LessonsView {
     const hits = hitLines(report, this.lesson);
     const line = c.view.state.doc.lineAt(c.view.state.selection.main.head).number;
     const path = c.current.path;
-    const right = hits.some((x) => x.path === path && x.start <= line && line <= x.end);
+    const byFile = this.lesson.answer === "file";
+    const right = hits.some((x) => x.path === path && (byFile || (x.start <= line && line <= x.end)));
     const where = hits.map((x) => `${c.files.length > 1 ? `${x.path} ` : ""}line ${x.start}`);
     this.feedback.className = `lesson-feedback ${right ? "right" : "wrong"}`;
     this.feedback.textContent = right
-      ? `Right: line ${line} is a hit. wagcheck finds ${hits.length === 1 ? "it" : `${hits.length} hits`} at ${[...new Set(where)].join(", ")}.`
+      ? `Right: ${byFile ? path : `line ${line}`} is a hit. wagcheck finds ${hits.length === 1 ? "it" : `${hits.length} hits`} at ${[...new Set(where)].join(", ")}.`
       : `Not this one${hits.length ? `: wagcheck points at ${[...new Set(where)].join(", ")}` : ""}. Read why below.`;
     this.feedback.dataset.answer = right ? "right" : "wrong";
     this.reveal();
