@@ -4,6 +4,7 @@
 #   2. npm run build                   (wasm module + bundled page in dist/)
 #   3. node --test tests/node/         (the wasm API under node, CLI parity)
 #   4. node --test tests/browser/      (the page in headless Chromium)
+#   5. tests/corpus-fix.sh             (every fix applied to Django, DRF and Wagtail keeps them compiling)
 # Every part runs even when an earlier one fails (except those that need the build); the exit
 # code is non-zero if anything failed. Timings and a total count close the output.
 set -uo pipefail
@@ -33,6 +34,7 @@ if part build npm run --silent build; then
 else
   FAILED+=("node (not run)" "browser (not run)")
 fi
+part corpus bash tests/corpus-fix.sh
 
 # Totals: cargo's "test result: ... N passed; M failed" lines and node's "# pass N" / "# fail N".
 passed=0

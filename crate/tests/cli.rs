@@ -450,3 +450,17 @@ fn fix_from_stdin_prints_the_fixed_code() {
         "nothing written to disk"
     );
 }
+
+#[test]
+fn docs_rules_md_is_the_generated_catalogue() {
+    let committed =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md")).unwrap();
+    let o = run(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["rules", "--format", "markdown"],
+    );
+    assert!(
+        stdout(&o) == committed,
+        "docs/rules.md is stale: regenerate it with `cargo run -- rules --format markdown > docs/rules.md`"
+    );
+}

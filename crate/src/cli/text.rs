@@ -155,11 +155,8 @@ fn summary(report: &Report, style: &Style, fix_hint: bool) -> String {
             let _ = writeln!(out, "{} fixable with `--fix`.", count(safe, "hit", "hits"));
         }
         if unsafe_ > 0 {
-            let _ = writeln!(
-                out,
-                "{} more fixable with `--fix --unsafe-fixes`.",
-                count(unsafe_, "hit", "hits")
-            );
+            let what = count(unsafe_, "more hit", "more hits");
+            let _ = writeln!(out, "{what} fixable with `--fix --unsafe-fixes`.");
         }
     }
     out
