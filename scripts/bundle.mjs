@@ -6,6 +6,8 @@ import path from "node:path";
 import zlib from "node:zlib";
 import crypto from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { lessonsPlugin } from "./lessons-plugin.mjs";
+import { bundleEmbed } from "./bundle-embed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
@@ -31,6 +33,7 @@ await build({
   sourcemap: "linked",
   target: ["es2022"],
   legalComments: "linked",
+  plugins: [lessonsPlugin(root)],
   logLevel: "warning",
 });
 await build({
@@ -41,6 +44,7 @@ await build({
   logLevel: "warning",
 });
 fs.copyFileSync(wasm, path.join(assets, "wagcheck_bg.wasm"));
+await bundleEmbed(root, dist);
 fs.copyFileSync(path.join(root, "index.html"), path.join(dist, "index.html"));
 // The service worker's cache is named after a hash of what it caches.
 const hash = crypto.createHash("sha256");

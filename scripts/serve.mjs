@@ -73,4 +73,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   }
   const { url } = await serve(dir, { port: Number(process.env.PORT || 8080) });
   console.log(`wagcheck playground: ${url}  (serving ${dir}/, Ctrl+C to stop)`);
+  console.log(`  lessons: ${url}#lessons   docs widget demo: ${url}embed-demo.html`);
 }

@@ -5,6 +5,9 @@ import { Catalogue } from "./catalogue.js";
 import { h, clear } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { decodeState, encodeState, loadLocal, saveLocal } from "./share.js";
+import { LessonsView, parseLessonHash } from "./lessons/view.js";
+import LESSONS from "./lessons/data.js";
+import { isFrame, startFrame } from "./embed/frame.js";
 
 // One example per seed pattern, taken from the rules' own bad examples.
 const SEED_EXAMPLES = ["CACHE001", "ORM001", "CACHE010", "SIG001", "IMP001", "WAG002"];
@@ -88,6 +91,7 @@ async function main() {
     engineNote.textContent = `The engine could not be loaded: ${error.message}`;
     return;
   }
+  if (isFrame()) return startFrame({ engine, info });
   $("#version").textContent = `engine ${info.version} · ${info.rules.length} rules`;
   engineNote.textContent = "";
   const rules = info.rules;
@@ -196,14 +200,22 @@ async function main() {
   function showView(name) {
     $("#playground").hidden = name !== "playground";
     $("#catalogue").hidden = name !== "catalogue";
+    $("#lessons").hidden = name !== "lessons";
+    if (name !== "lessons") document.documentElement.classList.remove("presenter");
     for (const tab of document.querySelectorAll("[data-view]")) {
       tab.setAttribute("aria-current", tab.dataset.view === name ? "page" : "false");
     }
   }
+  let lessons = null;
   function route() {
     const hash = decodeURIComponent(location.hash);
     const m = /^#rule=([\w-]+)$/.exec(hash);
-    if (m) {
+    const lesson = parseLessonHash(hash);
+    if (lesson) {
+      showView("lessons");
+      lessons ||= new LessonsView($("#lessons"), { engine, rules, lessons: LESSONS });
+      lessons.show(lesson.id, lesson.step);
+    } else if (m) {
       showView("catalogue");
       catalogue.show(m[1].toUpperCase());
     } else if (hash === "#rules") {
@@ -227,7 +239,17 @@ async function main() {
   }
 
   // Handles for the browser tests and for debugging from the console.
-  window.wagcheck = { engine, checker, catalogue, rules, version: info.version, markdown: { renderMarkdown } };
+  window.wagcheck = {
+    engine,
+    checker,
+    catalogue,
+    rules,
+    version: info.version,
+    markdown: { renderMarkdown },
+    get lessons() {
+      return lessons;
+    },
+  };
   document.documentElement.dataset.ready = "true";
 }
 

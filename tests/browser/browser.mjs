@@ -80,3 +80,19 @@ export async function setText(page, text) {
     v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t }, userEvent: "input.paste" });
   }, text);
 }
+
+/**
+ * Saves a screenshot in tests/artifacts/NAME always, and in docs/NAME (committed, for the
+ * README) when missing or when asked for with UPDATE_SCREENSHOT=1, so a test run leaves the
+ * work tree clean.
+ */
+export async function saveScreenshot(page, name) {
+  const artifact = path.join(ROOT, "tests/artifacts", name);
+  fs.mkdirSync(path.dirname(artifact), { recursive: true });
+  await page.screenshot({ path: artifact });
+  const readme = path.join(ROOT, "docs", name);
+  if (process.env.UPDATE_SCREENSHOT === "1" || !fs.existsSync(readme)) {
+    fs.mkdirSync(path.dirname(readme), { recursive: true });
+    fs.copyFileSync(artifact, readme);
+  }
+}

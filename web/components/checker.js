@@ -1,7 +1,7 @@
 // The checker component: file tabs + CodeMirror editor with the engine's hits as lint marks, the
 // hit list, the explanation panel, and fixes reviewed in a merge view. The playground uses it;
 // a lessons view or an embed widget can create one on any element with their own files.
-import { EditorState } from "@codemirror/state";
+import { Compartment, EditorState } from "@codemirror/state";
 import {
   EditorView,
   drawSelection,
@@ -68,6 +68,32 @@ function validPath(path, others) {
   return null;
 }
 
+/**
+ * A read-only diff of `before` and `after` in `host`: side by side where there is room, one
+ * column with deleted and inserted lines on a phone. Returns the view (destroy() it).
+ */
+export function diffView(host, before, after) {
+  const readOnly = [python(), syntaxHighlighting(highlightStyle), EditorView.editable.of(false), EditorState.readOnly.of(true), editorTheme];
+  if (window.matchMedia("(max-width: 700px)").matches) {
+    return new EditorView({
+      parent: host,
+      doc: after,
+      extensions: [
+        ...readOnly,
+        unifiedMergeView({ original: before, mergeControls: false, gutter: true, collapseUnchanged: { margin: 3, minSize: 6 } }),
+      ],
+    });
+  }
+  return new MergeView({
+    a: { doc: before, extensions: readOnly },
+    b: { doc: after, extensions: readOnly },
+    parent: host,
+    highlightChanges: true,
+    gutter: true,
+    collapseUnchanged: { margin: 3, minSize: 6 },
+  });
+}
+
 export class Checker {
   /**
    * @param {HTMLElement} parent
@@ -80,6 +106,11 @@ export class Checker {
    * @param {(checker: Checker) => void} [options.onChange] files, tab, selection or rules changed
    * @param {(id: string) => string} [options.catalogueHref] link to a rule's own page
    * @param {boolean} [options.editableTabs] add/rename/delete files (default true)
+   * @param {string[]} [options.select] check only these rules (a lesson's, a docs snippet's)
+   * @param {boolean} [options.readOnly] the code cannot be edited (setReadOnly changes it)
+   * @param {boolean} [options.concealed] hits hidden until reveal() (a lesson's "find it" step)
+   * @param {boolean} [options.fixes] offer fixes (default true)
+   * @param {boolean} [options.compact] one column, explanation folded (docs widget, iframe)
    */
   constructor(parent, options) {
     this.engine = options.engine;
@@ -90,6 +121,11 @@ export class Checker {
     this.catalogueHref = options.catalogueHref || ((id) => `#rule=${encodeURIComponent(id)}`);
     this.checkDelay = options.checkDelay ?? 150;
     this.editableTabs = options.editableTabs !== false;
+    this.select = options.select || null;
+    this.readOnly = Boolean(options.readOnly);
+    this.readOnlyConf = new Compartment();
+    this.concealed = Boolean(options.concealed);
+    this.fixes = options.fixes !== false;
     this.report = null;
     this.reportDocs = new Map();
     this.selection = options.selection || null;
@@ -141,6 +177,10 @@ export class Checker {
       ),
       this.dialog,
     );
+    if (options.compact) this.foldExplanation();
+    this.root.classList.toggle("no-fixes", !this.fixes);
+    this.root.classList.toggle("compact", Boolean(options.compact));
+    this.conceal(this.concealed);
     parent.append(this.root);
 
     this.view = new EditorView({ parent: this.editorHost });
@@ -165,6 +205,7 @@ export class Checker {
       keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
       EditorView.contentAttributes.of({ "aria-label": "Python code" }),
       editorTheme,
+      this.readOnlyConf.of(EditorState.readOnly.of(this.readOnly)),
       EditorView.updateListener.of((update) => {
         if (update.view !== this.view || !this.current) return;
         this.current.state = update.state;
@@ -339,7 +380,42 @@ export class Checker {
   // ---- checking -------------------------------------------------------------------------
 
   options() {
-    return { ignore: [...this.disabled].filter((id) => this.ruleById.has(id)) };
+    const ignore = [...this.disabled].filter((id) => this.ruleById.has(id));
+    return this.select ? { select: this.select.filter((s) => !this.unknownSelected().includes(s)), ignore } : { ignore };
+  }
+
+  /** Selected ids (or prefixes) that match no rule of this build. */
+  unknownSelected() {
+    return (this.select || []).filter((s) => !this.rules.some((r) => r.id.startsWith(s.toUpperCase())));
+  }
+
+  setReadOnly(readOnly) {
+    this.readOnly = readOnly;
+    const effects = this.readOnlyConf.reconfigure(EditorState.readOnly.of(readOnly));
+    this.current.state = this.view.state;
+    for (const file of this.files) {
+      if (file === this.current) this.view.dispatch({ effects });
+      else file.state = file.state.update({ effects }).state;
+    }
+  }
+
+  /** Hides (or shows again) the hits: lint marks, hit list and explanation. */
+  conceal(concealed = true) {
+    this.concealed = concealed;
+    this.root.classList.toggle("concealed", concealed);
+    this.root.querySelector(".checker-side").hidden = concealed;
+    if (this.view) this.showLint();
+  }
+
+  reveal() {
+    this.conceal(false);
+  }
+
+  /** Puts the explanation in a closed <details>, opened when a hit is selected. */
+  foldExplanation() {
+    this.explainFold = h("details", { class: "explain-fold" }, h("summary", {}, "Explanation"));
+    this.explain.replaceWith(this.explainFold);
+    this.explainFold.append(this.explain);
   }
 
   setDisabled(ids) {
@@ -414,7 +490,7 @@ export class Checker {
 
   showLint() {
     const state = this.view.state;
-    if (!this.report || this.reportDocs.get(this.current.path) !== state.doc) {
+    if (!this.report || this.concealed || this.reportDocs.get(this.current.path) !== state.doc) {
       this.view.dispatch(setDiagnostics(state, []));
       return;
     }
@@ -435,7 +511,7 @@ export class Checker {
           message: d.message,
           markClass: `wag-${d.severity}`,
           actions: [
-            ...(d.fix ? [{ name: "Fix", apply: () => this.fixHit(d) }] : []),
+            ...(d.fix && this.fixes ? [{ name: "Fix", apply: () => this.fixHit(d) }] : []),
             { name: "Explain", apply: () => this.selectHit(d, { focusEditor: false }) },
           ],
         })),
@@ -517,6 +593,8 @@ export class Checker {
         h("p", { class: "empty" }, "The editor is empty. Paste Django or Wagtail code (models, views, signals, cache helpers), or choose one from Examples. Add files with + File when a rule needs several (apps/blog/apps.py and apps/blog/signals.py)."),
       );
     }
+    const unknown = this.unknownSelected();
+    if (unknown.length) parts.push(h("p", { class: "file-error" }, `Not in this build of wagcheck: ${unknown.join(", ")}.`));
     const syntax = this.report?.syntaxErrors || [];
     if (syntax.length) {
       const first = syntax[0];
@@ -562,6 +640,7 @@ export class Checker {
     if (!rule) return;
     if (!keepSelection) this.selection = { rule: id };
     clear(this.explain).append(renderRuleDoc(rule, { headingLevel: 2, catalogueHref: this.catalogueHref }));
+    if (this.explainFold && keepSelection) this.explainFold.open = true;
     this.changed();
   }
 
@@ -625,33 +704,12 @@ export class Checker {
   review(title, before, changed, result) {
     return new Promise((resolve) => {
       const views = [];
-      const readOnly = [python(), syntaxHighlighting(highlightStyle), EditorView.editable.of(false), EditorState.readOnly.of(true), editorTheme];
       const body = h("div", { class: "merge-list" });
       for (const f of changed) {
         const old = before.find((b) => b.path === f.path).text;
         const host = h("div", { class: "merge" });
         body.append(h("h3", {}, f.path), h("div", { class: "merge-labels" }, h("span", {}, "Now"), h("span", {}, "After the fix")), host);
-        // Side by side where there is room, one column with deleted and inserted lines on a phone.
-        const narrow = window.matchMedia("(max-width: 700px)").matches;
-        views.push(
-          narrow
-            ? new EditorView({
-                parent: host,
-                doc: f.text,
-                extensions: [
-                  ...readOnly,
-                  unifiedMergeView({ original: old, mergeControls: false, gutter: true, collapseUnchanged: { margin: 3, minSize: 6 } }),
-                ],
-              })
-            : new MergeView({
-                a: { doc: old, extensions: readOnly },
-                b: { doc: f.text, extensions: readOnly },
-                parent: host,
-                highlightChanges: true,
-                gutter: true,
-                collapseUnchanged: { margin: 3, minSize: 6 },
-              }),
-        );
+        views.push(diffView(host, old, f.text));
       }
       const remaining = result.report.diagnostics.length;
       const accept = h("button", { type: "submit", value: "accept", class: "primary", "data-action": "accept" }, "Accept");

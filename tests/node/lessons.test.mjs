@@ -1,0 +1,80 @@
+// The lessons (web/lessons/*.md) against the engine: every lesson parses, its buggy code raises
+// each of its rules, and its solution raises no hit at all. The rules come from several rule
+// families: a lesson whose rules are not in this build fails here, on purpose.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { loadEngine, ROOT } from "./engine.mjs";
+import { parseLesson, parseLessons, passes } from "../../web/lessons/format.js";
+import { lessonSources } from "../../scripts/lessons-plugin.mjs";
+
+const api = await loadEngine();
+const known = new Set(api.rules().map((r) => r.id));
+const lessons = parseLessons(lessonSources(path.join(ROOT, "web/lessons")));
+
+test("six lessons: one per seed pattern, plus WAG002", () => {
+  assert.deepEqual(
+    lessons.map((l) => l.rules.join(",")),
+    ["CACHE001,CACHE003", "ORM001,ORM002", "CACHE010,CACHE011,CACHE012", "SIG001", "IMP001", "WAG002"],
+  );
+  for (const l of lessons) {
+    assert.ok(l.story.length > 200, `${l.id}: a story`);
+    assert.match(l.question, /\?$/, `${l.id}: the question is a question`);
+  }
+});
+
+for (const lesson of lessons) {
+  test(`lesson ${lesson.id}: the bug raises ${lesson.rules.join(", ")}, the solution nothing`, () => {
+    for (const id of lesson.rules) assert.ok(known.has(id), `${id} is not in this build of the engine`);
+    const bug = api.check(lesson.bug, {});
+    assert.deepEqual(bug.syntaxErrors, [], "the bug parses");
+    for (const id of lesson.rules) {
+      assert.ok(bug.diagnostics.some((d) => d.rule === id), `the bug raises no ${id}`);
+    }
+    assert.equal(passes(lesson, bug), false);
+    const solution = api.check(lesson.solution, {});
+    assert.deepEqual(solution.syntaxErrors, [], "the solution parses");
+    assert.deepEqual(
+      solution.diagnostics.map((d) => `${d.rule} ${d.path}:${d.start.line} ${d.message}`),
+      [],
+      "the solution raises no hit of any rule",
+    );
+    assert.equal(passes(lesson, solution), true);
+  });
+}
+
+test("lesson files: errors name the file and the problem", () => {
+  const ok = [
+    "---",
+    "id: x",
+    "title: T",
+    "rules: cache010",
+    "question: Q?",
+    "---",
+    "# Story",
+    "S",
+    "# Bug: a.py",
+    "```python",
+    "# a heading-like comment",
+    "x = 1",
+    "```",
+    "# Solution: a.py",
+    "```python",
+    "x = 2",
+    "```",
+    "# Fix",
+    "F",
+  ].join("\n");
+  const lesson = parseLesson(ok, "x.md");
+  assert.deepEqual(lesson.rules, ["CACHE010"]);
+  assert.deepEqual(lesson.bug, [{ path: "a.py", text: "# a heading-like comment\nx = 1\n" }]);
+  assert.match(lesson.task, /no CACHE010 hit/);
+  assert.throws(() => parseLesson("# Story", "y.md"), /^Error: y\.md: must start with a --- front matter/);
+  assert.throws(() => parseLesson(ok.replace("title: T\n", ""), "y.md"), /y\.md: front matter needs "title"/);
+  assert.throws(() => parseLesson(ok.replace("id: x", "id: X Y"), "y.md"), /id "X Y" must be/);
+  assert.throws(() => parseLesson(ok.replace("# Fix", "# Notes"), "y.md"), /unknown section "# Notes"/);
+  assert.throws(() => parseLesson(ok.replace("id: x", "id: x\nanswer: word"), "y.md"), /answer must be "line" or "file"/);
+  assert.equal(lesson.answer, "line");
+  assert.throws(() => parseLesson(ok.replace("x = 2\n```", "x = 2\n```\nmore"), "y.md"), /exactly one fenced code block/);
+  assert.throws(() => parseLessons([{ name: "1.md", text: ok }, { name: "2.md", text: ok }]), /two lessons have the id x/);
+});
