@@ -120,3 +120,26 @@ fn oversized_file_is_refused_with_a_message() {
         report.errors
     );
 }
+
+/// Found by the fuzzer: IMP002's fix appended a `raise` after a line with an unclosed
+/// bracket, the bracket swallowed it, and every `--fix` appended another. Fixes are now
+/// withheld in statements the parser had to recover; the hit itself stays.
+#[test]
+fn no_fix_is_offered_inside_a_recovered_statement() {
+    let text = "def __getattr__(name):\n    if name == \"ChoicesMeta\":\n        warnings.warn(\"deprecated\", DeprecationWarning\n";
+    let files = [SourceFile::new("m.py", text)];
+    let report = check(&files, &Config::default());
+    let hit = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "IMP002")
+        .expect("IMP002 still reported");
+    assert!(hit.fix.is_none(), "{hit:?}");
+    let fixed = wagcheck::fix_files(
+        &files,
+        &|_, _| true,
+        &|_| true,
+        wagcheck::engine::MAX_FIX_ROUNDS,
+    );
+    assert_eq!(fixed.files[0].text, text);
+}
