@@ -1,6 +1,8 @@
 // The page's state in a URL fragment (deflate-raw + base64url) and in localStorage.
 
 const STORAGE_KEY = "wagcheck.playground.v1";
+/** A link may not inflate past this: a few KB of deflate can expand to gigabytes. */
+export const MAX_STATE_BYTES = 32 * 1024 * 1024;
 
 function toBase64Url(bytes) {
   let binary = "";
@@ -29,10 +31,46 @@ export async function encodeState(state) {
   return toBase64Url(await pipe(json, new CompressionStream("deflate-raw")));
 }
 
-/** The inverse of encodeState; throws on damaged input. */
+/** Inflates at most MAX_STATE_BYTES, reading the stream chunk by chunk. */
+async function inflate(bytes) {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_STATE_BYTES) {
+      await reader.cancel();
+      throw new Error(`it holds more than ${MAX_STATE_BYTES / 2 ** 20} MB of code`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/** The inverse of encodeState; throws an Error with a reader-facing reason on bad input. */
 export async function decodeState(text) {
-  const bytes = await pipe(fromBase64Url(text), new DecompressionStream("deflate-raw"));
-  return validState(JSON.parse(new TextDecoder().decode(bytes)));
+  let json;
+  try {
+    json = new TextDecoder("utf-8", { fatal: true }).decode(await inflate(fromBase64Url(text)));
+  } catch (error) {
+    if (/more than/.test(error.message)) throw error;
+    throw new Error("it is damaged or cut short");
+  }
+  let raw;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new Error("it is damaged or cut short");
+  }
+  return validState(raw);
 }
 
 /** Keeps only the known, well-typed parts of a state read from outside. */
