@@ -1,6 +1,7 @@
 //! Import aliases of a file, so rules recognise `from hashlib import md5 as h` as
 //! `hashlib.md5` and `from django.core.cache import cache as c` as the cache.
 
+use crate::context::Field;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -64,10 +65,8 @@ impl Imports {
                     self.push_module(module, Vec::new(), node);
                 }
                 "aliased_import" => {
-                    let (Some(name), Some(alias)) = (
-                        child.child_by_field_name("name"),
-                        child.child_by_field_name("alias"),
-                    ) else {
+                    let (Some(name), Some(alias)) = (child.field("name"), child.field("alias"))
+                    else {
                         continue;
                     };
                     let module = &text[name.byte_range()];
@@ -81,7 +80,7 @@ impl Imports {
     }
 
     fn add_from_import(&mut self, node: Node, text: &str) {
-        let Some(module_node) = node.child_by_field_name("module_name") else {
+        let Some(module_node) = node.field("module_name") else {
             return;
         };
         let module = &text[module_node.byte_range()];
@@ -91,10 +90,7 @@ impl Imports {
             let (name, alias) = match child.kind() {
                 "dotted_name" => (&text[child.byte_range()], &text[child.byte_range()]),
                 "aliased_import" => {
-                    let (Some(n), Some(a)) = (
-                        child.child_by_field_name("name"),
-                        child.child_by_field_name("alias"),
-                    ) else {
+                    let (Some(n), Some(a)) = (child.field("name"), child.field("alias")) else {
                         continue;
                     };
                     (&text[n.byte_range()], &text[a.byte_range()])

@@ -1,6 +1,7 @@
 //! CACHE001: `delete_pattern()` called with no fallback for backends that lack it.
 
 use super::{attribute_error_handler, delete_pattern_calls, suppress_items};
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -68,26 +69,22 @@ fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>, early_exits: &[Node<'
         match ancestor.kind() {
             "function_definition" | "lambda" | "class_definition" => return false,
             "try_statement" => {
-                let in_body = ancestor
-                    .child_by_field_name("body")
-                    .is_some_and(|b| b.id() == child.id());
+                let in_body = ancestor.field("body").is_some_and(|b| b.id() == child.id());
                 if in_body && attribute_error_handler(ctx, ancestor).is_some() {
                     return true;
                 }
             }
             "with_statement" => {
-                let in_body = ancestor
-                    .child_by_field_name("body")
-                    .is_some_and(|b| b.id() == child.id());
+                let in_body = ancestor.field("body").is_some_and(|b| b.id() == child.id());
                 if in_body && !suppress_items(ctx, ancestor).is_empty() {
                     return true;
                 }
             }
             "if_statement" | "elif_clause" => {
                 let in_consequence = ancestor
-                    .child_by_field_name("consequence")
+                    .field("consequence")
                     .is_some_and(|b| b.id() == child.id());
-                if let Some(condition) = ancestor.child_by_field_name("condition") {
+                if let Some(condition) = ancestor.field("condition") {
                     match guard(ctx, condition) {
                         Some(true) if in_consequence => return true,
                         Some(false)
@@ -114,13 +111,13 @@ fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>, early_exits: &[Node<'
             }
             "boolean_operator" => {
                 let is_right = ancestor
-                    .child_by_field_name("right")
+                    .field("right")
                     .is_some_and(|r| r.id() == child.id());
                 let is_and = ancestor
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .is_some_and(|o| ctx.text(o) == "and");
                 if is_right && is_and {
-                    if let Some(left) = ancestor.child_by_field_name("left") {
+                    if let Some(left) = ancestor.field("left") {
                         if guard(ctx, left) == Some(true) {
                             return true;
                         }
@@ -159,15 +156,11 @@ fn guard_at<'a>(ctx: &FileContext<'a>, condition: Node<'a>, depth: usize) -> Opt
     }
     let condition = ctx.unparenthesize(condition);
     match condition.kind() {
-        "not_operator" => {
-            guard_at(ctx, condition.child_by_field_name("argument")?, depth + 1).map(|g| !g)
-        }
+        "not_operator" => guard_at(ctx, condition.field("argument")?, depth + 1).map(|g| !g),
         "boolean_operator" => {
-            let op = condition
-                .child_by_field_name("operator")
-                .map(|o| ctx.text(o));
-            let left = guard_at(ctx, condition.child_by_field_name("left")?, depth + 1);
-            let right = guard_at(ctx, condition.child_by_field_name("right")?, depth + 1);
+            let op = condition.field("operator").map(|o| ctx.text(o));
+            let left = guard_at(ctx, condition.field("left")?, depth + 1);
+            let right = guard_at(ctx, condition.field("right")?, depth + 1);
             match op {
                 Some("and") if left == Some(true) || right == Some(true) => Some(true),
                 Some("or") if left == Some(false) || right == Some(false) => Some(false),
@@ -203,10 +196,10 @@ fn early_exits<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
         .iter()
         .copied()
         .filter(|stmt| {
-            stmt.child_by_field_name("condition")
+            stmt.field("condition")
                 .is_some_and(|c| guard(ctx, c) == Some(false))
                 && stmt
-                    .child_by_field_name("consequence")
+                    .field("consequence")
                     .and_then(|b| {
                         b.named_child(u32::try_from(b.named_child_count().checked_sub(1)?).ok()?)
                     })

@@ -1,6 +1,7 @@
 //! The cache rules, and the helpers they share: what looks like a Django cache, whether
 //! a value ends up in a cache key, how `delete_pattern` calls are protected.
 
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::rule::Rule;
 use tree_sitter::Node;
@@ -161,10 +162,10 @@ fn is_cache_receiver_at<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize)
             depth < 2 && value.is_some_and(|v| is_cache_receiver_at(ctx, v, depth + 1))
         }
         "attribute" => node
-            .child_by_field_name("attribute")
+            .field("attribute")
             .is_some_and(|a| is_cache_object_name(ctx.text(a)) && ctx.text(a) != "caches"),
         "subscript" => node
-            .child_by_field_name("value")
+            .field("value")
             .and_then(|v| ctx.dotted_name(v))
             .is_some_and(|v| v == "caches" || v.ends_with(".caches")),
         "call" => ctx
@@ -266,9 +267,7 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
             | "boolean_operator" => {}
             // A dict key (`set_many({key: value})`), not a value.
             "pair" => {
-                let is_key = parent
-                    .child_by_field_name("key")
-                    .is_some_and(|k| k.id() == node.id());
+                let is_key = parent.field("key").is_some_and(|k| k.id() == node.id());
                 let Some(dict) = ctx.parent(parent).filter(|d| d.kind() == "dictionary") else {
                     return false;
                 };
@@ -279,7 +278,7 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                 continue;
             }
             "subscript" => {
-                let Some(value) = parent.child_by_field_name("value") else {
+                let Some(value) = parent.field("value") else {
                     return false;
                 };
                 if value.id() != node.id() {
@@ -290,12 +289,8 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                 }
             }
             "attribute" => {
-                let is_object = parent
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.id() == node.id());
-                let method = parent
-                    .child_by_field_name("attribute")
-                    .map_or("", |a| ctx.text(a));
+                let is_object = parent.field("object").is_some_and(|o| o.id() == node.id());
+                let method = parent.field("attribute").map_or("", |a| ctx.text(a));
                 let Some(call) = ctx.parent(parent).filter(|c| c.kind() == "call") else {
                     return false;
                 };
@@ -321,15 +316,11 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                 }
             }
             "keyword_argument" => {
-                let is_value = parent
-                    .child_by_field_name("value")
-                    .is_some_and(|v| v.id() == node.id());
+                let is_value = parent.field("value").is_some_and(|v| v.id() == node.id());
                 if !is_value {
                     return false;
                 }
-                let name = parent
-                    .child_by_field_name("name")
-                    .map_or("", |n| ctx.text(n));
+                let name = parent.field("name").map_or("", |n| ctx.text(n));
                 if mentions_cache(name) || name == "key" || name == "keys" {
                     return true;
                 }
@@ -368,10 +359,8 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                 continue;
             }
             "assignment" | "augmented_assignment" => {
-                let is_right = parent
-                    .child_by_field_name("right")
-                    .is_some_and(|r| r.id() == node.id());
-                let Some(left) = parent.child_by_field_name("left") else {
+                let is_right = parent.field("right").is_some_and(|r| r.id() == node.id());
+                let Some(left) = parent.field("left") else {
                     return false;
                 };
                 if !is_right {
@@ -384,10 +373,10 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                             || (hops < MAX_NAME_HOPS && uses_flow(ctx, name, parent, hops + 1))
                     }
                     "attribute" => left
-                        .child_by_field_name("attribute")
+                        .field("attribute")
                         .is_some_and(|a| is_key_name(ctx.text(a))),
                     "subscript" => left
-                        .child_by_field_name("value")
+                        .field("value")
                         .and_then(|v| ctx.dotted_name(v))
                         .is_some_and(|v| is_cache_object_name(&v)),
                     _ => false,
@@ -528,8 +517,8 @@ fn uses_django_cache<'a>(ctx: &FileContext<'a>) -> bool {
 fn root_of<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Node<'a> {
     for _ in 0..64 {
         let next = match node.kind() {
-            "attribute" => node.child_by_field_name("object"),
-            "subscript" => node.child_by_field_name("value"),
+            "attribute" => node.field("object"),
+            "subscript" => node.field("value"),
             "call" if ctx.callee(node).is_some_and(|c| c.kind() == "attribute") => ctx.callee(node),
             "parenthesized_expression" => node.named_child(0),
             _ => None,
@@ -619,7 +608,7 @@ pub fn suppress_items<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> Vec<Node<'a>
         }
         let mut c2 = clause.walk();
         for item in clause.named_children(&mut c2) {
-            if let Some(value) = item.child_by_field_name("value") {
+            if let Some(value) = item.field("value") {
                 if is_suppress_attribute_error(ctx, value) {
                     out.push(value);
                 }

@@ -1,6 +1,7 @@
 //! CACHE003: the `AttributeError` fallback of a `delete_pattern` call does nothing.
 
 use super::{attribute_error_handler, delete_pattern_calls, suppress_items};
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -52,7 +53,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         return;
     }
     for try_stmt in ctx.nodes("try_statement") {
-        let Some(body) = try_stmt.child_by_field_name("body") else {
+        let Some(body) = try_stmt.field("body") else {
             continue;
         };
         if !calls.iter().any(|c| directly_within(ctx, *c, body)) {
@@ -69,7 +70,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         }
     }
     for with in ctx.nodes("with_statement") {
-        let Some(body) = with.child_by_field_name("body") else {
+        let Some(body) = with.field("body") else {
             continue;
         };
         if !calls.iter().any(|c| directly_within(ctx, *c, body)) {

@@ -1,6 +1,7 @@
 //! CACHE002: a registry of tracked cache keys kept as a list.
 
 use super::{is_cache_receiver, uses_after};
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -61,6 +62,11 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         let default_is_list = ctx
             .argument(call, 1, "default")
             .is_some_and(|d| is_empty_list(ctx, d));
+        // Without a list default, only `cache.get(K) or []` qualifies: peek at the text
+        // after the call before climbing the tree (climbing builds the file's parent map).
+        if !default_is_list && !followed_by_or(ctx.text, call.end_byte()) {
+            continue;
+        }
         let Some(assignment) = assignment_of(ctx, call, default_is_list) else {
             continue;
         };
@@ -73,7 +79,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         if !is_cache {
             continue;
         }
-        let Some(left) = assignment.child_by_field_name("left") else {
+        let Some(left) = assignment.field("left") else {
             continue;
         };
         if left.kind() != "identifier" {
@@ -93,6 +99,15 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
             hits.push(Hit::node(call));
         }
     }
+}
+
+/// Whether the code after `at` (past closing parentheses) is an `or`.
+fn followed_by_or(text: &str, at: usize) -> bool {
+    let rest = text
+        .get(at..)
+        .unwrap_or("")
+        .trim_start_matches(|c: char| c.is_whitespace() || c == ')' || c == '\\');
+    rest.starts_with("or") && !rest[2..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
 }
 
 fn mentions_key(text: &str) -> bool {
@@ -125,18 +140,18 @@ fn assignment_of<'a>(
         match parent.kind() {
             "parenthesized_expression" | "await" => {}
             "boolean_operator" => {
-                let is_left = parent.child_by_field_name("left")?.id() == node.id();
+                let is_left = parent.field("left")?.id() == node.id();
                 let is_or = parent
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .is_some_and(|o| ctx.text(o) == "or");
-                let right = parent.child_by_field_name("right")?;
+                let right = parent.field("right")?;
                 if !(is_left && is_or && is_empty_list(ctx, right)) {
                     return None;
                 }
                 list = true;
             }
             "assignment" => {
-                let is_right = parent.child_by_field_name("right")?.id() == node.id();
+                let is_right = parent.field("right")?.id() == node.id();
                 return (is_right && list).then_some(parent);
             }
             _ => return None,
@@ -152,20 +167,20 @@ fn growth<'a>(ctx: &FileContext<'a>, use_: Node<'a>) -> Option<Node<'a>> {
     let parent = ctx.parent(use_)?;
     match parent.kind() {
         "attribute" => {
-            if parent.child_by_field_name("object")?.id() != use_.id() {
+            if parent.field("object")?.id() != use_.id() {
                 return None;
             }
-            let method = ctx.text(parent.child_by_field_name("attribute")?);
+            let method = ctx.text(parent.field("attribute")?);
             let call = ctx.parent(parent).filter(|c| c.kind() == "call")?;
             if !GROWING_METHODS.contains(&method) {
                 return None;
             }
-            Some(call.child_by_field_name("arguments").unwrap_or(call))
+            Some(call.field("arguments").unwrap_or(call))
         }
         "augmented_assignment" => {
-            let is_left = parent.child_by_field_name("left")?.id() == use_.id();
-            let op = parent.child_by_field_name("operator").map(|o| ctx.text(o));
-            (is_left && op == Some("+=")).then(|| parent.child_by_field_name("right"))?
+            let is_left = parent.field("left")?.id() == use_.id();
+            let op = parent.field("operator").map(|o| ctx.text(o));
+            (is_left && op == Some("+=")).then(|| parent.field("right"))?
         }
         _ => None,
     }

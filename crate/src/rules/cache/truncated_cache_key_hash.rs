@@ -1,6 +1,7 @@
 //! CACHE010: a truncated hex digest used in a cache key.
 
 use super::flows_into_cache_key;
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
@@ -48,16 +49,13 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     let digest_names: Vec<&str> = ctx
         .nodes("assignment")
         .iter()
-        .filter(|a| {
-            a.child_by_field_name("right")
-                .is_some_and(|r| is_hex_digest_call(ctx, r))
-        })
-        .filter_map(|a| a.child_by_field_name("left"))
+        .filter(|a| a.field("right").is_some_and(|r| is_hex_digest_call(ctx, r)))
+        .filter_map(|a| a.field("left"))
         .filter(|l| l.kind() == "identifier")
         .map(|l| ctx.text(l))
         .collect();
     for subscript in ctx.nodes("subscript").iter().copied() {
-        let Some(value) = subscript.child_by_field_name("value") else {
+        let Some(value) = subscript.field("value") else {
             continue;
         };
         let Some(slice) = truncating_slice(ctx, subscript) else {

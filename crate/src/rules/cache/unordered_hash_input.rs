@@ -1,6 +1,7 @@
 //! CACHE012: hashing text that depends on a dict's insertion order.
 
 use super::is_hash_constructor;
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
@@ -94,7 +95,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
 fn json_hit<'a>(ctx: &FileContext<'a>, call: Node<'a>, arg: Node<'a>, hits: &mut Vec<Hit>) {
     let sort_keys = ctx.keyword_arg(call, "sort_keys");
     // `json.dumps(d, **options)`: `sort_keys` may be among the options.
-    let has_splat = call.child_by_field_name("arguments").is_some_and(|args| {
+    let has_splat = call.field("arguments").is_some_and(|args| {
         let mut cursor = args.walk();
         let found = args
             .named_children(&mut cursor)
@@ -176,7 +177,7 @@ fn text_hit<'a>(
 }
 
 fn last_argument(call: Node) -> Option<Node> {
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     let mut cursor = args.walk();
     let last = args
         .named_children(&mut cursor)
@@ -192,7 +193,7 @@ fn items_receiver<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Option<Node<'a>>
     }
     let (receiver, method) = ctx.method_call(node)?;
     let no_args = node
-        .child_by_field_name("arguments")
+        .field("arguments")
         .is_some_and(|a| a.named_child_count() == 0);
     (method == "items" && no_args).then_some(receiver)
 }
@@ -223,7 +224,7 @@ fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Ma
                 Some("dict") => {
                     let only_keywords = ctx.positional_args(node).is_empty()
                         && node
-                            .child_by_field_name("arguments")
+                            .field("arguments")
                             .is_some_and(|a| a.named_child_count() > 0);
                     Some(if only_keywords {
                         Mapping::StrKeys
@@ -239,7 +240,7 @@ fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Ma
             if is_query_dict(ctx, node) {
                 return Some(Mapping::QueryDict);
             }
-            let attr = node.child_by_field_name("attribute").map(|a| ctx.text(a));
+            let attr = node.field("attribute").map(|a| ctx.text(a));
             (attr == Some("__dict__")).then_some(Mapping::StrKeys)
         }
         "identifier" => {
@@ -278,14 +279,14 @@ fn named_like_mapping(name: &str) -> bool {
 fn is_annotated_parameter<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str) -> bool {
     let Some(params) = ctx
         .enclosing_function(node)
-        .and_then(|f| f.child_by_field_name("parameters"))
+        .and_then(|f| f.field("parameters"))
     else {
         return false;
     };
     let mut cursor = params.walk();
     let found = params.named_children(&mut cursor).any(|p| {
         let ident = match p.kind() {
-            "typed_default_parameter" => p.child_by_field_name("name"),
+            "typed_default_parameter" => p.field("name"),
             "typed_parameter" => p.named_child(0),
             _ => None,
         };
@@ -298,7 +299,7 @@ fn is_annotated_parameter<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str)
 fn is_query_dict<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     node.kind() == "attribute"
         && node
-            .child_by_field_name("attribute")
+            .field("attribute")
             .is_some_and(|a| matches!(ctx.text(a), "GET" | "POST" | "query_params"))
 }
 
@@ -307,7 +308,7 @@ fn literal_str_keys<'a>(ctx: &FileContext<'a>, dict: Node<'a>) -> bool {
     let all = dict.named_children(&mut cursor).all(|pair| {
         pair.kind() == "pair"
             && pair
-                .child_by_field_name("key")
+                .field("key")
                 .is_some_and(|k| ctx.string_value(k).is_some())
     });
     all
@@ -317,7 +318,7 @@ fn literal_str_keys<'a>(ctx: &FileContext<'a>, dict: Node<'a>) -> bool {
 /// `dict[...]`/`Dict`/`Mapping`.
 fn parameter_mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str) -> Option<Mapping> {
     let function = ctx.enclosing_function(node)?;
-    let params = function.child_by_field_name("parameters")?;
+    let params = function.field("parameters")?;
     let mut cursor = params.walk();
     let found = params
         .named_children(&mut cursor)
@@ -328,7 +329,7 @@ fn parameter_mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str) -> O
             }
             "typed_parameter" | "typed_default_parameter" => {
                 let ident = if p.kind() == "typed_default_parameter" {
-                    p.child_by_field_name("name")?
+                    p.field("name")?
                 } else {
                     p.named_child(0)?
                 };
@@ -339,7 +340,7 @@ fn parameter_mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str) -> O
                 if ctx.text(ident) != name {
                     return None;
                 }
-                let ty = ctx.text(p.child_by_field_name("type")?);
+                let ty = ctx.text(p.field("type")?);
                 let base = ty.split('[').next().unwrap_or(ty).trim();
                 let base = base.rsplit('.').next().unwrap_or(base);
                 matches!(base, "dict" | "Dict" | "Mapping" | "MutableMapping")
@@ -373,7 +374,7 @@ fn is_hashed<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
             },
             "attribute" => {
                 let is_encode = parent
-                    .child_by_field_name("attribute")
+                    .field("attribute")
                     .is_some_and(|a| ctx.text(a) == "encode");
                 let Some(next) = ctx.parent(parent).filter(|c| c.kind() == "call") else {
                     return false;

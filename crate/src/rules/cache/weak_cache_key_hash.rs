@@ -1,6 +1,7 @@
 //! CACHE011: MD5 or SHA-1 building a cache key.
 
 use super::flows_into_cache_key;
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
@@ -119,7 +120,7 @@ fn string_content(string: Node) -> Option<Node> {
 fn rename_constructor<'a>(ctx: &FileContext<'a>, callee: Node<'a>) -> Option<Vec<Edit>> {
     match callee.kind() {
         "attribute" => {
-            let attr = callee.child_by_field_name("attribute")?;
+            let attr = callee.field("attribute")?;
             Some(vec![Edit::replace(attr.byte_range(), "sha256")])
         }
         "identifier" => {

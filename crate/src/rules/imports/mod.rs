@@ -5,6 +5,7 @@
 //! definitions of a file, and a small "can control run past this?" analysis of
 //! Python statements.
 
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::rule::Rule;
 use tree_sitter::Node;
@@ -40,10 +41,10 @@ pub(crate) fn under_type_checking<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> 
             && ctx.parent(block).is_some_and(|stmt| {
                 stmt.kind() == "if_statement"
                     && stmt
-                        .child_by_field_name("consequence")
+                        .field("consequence")
                         .is_some_and(|c| c.id() == block.id())
                     && stmt
-                        .child_by_field_name("condition")
+                        .field("condition")
                         .and_then(|c| ctx.dotted_name(ctx.unparenthesize(c)))
                         .is_some_and(|n| n == "TYPE_CHECKING" || n.ends_with(".TYPE_CHECKING"))
             })
@@ -82,7 +83,7 @@ pub(crate) fn block_completes<'a>(ctx: &FileContext<'a>, block: Node<'a>, depth:
 
 fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) -> bool {
     let field_completes = |node: Node<'a>, field: &str| {
-        node.child_by_field_name(field)
+        node.field(field)
             .is_none_or(|b| block_completes(ctx, b, depth + 1))
     };
     match stmt.kind() {
@@ -108,13 +109,11 @@ fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) 
         }
         "for_statement" | "while_statement" => {
             let infinite = stmt.kind() == "while_statement"
-                && stmt
-                    .child_by_field_name("condition")
-                    .is_some_and(|c| is_true(ctx, c));
+                && stmt.field("condition").is_some_and(|c| is_true(ctx, c));
             if has_break(ctx, stmt) {
                 return true;
             }
-            match stmt.child_by_field_name("alternative") {
+            match stmt.field("alternative") {
                 // The `else` runs when the loop ends without `break`.
                 Some(alternative) if !infinite => field_completes(alternative, "body"),
                 _ => !infinite,
@@ -146,7 +145,7 @@ fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) 
         // `with suppress(...)` swallows what its body raises and carries on after it.
         "with_statement" => suppresses(ctx, stmt) || field_completes(stmt, "body"),
         "match_statement" => {
-            let Some(body) = stmt.child_by_field_name("body") else {
+            let Some(body) = stmt.field("body") else {
                 return true;
             };
             let mut cursor = body.walk();
@@ -162,7 +161,7 @@ fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) 
 
 /// A `break` that leaves this very loop (not a nested one, not in its `else`).
 fn has_break<'a>(ctx: &FileContext<'a>, lp: Node<'a>) -> bool {
-    let Some(body) = lp.child_by_field_name("body") else {
+    let Some(body) = lp.field("body") else {
         return false;
     };
     ctx.nodes("break_statement")
@@ -237,7 +236,7 @@ fn suppresses<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> bool {
         let mut c = clause.walk();
         let items: Vec<Node> = clause.named_children(&mut c).collect();
         items.iter().any(|item| {
-            let value = item.child_by_field_name("value").unwrap_or(*item);
+            let value = item.field("value").unwrap_or(*item);
             let value = ctx.unparenthesize(value);
             value.kind() == "call"
                 && ctx
@@ -249,7 +248,7 @@ fn suppresses<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> bool {
 
 /// `case _:` or `case name:` without a guard: the case matches everything.
 fn is_irrefutable_case<'a>(ctx: &FileContext<'a>, case: Node<'a>) -> bool {
-    if case.child_by_field_name("guard").is_some() {
+    if case.field("guard").is_some() {
         return false;
     }
     let mut cursor = case.walk();
@@ -275,7 +274,7 @@ mod tests {
         let lines = LineIndex::new(code);
         let ctx = FileContext::new("t.py", code, &tree, &lines);
         let function = ctx.nodes("function_definition")[0];
-        let body = function.child_by_field_name("body").expect("body");
+        let body = function.field("body").expect("body");
         block_completes(&ctx, body, 0)
     }
 

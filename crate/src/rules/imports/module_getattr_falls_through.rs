@@ -1,6 +1,7 @@
 //! IMP002: a module `__getattr__` that can return `None` for names it does not know.
 
 use super::{attribute_error_raise, block_completes, module_getattr_functions};
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
@@ -52,10 +53,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         if is_generator(ctx, function) {
             continue;
         }
-        let (Some(name), Some(body)) = (
-            function.child_by_field_name("name"),
-            function.child_by_field_name("body"),
-        ) else {
+        let (Some(name), Some(body)) = (function.field("name"), function.field("body")) else {
             continue;
         };
         let param = first_parameter(ctx, function);
@@ -105,11 +103,11 @@ fn is_generator<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
 
 /// The plain name of the hook's first parameter (`name`, `name: str`), if it has one.
 fn first_parameter<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<&'a str> {
-    let first = function.child_by_field_name("parameters")?.named_child(0)?;
+    let first = function.field("parameters")?.named_child(0)?;
     let ident = match first.kind() {
         "identifier" => first,
         "typed_parameter" => first.named_child(0)?,
-        "default_parameter" | "typed_default_parameter" => first.child_by_field_name("name")?,
+        "default_parameter" | "typed_default_parameter" => first.field("name")?,
         _ => return None,
     };
     (ident.kind() == "identifier").then(|| ctx.text(ident))
@@ -154,10 +152,10 @@ fn for_known_name<'a>(
             match owner.kind() {
                 "if_statement" | "elif_clause" => {
                     owner
-                        .child_by_field_name("consequence")
+                        .field("consequence")
                         .is_some_and(|c| c.id() == block.id())
                         && owner
-                            .child_by_field_name("condition")
+                            .field("condition")
                             .is_some_and(|c| tests_known_name(ctx, c, param))
                 }
                 "case_clause" => {
@@ -169,7 +167,7 @@ fn for_known_name<'a>(
                     let subject = ctx
                         .parent(owner)
                         .and_then(|b| ctx.parent(b))
-                        .and_then(|m| m.child_by_field_name("subject"));
+                        .and_then(|m| m.field("subject"));
                     subject.is_some_and(|s| ctx.text(s) == param)
                         && !patterns.is_empty()
                         && patterns.iter().all(|p| {
@@ -192,16 +190,13 @@ fn tests_known_name<'a>(ctx: &FileContext<'a>, condition: Node<'a>, param: &str)
     match condition.kind() {
         "boolean_operator" => {
             let is_and = condition
-                .child_by_field_name("operator")
+                .field("operator")
                 .is_some_and(|o| o.kind() == "and");
             is_and
-                && [
-                    condition.child_by_field_name("left"),
-                    condition.child_by_field_name("right"),
-                ]
-                .into_iter()
-                .flatten()
-                .any(|side| tests_known_name(ctx, side, param))
+                && [condition.field("left"), condition.field("right")]
+                    .into_iter()
+                    .flatten()
+                    .any(|side| tests_known_name(ctx, side, param))
         }
         "comparison_operator" => {
             let mut cursor = condition.walk();
@@ -243,7 +238,7 @@ fn body_indent<'a>(ctx: &FileContext<'a>, function: Node, body: Node) -> Option<
     let first = body
         .named_children(&mut cursor)
         .find(|s| s.kind() != "comment")?;
-    let header_row = function.child_by_field_name("name")?.start_position().row;
+    let header_row = function.field("name")?.start_position().row;
     if first.start_position().row == header_row {
         return None;
     }

@@ -1,6 +1,7 @@
 //! IMP003: a module with a `__getattr__` hook but no `__all__`.
 
 use super::{in_module_scope, module_getattr_functions, under_type_checking};
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -51,7 +52,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     let serving = module_getattr_functions(ctx)
         .into_iter()
         .find(|f| serves_names(ctx, *f));
-    let Some(name) = serving.and_then(|f| f.child_by_field_name("name")) else {
+    let Some(name) = serving.and_then(|f| f.field("name")) else {
         return;
     };
     if assigned_names(ctx, "__all__").is_empty() && !imports_all(ctx) {
@@ -116,10 +117,8 @@ fn assigned_names<'a>(ctx: &FileContext<'a>, name: &str) -> Vec<Node<'a>> {
                 continue;
             }
             // `x: T` alone declares a type and binds nothing.
-            let (Some(left), Some(_)) = (
-                assignment.child_by_field_name("left"),
-                assignment.child_by_field_name("right"),
-            ) else {
+            let (Some(left), Some(_)) = (assignment.field("left"), assignment.field("right"))
+            else {
                 continue;
             };
             if left.kind() == "identifier" {
@@ -154,7 +153,7 @@ fn imports_all(ctx: &FileContext) -> bool {
         let bound: Vec<Node> = stmt.children_by_field_name("name", &mut cursor).collect();
         bound.iter().any(|n| {
             let local = match n.kind() {
-                "aliased_import" => n.child_by_field_name("alias"),
+                "aliased_import" => n.field("alias"),
                 _ => Some(*n),
             };
             local.is_some_and(|l| ctx.text(l) == "__all__")

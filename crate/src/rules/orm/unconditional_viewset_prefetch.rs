@@ -2,6 +2,7 @@
 
 use super::viewset::{may_list, methods, nodes_within, reads_action, viewset_kind};
 use super::{is_prefetch_object, is_prefetch_related};
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -124,7 +125,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             // From `prefetch_related` to the closing parenthesis, not the whole chain.
             let start = ctx
                 .callee(call)
-                .and_then(|c| c.child_by_field_name("attribute"))
+                .and_then(|c| c.field("attribute"))
                 .map_or(call.start_byte(), |a| a.start_byte());
             let mut hit = Hit::at(start..call.end_byte());
             let lookups = prefetched_lookups(ctx, call);

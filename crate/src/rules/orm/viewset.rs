@@ -9,6 +9,7 @@
 //! `as_view({"get": "listing_view"})`, `"detail_view"` and `"find_view"`, so there the
 //! list action is `"listing_view"`.
 
+use crate::context::Field;
 use crate::context::FileContext;
 use tree_sitter::Node;
 
@@ -133,7 +134,7 @@ pub fn enclosing_viewset<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Option<Vi
 
 /// The methods defined directly in a class body.
 pub fn methods<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<Node<'a>> {
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.field("body") else {
         return Vec::new();
     };
     let mut cursor = body.walk();
@@ -141,7 +142,7 @@ pub fn methods<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<Node<'a>> {
         .filter_map(|c| match c.kind() {
             "function_definition" => Some(c),
             "decorated_definition" => c
-                .child_by_field_name("definition")
+                .field("definition")
                 .filter(|d| d.kind() == "function_definition"),
             _ => None,
         })
@@ -178,10 +179,10 @@ pub fn is_action_read<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
     match node.kind() {
         "attribute" => {
-            node.child_by_field_name("object")
+            node.field("object")
                 .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == "self")
                 && node
-                    .child_by_field_name("attribute")
+                    .field("attribute")
                     .is_some_and(|a| ctx.text(a) == "action")
         }
         "call" => {
@@ -209,11 +210,11 @@ pub fn local_value<'a>(ctx: &FileContext<'a>, name: &str, at: Node<'a>) -> Optio
     nodes_within(ctx, "assignment", function)
         .take_while(|a| a.end_byte() <= at.start_byte())
         .filter(|a| {
-            a.child_by_field_name("left")
+            a.field("left")
                 .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
         })
         .filter(|a| ctx.enclosing_function(*a).map(|f| f.id()) == Some(function.id()))
-        .filter_map(|a| a.child_by_field_name("right"))
+        .filter_map(|a| a.field("right"))
         .last()
 }
 
@@ -268,7 +269,7 @@ pub fn action_comparison<'a>(
     if node.kind() != "comparison_operator" || node.named_child_count() != 2 {
         return None;
     }
-    let operator = ctx.text(node.child_by_field_name("operators")?);
+    let operator = ctx.text(node.field("operators")?);
     let (left, right) = (node.named_child(0)?, node.named_child(1)?);
     let (positive, membership) = match operator {
         "==" => (true, false),
@@ -315,9 +316,7 @@ pub fn action_comparison<'a>(
 /// None when the subject is not the action.
 pub fn action_case<'a>(ctx: &FileContext<'a>, case: Node<'a>) -> Option<Vec<(Node<'a>, String)>> {
     let statement = ctx.parent(ctx.parent(case)?)?;
-    if statement.kind() != "match_statement"
-        || !is_action_expr(ctx, statement.child_by_field_name("subject")?)
-    {
+    if statement.kind() != "match_statement" || !is_action_expr(ctx, statement.field("subject")?) {
         return None;
     }
     let mut cursor = case.walk();
@@ -365,13 +364,13 @@ fn condition_selects<'a>(
             c.positive == when && c.names.iter().any(|(_, v)| list.contains(&v.as_str()))
         }),
         "not_operator" => condition
-            .child_by_field_name("argument")
+            .field("argument")
             .is_some_and(|a| condition_selects(ctx, a, list, !when, depth + 1)),
         "boolean_operator" => {
             let (Some(left), Some(right), Some(op)) = (
-                condition.child_by_field_name("left"),
-                condition.child_by_field_name("right"),
-                condition.child_by_field_name("operator"),
+                condition.field("left"),
+                condition.field("right"),
+                condition.field("operator"),
             ) else {
                 return false;
             };
@@ -401,9 +400,7 @@ fn list_names(kind: Option<ViewsetKind>) -> &'static [&'static str] {
 }
 
 fn is_child<'a>(parent: Node<'a>, field: &str, child: Node<'a>) -> bool {
-    parent
-        .child_by_field_name(field)
-        .is_some_and(|c| c.id() == child.id())
+    parent.field(field).is_some_and(|c| c.id() == child.id())
 }
 
 /// Whether `node` runs only for the list action: in the body of an `if`/`elif` testing
@@ -418,7 +415,7 @@ pub fn in_list_branch<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     for ancestor in ctx.ancestors(node) {
         let selected = match ancestor.kind() {
             "if_statement" | "elif_clause" if is_child(ancestor, "consequence", child) => ancestor
-                .child_by_field_name("condition")
+                .field("condition")
                 .is_some_and(|c| condition_selects(ctx, c, list, true, 0)),
             "else_clause" => ctx.parent(ancestor).is_some_and(|if_statement| {
                 let mut cursor = if_statement.walk();
@@ -428,7 +425,7 @@ pub fn in_list_branch<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
                 !has_elif
                     && if_statement.kind() == "if_statement"
                     && if_statement
-                        .child_by_field_name("condition")
+                        .field("condition")
                         .is_some_and(|c| condition_selects(ctx, c, list, false, 0))
             }),
             "case_clause" if is_child(ancestor, "consequence", child) => action_case(ctx, ancestor)

@@ -3,6 +3,7 @@
 //! "Is this function a receiver" is decided once here ([`receivers`]) and shared by
 //! SIG001-SIG003; DJ013 and SIG004 share [`is_receiver_decorator`].
 
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::rule::Rule;
 use tree_sitter::Node;
@@ -150,7 +151,7 @@ pub fn receiver_of<'r, 'a>(
 
 /// The name of the `**kwargs` parameter of a function, if it has one.
 pub fn kwargs_parameter<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<&'a str> {
-    let params = function.child_by_field_name("parameters")?;
+    let params = function.field("parameters")?;
     let mut cursor = params.walk();
     let splat = params
         .named_children(&mut cursor)
@@ -195,10 +196,7 @@ pub fn known_classes<'a>(ctx: &FileContext<'a>) -> Vec<KnownClass<'a>> {
         for child in import.children_by_field_name("name", &mut cursor) {
             let (name, binding) = match child.kind() {
                 "dotted_name" => (child, child),
-                "aliased_import" => match (
-                    child.child_by_field_name("name"),
-                    child.child_by_field_name("alias"),
-                ) {
+                "aliased_import" => match (child.field("name"), child.field("alias")) {
                     (Some(n), Some(a)) => (n, a),
                     _ => continue,
                 },

@@ -1,4 +1,5 @@
 use super::is_receiver_decorator;
+use crate::context::Field;
 use crate::context::{FileContext, Project};
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -205,7 +206,7 @@ fn dynamic_import(ctx: &FileContext, dir: &str, module_path: &str, stem: &str) -
         match ctx.call_simple_name(*call) {
             Some("autodiscover_modules") => {
                 let mut cursor = call.walk();
-                let args = call.child_by_field_name("arguments");
+                let args = call.field("arguments");
                 args.is_some_and(|a| {
                     a.named_children(&mut cursor)
                         .any(|arg| ctx.string_value(arg).is_some_and(|s| s == stem))

@@ -1,4 +1,5 @@
 use super::{is_class_like, receiver_of, receivers};
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -63,13 +64,11 @@ fn side<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Side {
         "identifier" if ctx.text(node) == "sender" => Side::Class,
         "identifier" | "attribute" if is_class_like(ctx, node) => Side::ClassLiteral,
         "attribute" => {
-            let attr = node
-                .child_by_field_name("attribute")
-                .map_or("", |a| ctx.text(a));
+            let attr = node.field("attribute").map_or("", |a| ctx.text(a));
             match attr {
                 "__class__" => Side::Class,
                 "__name__" | "__qualname__" => {
-                    let object = node.child_by_field_name("object");
+                    let object = node.field("object");
                     if object.is_some_and(|o| side(ctx, o) == Side::Class) {
                         Side::ClassName
                     } else {

@@ -1,4 +1,5 @@
 use super::{kwargs_parameter, receivers, Receiver};
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -140,15 +141,14 @@ fn check_receiver(ctx: &FileContext, receiver: &Receiver, kwargs: &str, hits: &m
         return;
     }
     for subscript in ctx.nodes("subscript").iter().filter(within) {
-        let value = subscript.child_by_field_name("value");
+        let value = subscript.field("value");
         if !value.is_some_and(|v| is_kwargs(ctx, v, kwargs))
-            || !is_instance_key(ctx, subscript.child_by_field_name("subscript"))
+            || !is_instance_key(ctx, subscript.field("subscript"))
         {
             continue;
         }
         let assigned = ctx.parent(*subscript).is_some_and(|p| {
-            p.kind() == "assignment"
-                && p.child_by_field_name("left").map(|l| l.id()) == Some(subscript.id())
+            p.kind() == "assignment" && p.field("left").map(|l| l.id()) == Some(subscript.id())
         });
         if !assigned {
             hits.push(Hit::node(*subscript).with_message(format!(
@@ -193,11 +193,7 @@ fn occurrence(ctx: &FileContext, node: Node) -> Occurrence {
     let Some(parent) = ctx.parent(node) else {
         return Occurrence::Other;
     };
-    let is_field = |field: &str| {
-        parent
-            .child_by_field_name(field)
-            .is_some_and(|c| c.id() == node.id())
-    };
+    let is_field = |field: &str| parent.field(field).is_some_and(|c| c.id() == node.id());
     match parent.kind() {
         "attribute" if is_field("object") => Occurrence::Use,
         "call" if is_field("function") => Occurrence::Use,
@@ -240,7 +236,7 @@ fn used_before_check(ctx: &FileContext, get: Node, function: Node) -> bool {
     }
     let Some(assignment) = ctx.parent(get).filter(|p| {
         matches!(p.kind(), "assignment" | "named_expression")
-            && p.child_by_field_name(if p.kind() == "assignment" {
+            && p.field(if p.kind() == "assignment" {
                 "right"
             } else {
                 "value"
@@ -253,7 +249,7 @@ fn used_before_check(ctx: &FileContext, get: Node, function: Node) -> bool {
         return false;
     }
     let Some(target) = assignment
-        .child_by_field_name(if assignment.kind() == "assignment" {
+        .field(if assignment.kind() == "assignment" {
             "left"
         } else {
             "name"
@@ -271,8 +267,7 @@ fn used_before_check(ctx: &FileContext, get: Node, function: Node) -> bool {
     for ident in later {
         // A new assignment to the name ends the search.
         let reassigned = ctx.parent(*ident).is_some_and(|p| {
-            p.kind() == "assignment"
-                && p.child_by_field_name("left").map(|l| l.id()) == Some(ident.id())
+            p.kind() == "assignment" && p.field("left").map(|l| l.id()) == Some(ident.id())
         });
         if reassigned {
             return false;

@@ -1,6 +1,7 @@
 //! WAG002: DRF action names used in a Wagtail API viewset, whose router dispatches to
 //! `listing_view`, `detail_view` and `find_view`.
 
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
@@ -145,10 +146,8 @@ fn check_super_calls(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let Some(callee) = ctx.callee(call).filter(|c| c.kind() == "attribute") else {
             continue;
         };
-        let (Some(object), Some(attribute)) = (
-            callee.child_by_field_name("object"),
-            callee.child_by_field_name("attribute"),
-        ) else {
+        let (Some(object), Some(attribute)) = (callee.field("object"), callee.field("attribute"))
+        else {
             continue;
         };
         let method = ctx.text(attribute);

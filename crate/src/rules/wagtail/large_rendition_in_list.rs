@@ -1,5 +1,6 @@
 //! WAG001: the list branch asks for image renditions wider than a thumbnail.
 
+use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
@@ -129,7 +130,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         // `prefetch_renditions()` without specs loads every rendition of each image.
         if method == "prefetch_renditions"
             && call
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .is_some_and(|a| a.named_child_count() == 0)
         {
             if in_list_branch(ctx, call) {
