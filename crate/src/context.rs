@@ -83,6 +83,27 @@ pub struct FileContext<'a> {
     /// Depth of the deepest node (the walk stops descending past `MAX_TREE_DEPTH`).
     pub depth: usize,
 }
+/// Visits every node (named or not) in source order with its depth, iteratively (deep
+/// code must not overflow the stack), with one cursor: cheaper than asking each node
+/// for its children. Does not descend past `MAX_TREE_DEPTH`.
+fn walk<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, usize)) {
+    let mut cursor = tree.walk();
+    let mut depth = 0usize;
+    loop {
+        visit(cursor.node(), depth);
+        if depth <= MAX_TREE_DEPTH && cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
+    }
+}
+
 /// Every file of a check, for rules that look across files. Trees are not kept from
 /// the per-file pass (on a large repository they would dominate memory): each file's
 /// imports are, and `context` parses a file again, once, when a rule asks for it.
@@ -131,29 +152,15 @@ impl<'a> FileContext<'a> {
     pub fn new(path: &'a str, text: &'a str, tree: &'a Tree, lines: &'a LineIndex) -> Self {
         let kinds = tree.language().node_kind_count();
         let mut by_kind: Vec<Vec<Node<'a>>> = vec![Vec::new(); kinds];
-        // One cursor walk over every node: cheaper than asking each node for its
-        // named children.
-        let mut cursor = tree.walk();
-        let (mut depth, mut max_depth) = (0usize, 0usize);
-        'walk: loop {
-            let node = cursor.node();
+        let mut max_depth = 0;
+        walk(tree, |node, depth| {
+            max_depth = max_depth.max(depth);
             if node.is_named() {
                 if let Some(list) = by_kind.get_mut(node.kind_id() as usize) {
                     list.push(node);
                 }
             }
-            max_depth = max_depth.max(depth);
-            if depth <= MAX_TREE_DEPTH && cursor.goto_first_child() {
-                depth += 1;
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-                depth -= 1;
-            }
-        }
+        });
         let id = |kind| tree.language().id_for_node_kind(kind, true) as usize;
         let imports = Imports::from_statements(
             by_kind[id("import_statement")]
@@ -181,10 +188,7 @@ impl<'a> FileContext<'a> {
             // One cursor walk with a stack of named ancestors (the parent of a named
             // node is always named: anonymous nodes are tokens, without children).
             let mut ancestors: Vec<(usize, Node<'a>)> = Vec::new();
-            let mut cursor = self.tree.walk();
-            let mut depth = 0usize;
-            'walk: loop {
-                let node = cursor.node();
+            walk(self.tree, |node, depth| {
                 if node.is_named() {
                     while ancestors.last().is_some_and(|(d, _)| *d >= depth) {
                         ancestors.pop();
@@ -194,17 +198,7 @@ impl<'a> FileContext<'a> {
                     }
                     ancestors.push((depth, node));
                 }
-                if depth <= MAX_TREE_DEPTH && cursor.goto_first_child() {
-                    depth += 1;
-                    continue;
-                }
-                while !cursor.goto_next_sibling() {
-                    if !cursor.goto_parent() {
-                        break 'walk;
-                    }
-                    depth -= 1;
-                }
-            }
+            });
             parents
         })
     }

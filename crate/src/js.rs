@@ -7,16 +7,12 @@ use crate::docs::rule_markdown;
 use crate::engine::{FileError, FixOutcome, Report};
 use crate::examples::split_files;
 use crate::rule::Rule;
-use crate::source::{LineIndex, Location, SourceFile};
+use crate::source::{char_floor, LineIndex, Location, SourceFile};
 use serde::Serialize;
 
 /// UTF-16 offset of a byte offset (clamped to a character start).
 pub fn utf16_offset(text: &str, byte: usize) -> usize {
-    let mut byte = byte.min(text.len());
-    while !text.is_char_boundary(byte) {
-        byte -= 1;
-    }
-    text[..byte].encode_utf16().count()
+    text[..char_floor(text, byte)].encode_utf16().count()
 }
 
 /// Converts many byte offsets of one file to UTF-16 offsets, in one pass per line.
@@ -49,10 +45,7 @@ impl<'a> Utf16Map<'a> {
     }
 
     fn offset(&self, byte: usize) -> usize {
-        let mut byte = byte.min(self.text.len());
-        while !self.text.is_char_boundary(byte) {
-            byte -= 1;
-        }
+        let byte = char_floor(self.text, byte);
         let line = self.lines.line_of(byte);
         self.line_starts_utf16[line]
             + self.text[self.lines.line_start(line)..byte]

@@ -16,6 +16,16 @@ impl SourceFile {
     }
 }
 
+/// `offset` moved back to the start of the character it falls in (and into the text):
+/// positions from outside are clamped, never a reason to panic.
+pub fn char_floor(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
 /// A 1-based line and column. `column` counts Unicode scalar values (what an editor
 /// and Ruff show); `column_utf16` counts UTF-16 code units (what JS strings index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -71,10 +81,7 @@ impl LineIndex {
     /// Location of a byte offset. Offsets inside a multi-byte character are clamped
     /// back to the character's start rather than panicking.
     pub fn location(&self, text: &str, offset: usize) -> Location {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = char_floor(text, offset);
         let line = self.line_of(offset);
         let prefix = &text[self.starts[line]..offset];
         Location {
