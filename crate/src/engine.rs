@@ -6,7 +6,7 @@ use crate::context::{FileContext, Project};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
 use crate::fix::apply_fixes;
 use crate::imports::Imports;
-use crate::parse::{parse_file, syntax_errors, too_deep};
+use crate::parse::{parse_file, syntax_errors, too_deep, ParseCache};
 use crate::rule::{Applicability, Check, Rule};
 use crate::rules;
 use crate::source::LineIndex;
@@ -52,7 +52,15 @@ struct FileOutcome {
 
 /// Checks `files`, running each rule where `enabled` says.
 pub fn check_with(files: &[SourceFile], enabled: &Enabled) -> Report {
-    let mut outcomes = par_map(files, |index, file| check_file(index, file, enabled));
+    check_cached(files, enabled, None)
+}
+
+/// `check_with`, re-parsing each file incrementally from its tree in `cache`.
+pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&ParseCache>) -> Report {
+    if let Some(cache) = cache {
+        cache.retain(files);
+    }
+    let mut outcomes = par_map(files, |index, file| check_file(index, file, enabled, cache));
     let mut report = Report {
         files: files.len(),
         ..Report::default()
@@ -127,8 +135,13 @@ fn not_checked(file: &SourceFile, message: String) -> FileOutcome {
     }
 }
 
-fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome {
-    let parsed = match parse_file(file) {
+fn check_file(
+    index: usize,
+    file: &SourceFile,
+    enabled: &Enabled,
+    cache: Option<&ParseCache>,
+) -> FileOutcome {
+    let parsed = match cache.map_or_else(|| parse_file(file), |c| c.parse_file(file)) {
         Ok(parsed) => parsed,
         Err(message) => return not_checked(file, message),
     };
@@ -137,6 +150,7 @@ fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome
         return not_checked(file, message);
     }
     let suppressions = Suppressions::collect(&ctx);
+    let fixes_trusted = fix_is_trusted(&ctx);
     let mut diagnostics = Vec::new();
     let mut hits = Vec::new();
     for rule in rules::all() {
@@ -148,11 +162,7 @@ fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome
         }
         run(&ctx, &mut hits);
         for mut hit in hits.drain(..) {
-            if hit
-                .fix
-                .as_ref()
-                .is_some_and(|(_, edits)| !fix_is_trusted(&ctx, &hit.range, edits))
-            {
+            if !fixes_trusted {
                 hit.fix = None;
             }
             if !suppressions.is_suppressed(parsed.lines.line_of(hit.range.start), rule.id) {
@@ -172,38 +182,14 @@ fn check_file(index: usize, file: &SourceFile, enabled: &Enabled) -> FileOutcome
     }
 }
 
-/// A fix is offered only where the parser understood the code: when the top-level
-/// statement holding the hit or any edit had to be recovered from a syntax error, an
-/// edit there is a guess (an appended line may be swallowed by an unclosed bracket, and
-/// the same fix offered again forever).
-fn fix_is_trusted(ctx: &FileContext, hit: &std::ops::Range<usize>, edits: &[Edit]) -> bool {
-    let root = ctx.root();
-    if !root.has_error() {
-        return true;
-    }
-    let statement_ok = |range: &std::ops::Range<usize>| {
-        let Some(node) = root.descendant_for_byte_range(range.start, range.end) else {
-            return false;
-        };
-        let top = std::iter::once(node)
-            .chain(ctx.ancestors(node))
-            .take_while(|n| n.id() != root.id())
-            .last();
-        // An edit at the very end of the module (or between statements) has no statement
-        // of its own: judge it by the statement just before it.
-        let top = top.or_else(|| {
-            let before = range.start.saturating_sub(1);
-            root.descendant_for_byte_range(before, before)
-                .and_then(|n| {
-                    std::iter::once(n)
-                        .chain(ctx.ancestors(n))
-                        .take_while(|a| a.id() != root.id())
-                        .last()
-                })
-        });
-        top.is_some_and(|t| !t.has_error() && !t.is_error())
-    };
-    statement_ok(hit) && edits.iter().all(|e| statement_ok(&e.range))
+/// A fix is offered only in a file the parser understood completely, as in Ruff. Around
+/// a syntax error the tree is a guess, and not only near it: after an unterminated
+/// triple-quoted string, changing a quote character far below changes how the rest of
+/// the file is read (found by the fuzz test), and a line appended after an unclosed
+/// bracket is swallowed by it, so the same fix would be offered on every run. The hits
+/// are still reported.
+fn fix_is_trusted(ctx: &FileContext) -> bool {
+    !ctx.root().has_error()
 }
 
 fn to_diagnostic(

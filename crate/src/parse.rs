@@ -3,8 +3,10 @@
 use crate::diagnostic::SyntaxError;
 use crate::source::{LineIndex, SourceFile};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::ControlFlow;
-use tree_sitter::{ParseOptions, Parser, Tree};
+use std::sync::Mutex;
+use tree_sitter::{InputEdit, ParseOptions, Parser, Point, Tree};
 
 /// Files larger than this are not parsed: the user is told, rather than the page or a
 /// CI job stalling. Django's largest module is ~100 KB.
@@ -30,6 +32,11 @@ thread_local! {
 /// Parses `text`, or says why it would not. The progress callback bounds the work
 /// (the parser's own size is linear in the input, but a bound keeps it honest).
 pub fn parse(text: &str) -> Result<Tree, String> {
+    parse_with(text, None)
+}
+
+/// Parses `text`, reusing `old` (already edited to match `text`) where it can.
+fn parse_with(text: &str, old: Option<&Tree>) -> Result<Tree, String> {
     if text.len() > MAX_FILE_BYTES {
         return Err(format!(
             "file is too large to check ({} bytes; the limit is {} bytes)",
@@ -67,7 +74,7 @@ pub fn parse(text: &str) -> Result<Tree, String> {
                     &[]
                 }
             },
-            None,
+            old,
             Some(options),
         );
         parser.reset();
@@ -81,6 +88,90 @@ pub fn parse_file(file: &SourceFile) -> Result<ParsedFile, String> {
         tree,
         lines: LineIndex::new(&file.text),
     })
+}
+
+/// The last tree of each file, for re-checking text as it is typed: the edit between
+/// the old and the new text is found (common prefix and suffix), the old tree is told
+/// of it, and tree-sitter re-parses only what changed. Used by the playground's engine,
+/// which checks the same files again on every keystroke; the CLI parses each file once.
+#[derive(Default)]
+pub struct ParseCache {
+    entries: Mutex<HashMap<String, (String, Tree)>>,
+}
+
+impl ParseCache {
+    pub fn parse_file(&self, file: &SourceFile) -> Result<ParsedFile, String> {
+        let previous = self
+            .entries
+            .lock()
+            .ok()
+            .and_then(|mut e| e.remove(&file.path));
+        let tree = match previous {
+            Some((old_text, tree)) if old_text == file.text => tree,
+            Some((old_text, mut tree)) => {
+                tree.edit(&edit_between(&old_text, &file.text));
+                parse_with(&file.text, Some(&tree))?
+            }
+            None => parse(&file.text)?,
+        };
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(file.path.clone(), (file.text.clone(), tree.clone()));
+        }
+        Ok(ParsedFile {
+            tree,
+            lines: LineIndex::new(&file.text),
+        })
+    }
+
+    /// Forgets files that are no longer in the set (closed tabs, renamed files).
+    pub fn retain(&self, files: &[SourceFile]) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|path, _| files.iter().any(|f| &f.path == path));
+        }
+    }
+}
+
+/// The single edit turning `old` into `new`: everything between their common prefix and
+/// their common suffix (both kept on character boundaries).
+fn edit_between(old: &str, new: &str) -> InputEdit {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = a.len().min(b.len()) - prefix;
+    let mut suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max_suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !old.is_char_boundary(a.len() - suffix) || !new.is_char_boundary(b.len() - suffix) {
+        suffix -= 1;
+    }
+    InputEdit {
+        start_byte: prefix,
+        old_end_byte: a.len() - suffix,
+        new_end_byte: b.len() - suffix,
+        start_position: point_at(old, prefix),
+        old_end_position: point_at(old, a.len() - suffix),
+        new_end_position: point_at(new, b.len() - suffix),
+    }
+}
+
+/// tree-sitter's position of a byte offset: 0-based row, column in bytes.
+fn point_at(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset];
+    let row = before.iter().filter(|&&c| c == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    Point {
+        row,
+        column: offset - line_start,
+    }
 }
 
 /// The message for a file whose named nodes nest deeper than `MAX_TREE_DEPTH` (the
@@ -150,6 +241,43 @@ mod tests {
         let errors = syntax_errors(&file, &parsed);
         assert!(!errors.is_empty());
         assert_eq!(errors[0].start.line, 1);
+    }
+
+    #[test]
+    fn cached_reparse_gives_the_tree_a_fresh_parse_gives() {
+        let cache = ParseCache::default();
+        let texts = [
+            "def f():\n    return 1\n",
+            "def f():\n    return 12\n",
+            "x = 'é'\ndef f():\n    return 12\n",
+            "x = 'é😀'\ndef f(:\n    return 12\n",
+            "x = 'é😀'\ndef f(a):\n    return 12\n\nclass C:\n    pass\n",
+            "",
+            "class C:\n    pass\n",
+            "class C:\n    pass\n",
+        ];
+        for text in texts {
+            let file = SourceFile::new("a.py", text);
+            let cached = cache.parse_file(&file).unwrap();
+            let fresh = parse_file(&file).unwrap();
+            assert_eq!(
+                cached.tree.root_node().to_sexp(),
+                fresh.tree.root_node().to_sexp(),
+                "{text:?}"
+            );
+        }
+        cache.retain(&[]);
+        assert!(cache.entries.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn edits_span_the_changed_bytes_on_char_boundaries() {
+        let e = edit_between("abc😀def", "abc😁def");
+        assert_eq!((e.start_byte, e.old_end_byte, e.new_end_byte), (3, 7, 7));
+        let e = edit_between("aaa", "aaaa");
+        assert_eq!((e.start_byte, e.old_end_byte, e.new_end_byte), (3, 3, 4));
+        let e = edit_between("x\nyz", "x\nz");
+        assert_eq!((e.start_position.row, e.start_position.column), (1, 0));
     }
 
     #[test]

@@ -123,9 +123,9 @@ fn oversized_file_is_refused_with_a_message() {
 
 /// Found by the fuzzer: IMP002's fix appended a `raise` after a line with an unclosed
 /// bracket, the bracket swallowed it, and every `--fix` appended another. Fixes are now
-/// withheld in statements the parser had to recover; the hit itself stays.
+/// withheld in files with syntax errors; the hit itself stays.
 #[test]
-fn no_fix_is_offered_inside_a_recovered_statement() {
+fn no_fix_is_offered_in_a_file_with_syntax_errors() {
     let text = "def __getattr__(name):\n    if name == \"ChoicesMeta\":\n        warnings.warn(\"deprecated\", DeprecationWarning\n";
     let files = [SourceFile::new("m.py", text)];
     let report = check(&files, &Config::default());
@@ -142,4 +142,18 @@ fn no_fix_is_offered_inside_a_recovered_statement() {
         wagcheck::engine::MAX_FIX_ROUNDS,
     );
     assert_eq!(fixed.files[0].text, text);
+}
+
+/// Found by the fuzzer: after an unterminated `'''` string at the top, SIG001's fix (a
+/// quoted name replaced by a class name) changed how the broken string was read further
+/// down and added a syntax error.
+#[test]
+fn a_syntax_error_elsewhere_in_the_file_withholds_fixes_too() {
+    let text = "from django.dispatch import receiver\nfrom wagtail.signals import page_published\n\nfrom .models import BlogPostPage\nf'''rom .services import BlogCacheService\n\n\n@receiver(page_published)\ndef invalidate_blog_cache(sender, instance, **kwargs):\n    if not hasattr(instance, \"blogpostpage\"):\n        return\n";
+    let report = check(&[SourceFile::new("signals.py", text)], &Config::default());
+    assert!(
+        report.diagnostics.iter().all(|d| d.fix.is_none()),
+        "{:?}",
+        report.diagnostics
+    );
 }
