@@ -4,8 +4,9 @@
 
 use crate::config::{parse_selectors, Config};
 use crate::diagnostic::Diagnostic;
-use crate::engine::{check_with, fix_files, Report};
+use crate::engine::{check_cached, fix_files, Report};
 use crate::js::{JsFixResult, JsReport, JsRule};
+use crate::parse::ParseCache;
 use crate::source::SourceFile;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -107,6 +108,12 @@ fn read_config(options: JsValue) -> Result<Config, JsError> {
     Ok(config)
 }
 
+thread_local! {
+    // The playground checks the same files again on every keystroke: keep their trees
+    // and re-parse incrementally. Files no longer passed in are forgotten.
+    static PARSE_CACHE: ParseCache = ParseCache::default();
+}
+
 /// Checks files `[{path, text}]` with options `{select?, ignore?}`.
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn check(
@@ -115,7 +122,8 @@ pub fn check(
 ) -> Result<JsValue, JsError> {
     let files = read_files(files)?;
     let config = read_config(options)?;
-    let report: Report = check_with(&files, &|_, rule| config.is_enabled(rule));
+    let report: Report = PARSE_CACHE
+        .with(|cache| check_cached(&files, &|_, rule| config.is_enabled(rule), Some(cache)));
     to_js(&JsReport::new(&files, &report))
 }
 
