@@ -153,7 +153,10 @@ if (sections.includes("browser")) {
   results.browser = await benchBrowser(root, row);
 }
 
-writeFileSync(join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
+// A run of some sections updates those and keeps the others from the last run.
+const resultsFile = join(root, "bench/results.json");
+const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+writeFileSync(resultsFile, JSON.stringify({ ...previous, ...results }, null, 2) + "\n");
 const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => [r.what, r.value, r.goal][i].length)));
 console.log(`machine: ${results.machine.cpus} x ${results.machine.cpu}, ${results.machine.memory_gb} GB, node ${results.machine.node}`);
 let last = "";
