@@ -42,6 +42,27 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs the CLI with `input` on standard input.
+fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -281,22 +302,11 @@ fn malformed_pyproject_is_a_clear_error() {
 #[test]
 fn stdin_is_checked_under_the_given_name() {
     let t = TempDir::new("stdin");
-    let mut child = Command::new(BIN)
-        .args(["check", "--stdin-filename", "apps/blog/services.py"])
-        .current_dir(t.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(DELETE_PATTERN.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_stdin(
+        t.path(),
+        &["check", "--stdin-filename", "apps/blog/services.py"],
+        DELETE_PATTERN,
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stdout(&o).contains("apps/blog/services.py:5:5: CACHE001"),
@@ -422,23 +432,11 @@ fn a_file_that_cannot_be_written_is_reported_and_left_untouched() {
 #[test]
 fn fix_from_stdin_prints_the_fixed_code() {
     let t = TempDir::new("stdinfix");
-    let mut child = Command::new(BIN)
-        .args(["check", "--stdin-filename", "views.py", "--fix"])
-        .current_dir(t.path())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(FIXABLE.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_stdin(
+        t.path(),
+        &["check", "--stdin-filename", "views.py", "--fix"],
+        FIXABLE,
+    );
     assert!(stdout(&o).contains("sort_keys=True"), "{}", stdout(&o));
     assert!(
         stderr(&o).contains("CACHE011"),
