@@ -8,6 +8,7 @@ use crate::source::SourceFile;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::LazyLock;
 use tree_sitter::{Node, Tree};
 
 /// A node's child in a named field. tree-sitter's own `child_by_field_name` finds the
@@ -25,18 +26,54 @@ impl<'t> Field<'t> for Node<'t> {
 }
 
 fn field_id(name: &str) -> Option<u16> {
-    static IDS: std::sync::LazyLock<Vec<(String, u16)>> = std::sync::LazyLock::new(|| {
-        let language = tree_sitter::Language::new(tree_sitter_python::LANGUAGE);
-        let mut ids: Vec<(String, u16)> = (1..=language.field_count() as u16)
+    static IDS: LazyLock<Vec<(String, u16)>> = LazyLock::new(|| {
+        let language = python();
+        (1..=language.field_count() as u16)
             .filter_map(|id| Some((language.field_name_for_id(id)?.to_string(), id)))
-            .collect();
-        ids.sort_unstable();
-        ids
+            .collect::<Vec<_>>()
+            .sorted_table()
     });
-    let ids = &*IDS;
-    ids.binary_search_by(|(n, _)| n.as_str().cmp(name))
+    lookup(&IDS, name)
+}
+
+/// The id `ctx.nodes(kind)` files named nodes of `kind` under: what tree-sitter's
+/// `id_for_node_kind(kind, true)` answers (a string search over every symbol), tabled.
+fn kind_id(name: &str) -> Option<u16> {
+    static IDS: LazyLock<Vec<(String, u16)>> = LazyLock::new(|| {
+        let language = python();
+        (0..language.node_kind_count() as u16)
+            .filter(|&id| language.node_kind_is_named(id))
+            .filter_map(|id| language.node_kind_for_id(id))
+            .map(|kind| (kind.to_string(), language.id_for_node_kind(kind, true)))
+            .filter(|&(_, id)| id != 0)
+            .collect::<Vec<_>>()
+            .sorted_table()
+    });
+    lookup(&IDS, name)
+}
+
+fn python() -> tree_sitter::Language {
+    tree_sitter::Language::new(tree_sitter_python::LANGUAGE)
+}
+
+trait SortedTable {
+    fn sorted_table(self) -> Self;
+}
+
+impl SortedTable for Vec<(String, u16)> {
+    fn sorted_table(mut self) -> Self {
+        self.sort_unstable();
+        self.dedup_by(|a, b| a.0 == b.0);
+        self
+    }
+}
+
+/// Binary search in a name table built by `sorted_table`.
+fn lookup(table: &LazyLock<Vec<(String, u16)>>, name: &str) -> Option<u16> {
+    table
+        .binary_search_by(|(n, _)| n.as_str().cmp(name))
         .ok()
-        .map(|i| ids[i].1)
+        .map(|i| table[i].1)
 }
 
 /// Node ids are distinct pointers: one multiply spreads them well enough, and costs a
@@ -161,11 +198,15 @@ impl<'a> FileContext<'a> {
                 }
             }
         });
-        let id = |kind| tree.language().id_for_node_kind(kind, true) as usize;
+        let of_kind = |kind| {
+            kind_id(kind)
+                .and_then(|id| by_kind.get(id as usize))
+                .into_iter()
+                .flatten()
+        };
         let imports = Imports::from_statements(
-            by_kind[id("import_statement")]
-                .iter()
-                .chain(&by_kind[id("import_from_statement")])
+            of_kind("import_statement")
+                .chain(of_kind("import_from_statement"))
                 .copied(),
             text,
         );
@@ -209,9 +250,10 @@ impl<'a> FileContext<'a> {
 
     /// Every named node of `kind` (a tree-sitter-python node kind), in source order.
     pub fn nodes(&self, kind: &str) -> &[Node<'a>] {
-        let id = self.tree.language().id_for_node_kind(kind, true);
-        debug_assert!(id != 0, "unknown node kind {kind:?}");
-        self.by_kind.get(id as usize).map_or(&[], Vec::as_slice)
+        let id = kind_id(kind);
+        debug_assert!(id.is_some(), "unknown node kind {kind:?}");
+        id.and_then(|id| self.by_kind.get(id as usize))
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn text(&self, node: Node) -> &'a str {
@@ -507,7 +549,7 @@ mod tests {
     }
 
     #[test]
-    fn field_table_agrees_with_tree_sitter() {
+    fn name_tables_agree_with_tree_sitter() {
         let language = tree_sitter::Language::new(tree_sitter_python::LANGUAGE);
         for id in 1..=language.field_count() as u16 {
             let name = language.field_name_for_id(id).unwrap();
@@ -518,6 +560,16 @@ mod tests {
             );
         }
         assert_eq!(field_id("no_such_field"), None);
+        for id in 0..language.node_kind_count() as u16 {
+            if let Some(kind) = language
+                .node_kind_for_id(id)
+                .filter(|_| language.node_kind_is_named(id))
+            {
+                let expected = language.id_for_node_kind(kind, true);
+                assert_eq!(kind_id(kind), (expected != 0).then_some(expected), "{kind}");
+            }
+        }
+        assert_eq!(kind_id("no_such_kind"), None);
         with_ctx("f(x)\n", |ctx| {
             let call = ctx.nodes("call")[0];
             assert_eq!(call.field("function").map(|n| ctx.text(n)), Some("f"));

@@ -246,7 +246,10 @@ pub fn fix_files(
 ) -> FixOutcome {
     let mut current: Vec<SourceFile> = files.to_vec();
     let mut applied = vec![0usize; files.len()];
-    let mut report = check_with(&current, enabled);
+    // One cache for the whole loop: the parse that counts a candidate's syntax errors
+    // is the one the next check reuses, and every other parse is incremental.
+    let cache = ParseCache::default();
+    let mut report = check_cached(&current, enabled, Some(&cache));
     let baseline_errors = count_syntax_errors(&report, &current);
     for _ in 0..max_rounds {
         let mut changed = false;
@@ -265,7 +268,9 @@ pub fn fix_files(
                 continue;
             }
             let candidate = SourceFile::new(file.path.clone(), text);
-            let errors_after = parse_file(&candidate).map(|p| syntax_errors(&candidate, &p).len());
+            let errors_after = cache
+                .parse_file(&candidate)
+                .map(|p| syntax_errors(&candidate, &p).len());
             if errors_after.map_or(true, |n| n > baseline_errors[index]) {
                 continue;
             }
@@ -276,7 +281,7 @@ pub fn fix_files(
         if !changed {
             break;
         }
-        report = check_with(&current, enabled);
+        report = check_cached(&current, enabled, Some(&cache));
     }
     FixOutcome {
         files: current,

@@ -24,21 +24,6 @@ pub struct ImportedModule {
 }
 
 impl Imports {
-    /// Collects every import statement in the file, at any depth (imports inside
-    /// functions, as Django code does to avoid cycles, count too).
-    pub fn collect(root: Node, text: &str) -> Self {
-        let mut statements = Vec::new();
-        let mut stack = vec![root];
-        let mut cursor = root.walk();
-        while let Some(node) = stack.pop() {
-            match node.kind() {
-                "import_statement" | "import_from_statement" => statements.push(node),
-                _ => stack.extend(node.named_children(&mut cursor)),
-            }
-        }
-        Self::from_statements(statements.into_iter(), text)
-    }
-
     /// Builds the aliases from the file's import statements (found by the caller).
     pub fn from_statements<'t>(statements: impl Iterator<Item = Node<'t>>, text: &str) -> Self {
         let mut imports = Imports::default();

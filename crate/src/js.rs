@@ -10,9 +10,17 @@ use crate::rule::Rule;
 use crate::source::{char_floor, LineIndex, Location, SourceFile};
 use serde::Serialize;
 
-/// UTF-16 offset of a byte offset (clamped to a character start).
-pub fn utf16_offset(text: &str, byte: usize) -> usize {
-    text[..char_floor(text, byte)].encode_utf16().count()
+/// Byte offset of a UTF-16 offset from JS (one inside a surrogate pair, or past the end,
+/// lands on the character's start or the text's end).
+pub fn byte_offset(text: &str, utf16: usize) -> usize {
+    let mut units = 0;
+    for (byte, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > utf16 {
+            return byte;
+        }
+    }
+    text.len()
 }
 
 /// Converts many byte offsets of one file to UTF-16 offsets, in one pass per line.
@@ -256,8 +264,16 @@ mod tests {
         let text = "a = '😀'\nb = 'é'\nc\n";
         let map = Utf16Map::new(text);
         for (byte, _) in text.char_indices() {
-            assert_eq!(map.offset(byte), utf16_offset(text, byte));
+            let utf16 = text[..byte].encode_utf16().count();
+            assert_eq!(map.offset(byte), utf16);
+            assert_eq!(byte_offset(text, utf16), byte, "round trip");
         }
+        assert_eq!(
+            byte_offset(text, 6),
+            text.find('😀').unwrap(),
+            "inside the pair"
+        );
+        assert_eq!(byte_offset(text, 10_000), text.len());
         // 'c' is at JS index: "a = '😀'\n" is 9 units, "b = 'é'\n" is 8.
         assert_eq!(map.offset(text.find('c').unwrap()), 17);
     }

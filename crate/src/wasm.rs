@@ -159,6 +159,21 @@ pub fn apply_fixes(
         }
         None => None,
     };
+    // One hit: its place as a byte offset, converted once rather than per diagnostic.
+    let one_hit = match (&selection.path, &selection.rule, selection.from) {
+        (Some(path), Some(rule), Some(from)) => {
+            let text = files
+                .iter()
+                .find(|f| &f.path == path)
+                .map_or("", |f| f.text.as_str());
+            Some((
+                path.as_str(),
+                rule.as_str(),
+                crate::js::byte_offset(text, from),
+            ))
+        }
+        _ => None,
+    };
     let wanted = |d: &Diagnostic| {
         let Some(fix) = &d.fix else { return false };
         if fix.applicability == crate::rule::Applicability::Unsafe
@@ -175,19 +190,9 @@ pub fn apply_fixes(
                 return false;
             }
         }
-        match (&selection.path, &selection.rule, selection.from) {
-            (Some(path), Some(rule), Some(from)) => {
-                let text = &files
-                    .iter()
-                    .find(|f| &f.path == path)
-                    .map(|f| f.text.as_str())
-                    .unwrap_or("");
-                d.path == *path
-                    && d.rule == rule
-                    && crate::js::utf16_offset(text, d.range.start) == from
-            }
-            _ => true,
-        }
+        one_hit.is_none_or(|(path, rule, start)| {
+            d.path == path && d.rule == rule && d.range.start == start
+        })
     };
     // One hit: one round, so offsets of the original text stay meaningful.
     let rounds = if selection.from.is_some() {
