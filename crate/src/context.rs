@@ -1,110 +1,15 @@
 //! What a rule sees of a file: its parsed tree, an index of nodes by kind built in one
 //! walk, parent links, the file's imports, and the syntax helpers shared by all rules.
 
+use crate::grammar::kind_id;
+pub use crate::grammar::Field;
 use crate::imports::Imports;
-use crate::parse::{parse_file, ParsedFile, MAX_TREE_DEPTH};
+use crate::index::NodeIndex;
+use crate::parse::{parse_file, ParsedFile};
 use crate::source::LineIndex;
 use crate::source::SourceFile;
 use std::cell::OnceCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::LazyLock;
 use tree_sitter::{Node, Tree};
-
-/// A node's child in a named field. tree-sitter's own `child_by_field_name` finds the
-/// field's id by comparing the name with every field name of the grammar on each call:
-/// 9% of a whole check on Django's `db` package (callgrind). `field` looks it up in a
-/// sorted table built once.
-pub trait Field<'t> {
-    fn field(&self, name: &str) -> Option<Node<'t>>;
-}
-
-impl<'t> Field<'t> for Node<'t> {
-    fn field(&self, name: &str) -> Option<Node<'t>> {
-        self.child_by_field_id(field_id(name)?)
-    }
-}
-
-fn field_id(name: &str) -> Option<u16> {
-    static IDS: LazyLock<Vec<(String, u16)>> = LazyLock::new(|| {
-        let language = python();
-        (1..=language.field_count() as u16)
-            .filter_map(|id| Some((language.field_name_for_id(id)?.to_string(), id)))
-            .collect::<Vec<_>>()
-            .sorted_table()
-    });
-    lookup(&IDS, name)
-}
-
-/// The id `ctx.nodes(kind)` files named nodes of `kind` under: what tree-sitter's
-/// `id_for_node_kind(kind, true)` answers (a string search over every symbol), tabled.
-fn kind_id(name: &str) -> Option<u16> {
-    static IDS: LazyLock<Vec<(String, u16)>> = LazyLock::new(|| {
-        let language = python();
-        (0..language.node_kind_count() as u16)
-            .filter(|&id| language.node_kind_is_named(id))
-            .filter_map(|id| language.node_kind_for_id(id))
-            .map(|kind| (kind.to_string(), language.id_for_node_kind(kind, true)))
-            .filter(|&(_, id)| id != 0)
-            .collect::<Vec<_>>()
-            .sorted_table()
-    });
-    lookup(&IDS, name)
-}
-
-fn python() -> tree_sitter::Language {
-    tree_sitter::Language::new(tree_sitter_python::LANGUAGE)
-}
-
-trait SortedTable {
-    fn sorted_table(self) -> Self;
-}
-
-impl SortedTable for Vec<(String, u16)> {
-    fn sorted_table(mut self) -> Self {
-        self.sort_unstable();
-        self.dedup_by(|a, b| a.0 == b.0);
-        self
-    }
-}
-
-/// Binary search in a name table built by `sorted_table`.
-fn lookup(table: &LazyLock<Vec<(String, u16)>>, name: &str) -> Option<u16> {
-    table
-        .binary_search_by(|(n, _)| n.as_str().cmp(name))
-        .ok()
-        .map(|i| table[i].1)
-}
-
-/// Node ids are distinct pointers: one multiply spreads them well enough, and costs a
-/// fraction of SipHash on the hot path of every `parent` call.
-#[derive(Default, Clone, Copy)]
-struct BuildNodeHasher;
-
-struct NodeHasher(u64);
-
-impl BuildHasher for BuildNodeHasher {
-    type Hasher = NodeHasher;
-    fn build_hasher(&self) -> NodeHasher {
-        NodeHasher(0)
-    }
-}
-
-impl Hasher for NodeHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(29);
-    }
-}
 
 /// One parsed file, as every rule sees it.
 pub struct FileContext<'a> {
@@ -113,30 +18,35 @@ pub struct FileContext<'a> {
     pub tree: &'a Tree,
     pub lines: &'a LineIndex,
     pub imports: Imports,
-    /// Named nodes by kind id, each list in source order.
-    by_kind: Vec<Vec<Node<'a>>>,
-    /// Built on the first `parent` call: many files never need it.
-    parents: OnceCell<HashMap<usize, Node<'a>, BuildNodeHasher>>,
+    index: NodeIndex<'a>,
+    /// The parts of every `call` node, in the order of `nodes("call")`, read on first use.
+    calls: OnceCell<Vec<CallParts<'a>>>,
     /// Depth of the deepest node (the walk stops descending past `MAX_TREE_DEPTH`).
     pub depth: usize,
 }
-/// Visits every node (named or not) in source order with its depth, iteratively (deep
-/// code must not overflow the stack), with one cursor: cheaper than asking each node
-/// for its children. Does not descend past `MAX_TREE_DEPTH`.
-fn walk<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, usize)) {
-    let mut cursor = tree.walk();
-    let mut depth = 0usize;
-    loop {
-        visit(cursor.node(), depth);
-        if depth <= MAX_TREE_DEPTH && cursor.goto_first_child() {
-            depth += 1;
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                return;
-            }
-            depth -= 1;
+/// The parts of a call that rules ask about, read once per call: most rules look at
+/// every call's callee, and `child_by_field_id` costs hundreds of instructions (four
+/// rules asking `method_call` of every call were 4% of a check on Django's `db`).
+#[derive(Clone, Copy)]
+struct CallParts<'a> {
+    callee: Option<Node<'a>>,
+    /// For `x.method(...)`: `x` and `"method"`.
+    method: Option<(Node<'a>, &'a str)>,
+    arguments: Option<Node<'a>>,
+}
+
+impl<'a> CallParts<'a> {
+    fn read(text: &'a str, call: Node<'a>) -> Self {
+        let callee = call.field("function");
+        let method = callee.filter(|c| c.kind() == "attribute").and_then(|c| {
+            let object = c.field("object")?;
+            let attr = c.field("attribute")?;
+            Some((object, &text[attr.byte_range()]))
+        });
+        Self {
+            callee,
+            method,
+            arguments: call.field("arguments"),
         }
     }
 }
@@ -187,25 +97,11 @@ impl<'a> FileContext<'a> {
     /// stack) to index named nodes by kind, so rules never re-walk the tree. The walk
     /// stops descending at `MAX_TREE_DEPTH`; `depth` tells the engine it did.
     pub fn new(path: &'a str, text: &'a str, tree: &'a Tree, lines: &'a LineIndex) -> Self {
-        let kinds = tree.language().node_kind_count();
-        let mut by_kind: Vec<Vec<Node<'a>>> = vec![Vec::new(); kinds];
-        let mut max_depth = 0;
-        walk(tree, |node, depth| {
-            max_depth = max_depth.max(depth);
-            if node.is_named() {
-                if let Some(list) = by_kind.get_mut(node.kind_id() as usize) {
-                    list.push(node);
-                }
-            }
-        });
-        let of_kind = |kind| {
-            kind_id(kind)
-                .and_then(|id| by_kind.get(id as usize))
-                .into_iter()
-                .flatten()
-        };
+        let index = NodeIndex::new(tree);
+        let of_kind = |kind| kind_id(kind).map_or(&[][..], |id| index.of_kind(id));
         let imports = Imports::from_statements(
             of_kind("import_statement")
+                .iter()
                 .chain(of_kind("import_from_statement"))
                 .copied(),
             text,
@@ -216,32 +112,10 @@ impl<'a> FileContext<'a> {
             tree,
             lines,
             imports,
-            by_kind,
-            parents: OnceCell::new(),
-            depth: max_depth,
+            depth: index.depth,
+            index,
+            calls: OnceCell::new(),
         }
-    }
-
-    fn parent_map(&self) -> &HashMap<usize, Node<'a>, BuildNodeHasher> {
-        self.parents.get_or_init(|| {
-            let named: usize = self.by_kind.iter().map(Vec::len).sum();
-            let mut parents = HashMap::with_capacity_and_hasher(named, BuildNodeHasher);
-            // One cursor walk with a stack of named ancestors (the parent of a named
-            // node is always named: anonymous nodes are tokens, without children).
-            let mut ancestors: Vec<(usize, Node<'a>)> = Vec::new();
-            walk(self.tree, |node, depth| {
-                if node.is_named() {
-                    while ancestors.last().is_some_and(|(d, _)| *d >= depth) {
-                        ancestors.pop();
-                    }
-                    if let Some((_, parent)) = ancestors.last() {
-                        parents.insert(node.id(), *parent);
-                    }
-                    ancestors.push((depth, node));
-                }
-            });
-            parents
-        })
     }
 
     pub fn root(&self) -> Node<'a> {
@@ -252,8 +126,7 @@ impl<'a> FileContext<'a> {
     pub fn nodes(&self, kind: &str) -> &[Node<'a>] {
         let id = kind_id(kind);
         debug_assert!(id.is_some(), "unknown node kind {kind:?}");
-        id.and_then(|id| self.by_kind.get(id as usize))
-            .map_or(&[], Vec::as_slice)
+        id.map_or(&[], |id| self.index.of_kind(id))
     }
 
     pub fn text(&self, node: Node) -> &'a str {
@@ -261,7 +134,7 @@ impl<'a> FileContext<'a> {
     }
 
     pub fn parent(&self, node: Node) -> Option<Node<'a>> {
-        self.parent_map().get(&node.id()).copied()
+        self.index.parent(node)
     }
 
     /// The node's ancestors, innermost first.
@@ -306,15 +179,23 @@ impl<'a> FileContext<'a> {
 
     /// `a`, `a.b.c` for identifiers and attribute chains; None for anything else.
     pub fn dotted_name(&self, node: Node) -> Option<String> {
+        let mut name = String::new();
+        self.push_dotted(node, &mut name)?;
+        Some(name)
+    }
+
+    /// One buffer for the whole chain: a `format!` per level allocated once per dot.
+    fn push_dotted(&self, node: Node, out: &mut String) -> Option<()> {
         match node.kind() {
-            "identifier" => Some(self.text(node).to_string()),
+            "identifier" => out.push_str(self.text(node)),
             "attribute" => {
-                let object = node.field("object")?;
-                let attr = node.field("attribute")?;
-                Some(format!("{}.{}", self.dotted_name(object)?, self.text(attr)))
+                self.push_dotted(node.field("object")?, out)?;
+                out.push('.');
+                out.push_str(self.text(node.field("attribute")?));
             }
-            _ => None,
+            _ => return None,
         }
+        Some(())
     }
 
     /// The dotted name with its first part resolved through the file's imports:
@@ -324,25 +205,59 @@ impl<'a> FileContext<'a> {
             .map(|name| self.imports.resolve(&name))
     }
 
+    fn all_call_parts(&self) -> &[CallParts<'a>] {
+        self.calls.get_or_init(|| {
+            self.nodes("call")
+                .iter()
+                .map(|&c| CallParts::read(self.text, c))
+                .collect()
+        })
+    }
+
+    fn call_parts(&self, call: Node<'a>) -> CallParts<'a> {
+        let calls = self.all_call_parts();
+        let is_call = Some(call.kind_id()) == kind_id("call");
+        match self.index.position_in_kind(call).filter(|_| is_call) {
+            Some(i) => calls[i],
+            // Not a call, or past the depth the index reaches.
+            _ => CallParts::read(self.text, call),
+        }
+    }
+
+    /// Every `x.method(...)` call whose method is one of `methods`, in source order, as
+    /// (call, receiver, method): for rules that look for a few methods among all calls.
+    pub fn method_calls<'s>(
+        &'s self,
+        methods: &'s [&str],
+    ) -> impl Iterator<Item = (Node<'a>, Node<'a>, &'a str)> + 's {
+        self.nodes("call")
+            .iter()
+            .zip(self.all_call_parts())
+            .filter_map(move |(&call, parts)| {
+                let (receiver, method) = parts.method?;
+                methods
+                    .contains(&method)
+                    .then_some((call, receiver, method))
+            })
+    }
+
     /// The callee of a `call` node.
     pub fn callee(&self, call: Node<'a>) -> Option<Node<'a>> {
-        call.field("function")
+        self.call_parts(call).callee
     }
 
     /// For `x.method(...)`: the receiver `x` and `"method"`.
     pub fn method_call(&self, call: Node<'a>) -> Option<(Node<'a>, &'a str)> {
-        let callee = self.callee(call)?;
-        if callee.kind() != "attribute" {
-            return None;
-        }
-        let object = callee.field("object")?;
-        let attr = callee.field("attribute")?;
-        Some((object, self.text(attr)))
+        self.call_parts(call).method
     }
 
     /// The last segment of what a call calls: `md5` for `hashlib.md5(...)` and `md5(...)`.
     pub fn call_simple_name(&self, call: Node<'a>) -> Option<&'a str> {
-        let callee = self.callee(call)?;
+        let parts = self.call_parts(call);
+        if let Some((_, name)) = parts.method {
+            return Some(name);
+        }
+        let callee = parts.callee?;
         match callee.kind() {
             "identifier" => Some(self.text(callee)),
             "attribute" => callee.field("attribute").map(|a| self.text(a)),
@@ -357,7 +272,7 @@ impl<'a> FileContext<'a> {
 
     /// Positional arguments of a call, in order (not `*args`, keywords or `**kw`).
     pub fn positional_args(&self, call: Node<'a>) -> Vec<Node<'a>> {
-        let Some(args) = call.field("arguments") else {
+        let Some(args) = self.call_parts(call).arguments else {
             return Vec::new();
         };
         let mut cursor = args.walk();
@@ -373,7 +288,7 @@ impl<'a> FileContext<'a> {
 
     /// The value of keyword argument `name=` in a call.
     pub fn keyword_arg(&self, call: Node<'a>, name: &str) -> Option<Node<'a>> {
-        let args = call.field("arguments")?;
+        let args = self.call_parts(call).arguments?;
         let mut cursor = args.walk();
         let found = args.named_children(&mut cursor).find(|a| {
             a.kind() == "keyword_argument" && a.field("name").is_some_and(|n| self.text(n) == name)
@@ -549,30 +464,22 @@ mod tests {
     }
 
     #[test]
-    fn name_tables_agree_with_tree_sitter() {
-        let language = tree_sitter::Language::new(tree_sitter_python::LANGUAGE);
-        for id in 1..=language.field_count() as u16 {
-            let name = language.field_name_for_id(id).unwrap();
+    fn parents_of_nested_nodes_starting_at_the_same_byte() {
+        with_ctx("f(x)(y)\na.b.c\n", |ctx| {
+            let calls = ctx.nodes("call");
+            assert_eq!(ctx.text(calls[0]), "f(x)(y)");
+            assert_eq!(ctx.parent(calls[1]).map(|p| p.id()), Some(calls[0].id()));
             assert_eq!(
-                field_id(name),
-                language.field_id_for_name(name).map(u16::from),
-                "{name}"
+                ctx.parent(calls[0]).map(|p| p.kind()),
+                Some("expression_statement")
             );
-        }
-        assert_eq!(field_id("no_such_field"), None);
-        for id in 0..language.node_kind_count() as u16 {
-            if let Some(kind) = language
-                .node_kind_for_id(id)
-                .filter(|_| language.node_kind_is_named(id))
-            {
-                let expected = language.id_for_node_kind(kind, true);
-                assert_eq!(kind_id(kind), (expected != 0).then_some(expected), "{kind}");
-            }
-        }
-        assert_eq!(kind_id("no_such_kind"), None);
-        with_ctx("f(x)\n", |ctx| {
-            let call = ctx.nodes("call")[0];
-            assert_eq!(call.field("function").map(|n| ctx.text(n)), Some("f"));
+            let attrs = ctx.nodes("attribute");
+            assert_eq!(ctx.parent(attrs[1]).map(|p| p.id()), Some(attrs[0].id()));
+            let c = attrs[0].field("attribute").unwrap();
+            assert_eq!(ctx.parent(c).map(|p| p.id()), Some(attrs[0].id()));
+            let kinds: Vec<_> = ctx.ancestors(c).map(|n| n.kind()).collect();
+            assert_eq!(kinds, ["attribute", "expression_statement", "module"]);
+            assert_eq!(ctx.parent(ctx.root()), None);
         });
     }
 

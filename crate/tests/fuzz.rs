@@ -258,5 +258,16 @@ fn mutated_inputs_keep_the_invariants() {
                 files[k].path, files[k].text
             );
         }
+        // As the playground does: parse the unmutated files, then the mutant from their trees.
+        let cache = ParseCache::default();
+        check_cached(base, &|_, _| true, Some(&cache));
+        let incremental = check_cached(&files, &|_, _| true, Some(&cache));
+        assert_eq!(
+            summary(&incremental),
+            summary(&report),
+            "iteration {i} (seed {seed}): an incremental re-parse changed the report\n--- input {} ---\n{}",
+            files[k].path,
+            files[k].text
+        );
     }
 }

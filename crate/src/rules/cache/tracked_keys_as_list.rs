@@ -49,13 +49,7 @@ const GROWING_METHODS: &[&str] = &["append", "extend", "insert"];
 
 fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     let mut receivers: HashMap<(&str, Option<usize>), bool> = HashMap::new();
-    for call in ctx.nodes("call").iter().copied() {
-        let Some((receiver, method)) = ctx.method_call(call) else {
-            continue;
-        };
-        if method != "get" && method != "aget" {
-            continue;
-        }
+    for (call, receiver, _) in ctx.method_calls(&["get", "aget"]) {
         let Some(key) = ctx.argument(call, 0, "key") else {
             continue;
         };

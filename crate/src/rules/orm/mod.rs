@@ -15,14 +15,15 @@ pub static RULES: &[&Rule] = &[
     &magic_prefetch_limit::RULE,
 ];
 
-/// `X.prefetch_related(...)`, any receiver.
-pub fn is_prefetch_related<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
-    ctx.method_call(call)
-        .is_some_and(|(_, method)| method == "prefetch_related")
-}
-
 /// `Prefetch(...)`, `models.Prefetch(...)`, `django.db.models.Prefetch(...)`.
 pub fn is_prefetch_object<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
+    // Imports rename only the first part of a name: an attribute chain must already end
+    // in `Prefetch`, so only a bare name needs resolving (asked of every call: the
+    // qualified name is built only when it can match).
+    let bare = ctx.callee(call).is_some_and(|c| c.kind() == "identifier");
+    if !bare && ctx.call_simple_name(call) != Some("Prefetch") {
+        return false;
+    }
     ctx.call_name(call)
         .is_some_and(|name| name.rsplit('.').next() == Some("Prefetch"))
 }

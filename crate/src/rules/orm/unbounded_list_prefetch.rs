@@ -1,6 +1,5 @@
 //! ORM002: the list branch prefetches whole related sets with a plain string lookup.
 
-use super::is_prefetch_related;
 use super::viewset::in_list_branch;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
@@ -59,10 +58,7 @@ class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
 "#;
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    for &call in ctx.nodes("call") {
-        if !is_prefetch_related(ctx, call) {
-            continue;
-        }
+    for (call, _, _) in ctx.method_calls(&["prefetch_related"]) {
         let lookups: Vec<_> = ctx
             .positional_args(call)
             .into_iter()

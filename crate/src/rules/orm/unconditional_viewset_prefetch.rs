@@ -1,7 +1,7 @@
 //! ORM001: a viewset's `get_queryset` prefetches the same relations for every action.
 
+use super::is_prefetch_object;
 use super::viewset::{may_list, methods, nodes_within, reads_action, viewset_kind};
-use super::{is_prefetch_object, is_prefetch_related};
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
@@ -95,11 +95,9 @@ fn prefetched_lookups<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> String {
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     // (get_queryset, whether it is an unconditional viewset prefetch), decided once each.
     let mut decided: Vec<(usize, bool)> = Vec::new();
-    for &call in ctx.nodes("call") {
+    for (call, _, _) in ctx.method_calls(&["prefetch_related"]) {
         // `prefetch_related(None)` clears the lookups: not a prefetch.
-        if !is_prefetch_related(ctx, call)
-            || ctx.positional_args(call).iter().all(|a| a.kind() == "none")
-        {
+        if ctx.positional_args(call).iter().all(|a| a.kind() == "none") {
             continue;
         }
         let Some(function) = ctx.enclosing_function(call) else {

@@ -75,10 +75,7 @@ pub fn receivers<'a>(ctx: &FileContext<'a>) -> Vec<Receiver<'a>> {
             found.push(Receiver { function, signals });
         }
     }
-    for &call in ctx.nodes("call") {
-        let Some((signal, "connect")) = ctx.method_call(call) else {
-            continue;
-        };
+    for (call, signal, _) in ctx.method_calls(&["connect"]) {
         let Some(name) = ctx
             .argument(call, 0, "receiver")
             .filter(|a| a.kind() == "identifier")

@@ -120,13 +120,7 @@ fn too_wide(spec: &str) -> Option<String> {
 }
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    for &call in ctx.nodes("call") {
-        let Some((_, method)) = ctx.method_call(call) else {
-            continue;
-        };
-        if !RENDITION_METHODS.contains(&method) {
-            continue;
-        }
+    for (call, _, method) in ctx.method_calls(RENDITION_METHODS) {
         // `prefetch_renditions()` without specs loads every rendition of each image.
         if method == "prefetch_renditions"
             && call
