@@ -1,7 +1,18 @@
 // The playground's service worker: the page works offline once it has been loaded. Network first
 // (a new build is picked up at once when online), the cached copy when the network is not there.
 const CACHE = "wagcheck-__BUILD__";
-const SHELL = ["./", "index.html", "assets/app.js", "assets/worker.js", "assets/app.css", "assets/wagcheck_bg.wasm"];
+const SHELL = [
+  "./",
+  "index.html",
+  "assets/app.js",
+  "assets/worker.js",
+  "assets/app.css",
+  "assets/wagcheck_bg.wasm",
+  // The docs widget and its demo page: a lesson or a docs page read offline still checks.
+  "embed-demo.html",
+  "assets/embed-demo.css",
+  "assets/wagcheck-embed.js",
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

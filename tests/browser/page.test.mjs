@@ -397,7 +397,7 @@ test("phone width, dark mode and keyboard use; screenshot for the README", async
   await page.close();
 });
 
-test("works offline once loaded (service worker), engine included", async () => {
+test("works offline once loaded (service worker), engine and docs widget included", async () => {
   const { page, errors } = await freshPage({ allowErrors: [/ERR_INTERNET_DISCONNECTED/] });
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -413,6 +413,11 @@ test("works offline once loaded (service worker), engine included", async () => 
     await setText(page, "def broken(:\n");
     await settled(page);
     await page.locator(".hits .hit-syntax").first().waitFor();
+    // The widget's page and script were precached with the playground, never fetched here.
+    await page.goto(new URL("embed-demo.html", page.url()).href);
+    await page.waitForFunction(() => document.getElementById("w-keys")?.checker?.report?.diagnostics.length > 0, null, {
+      timeout: 30000,
+    });
   } finally {
     await browser.context.setOffline(false);
   }
