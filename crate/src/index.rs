@@ -3,7 +3,8 @@
 
 use crate::parse::MAX_TREE_DEPTH;
 use std::cell::Cell;
-use tree_sitter::{Node, Tree};
+use std::ffi::c_void;
+use tree_sitter::{ffi, Node, Tree};
 
 /// No parent (the root), in `NodeIndex::parents`.
 const NONE: u32 = u32::MAX;
@@ -38,12 +39,7 @@ impl<'t> NodeIndex<'t> {
             Vec::with_capacity(tree.root_node().descendant_count() * 3 / 4);
         let mut counts = vec![0u32; kinds + 1];
         let mut ancestors: Vec<(usize, u32)> = Vec::new();
-        let mut depth = 0;
-        walk(tree, |node, d| {
-            depth = depth.max(d);
-            if !node.is_named() {
-                return;
-            }
+        let depth = walk_named(tree, |node, d| {
             let kind = node.kind_id();
             if usize::from(kind) >= kinds {
                 return;
@@ -136,39 +132,189 @@ impl<'t> NodeIndex<'t> {
     }
 }
 
-/// Visits every node (named or not) in source order with its depth, iteratively (deep
-/// code must not overflow the stack), with one cursor: cheaper than asking each node
-/// for its children. Does not descend past `MAX_TREE_DEPTH`.
-fn walk<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, usize)) {
-    let mut cursor = tree.walk();
-    // Siblings still to come at each level. Knowing when the last child is reached saves
-    // a failing `goto_next_sibling` per parent, which climbs and rebuilds iterators
-    // before it gives up: ~15% of the walk on Django's `db` (callgrind).
-    let mut left: Vec<u32> = vec![0];
-    loop {
-        let node = cursor.node();
-        let depth = left.len() - 1;
-        visit(node, depth);
-        let children = node.child_count();
-        if children > 0 && depth <= MAX_TREE_DEPTH && cursor.goto_first_child() {
-            left.push(children - 1);
-            continue;
-        }
+extern "C" {
+    /// walk.c
+    fn wagcheck_walk_named(
+        tree: *const ffi::TSTree,
+        max_depth: u32,
+        visit: unsafe extern "C" fn(*mut c_void, ffi::TSNode, u32),
+        data: *mut c_void,
+    ) -> u32;
+}
+
+/// Visits every named node in source order with its depth (the root is 0), not
+/// descending below nodes deeper than `MAX_TREE_DEPTH`; returns the depth of the deepest
+/// node reached. The walk itself is in walk.c: see there why.
+fn walk_named<'t, F: FnMut(Node<'t>, usize)>(tree: &'t Tree, mut visit: F) -> usize {
+    unsafe extern "C" fn trampoline<'t, F: FnMut(Node<'t>, usize)>(
+        data: *mut c_void,
+        node: ffi::TSNode,
+        depth: u32,
+    ) {
+        // SAFETY: `data` is the `F` passed below, alive for the whole walk, and `node`
+        // is a node of the tree borrowed for 't.
+        let visit = unsafe { &mut *data.cast::<F>() };
+        visit(unsafe { Node::from_raw(node) }, depth as usize);
+    }
+    let raw_tree = tree.root_node().into_raw().tree;
+    let max_depth = u32::try_from(MAX_TREE_DEPTH).unwrap_or(u32::MAX);
+    // SAFETY: the tree outlives the call; walk.c only reads it.
+    let deepest = unsafe {
+        wagcheck_walk_named(
+            raw_tree,
+            max_depth,
+            trampoline::<'t, F>,
+            (&raw mut visit).cast::<c_void>(),
+        )
+    };
+    deepest as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Visits every node (named or not) in source order with its depth, iteratively (deep
+    /// code must not overflow the stack), with one cursor: cheaper than asking each node
+    /// for its children. Does not descend past `MAX_TREE_DEPTH`.
+    fn walk<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, usize)) {
+        let mut cursor = tree.walk();
+        // Siblings still to come at each level. Knowing when the last child is reached saves
+        // a failing `goto_next_sibling` per parent, which climbs and rebuilds iterators
+        // before it gives up: ~15% of the walk on Django's `db` (callgrind).
+        let mut left: Vec<u32> = vec![0];
         loop {
-            let Some(rest) = left.last_mut() else {
-                return;
-            };
-            if *rest > 0 {
-                *rest -= 1;
-                if cursor.goto_next_sibling() {
-                    break;
+            let node = cursor.node();
+            let depth = left.len() - 1;
+            visit(node, depth);
+            let children = node.child_count();
+            if children > 0 && depth <= MAX_TREE_DEPTH && cursor.goto_first_child() {
+                left.push(children - 1);
+                continue;
+            }
+            loop {
+                let Some(rest) = left.last_mut() else {
+                    return;
+                };
+                if *rest > 0 {
+                    *rest -= 1;
+                    if cursor.goto_next_sibling() {
+                        break;
+                    }
+                    debug_assert!(false, "fewer siblings than child_count said");
                 }
-                debug_assert!(false, "fewer siblings than child_count said");
+                left.pop();
+                if !left.is_empty() && !cursor.goto_parent() {
+                    return;
+                }
             }
-            left.pop();
-            if !left.is_empty() && !cursor.goto_parent() {
-                return;
+        }
+    }
+
+    /// Named nodes and depths as the cursor walk finds them, and the deepest depth.
+    fn by_cursor(tree: &Tree) -> (Vec<(usize, usize)>, usize) {
+        let mut named = Vec::new();
+        let mut deepest = 0;
+        walk(tree, |node, depth| {
+            deepest = deepest.max(depth);
+            if node.is_named() {
+                named.push((node.id(), depth));
             }
+        });
+        (named, deepest)
+    }
+
+    fn by_walk_c(tree: &Tree) -> (Vec<(usize, usize)>, usize) {
+        let mut named = Vec::new();
+        let deepest = walk_named(tree, |node, depth| {
+            assert!(node.is_named());
+            named.push((node.id(), depth));
+        });
+        (named, deepest)
+    }
+
+    fn assert_walks_agree(text: &str) {
+        let tree = crate::parse::parse(text).expect("parses");
+        let (cursor, cursor_deepest) = by_cursor(&tree);
+        let (c, c_deepest) = by_walk_c(&tree);
+        assert_eq!(c.len(), cursor.len(), "named nodes in {text:?}");
+        assert_eq!(c, cursor, "{text:?}");
+        assert_eq!(c_deepest, cursor_deepest, "{text:?}");
+        // Same nodes also means the same kinds, positions and aliases.
+        let mut nodes_c = Vec::new();
+        walk_named(&tree, |n, _| nodes_c.push(n));
+        let mut nodes_cursor = Vec::new();
+        walk(&tree, |n, _| {
+            if n.is_named() {
+                nodes_cursor.push(n)
+            }
+        });
+        for (a, b) in nodes_c.iter().zip(&nodes_cursor) {
+            assert_eq!(
+                (
+                    a.kind(),
+                    a.byte_range(),
+                    a.start_position(),
+                    a.end_position()
+                ),
+                (
+                    b.kind(),
+                    b.byte_range(),
+                    b.start_position(),
+                    b.end_position()
+                ),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_c_walk_finds_what_the_cursor_finds() {
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "\n\n".into(),
+            "# only a comment\n".into(),
+            // keyword identifiers are aliased to `identifier`; comments are extras.
+            "print = 1\nmatch = 2\ntype = 3\nexec(x)  # c\nasync def f(): await g()\n".into(),
+            "match x:\n    case [a, *b] if a: pass\n    case {'k': v}: pass\n".into(),
+            "f'{a!r:>{w}}' b'x' 'y' \"z\" r'\\d'\nlambda *a, **k: (yield)\n".into(),
+            "class C(B, metaclass=M):\n    @d\n    def m(self, /, a: int = 1, *, b): ...\n".into(),
+            "def broken(:\n    x = [1, 2\nprint('after')\n".into(),
+            "x = (((((((((((((((((((((1)))))))))))))))))))))\n".into(),
+            format!("x = {}1{}\n", "[".repeat(1200), "]".repeat(1200)),
+            "if a:\n\tb\n        c\n".into(),
+            "é = '😀'\n\x0cprint(é)\r\n".into(),
+        ];
+        for example in crate::rules::all() {
+            texts.push(example.bad.to_string());
+            texts.push(example.fixed.to_string());
+        }
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let mut stack = vec![std::path::PathBuf::from(fixtures)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push(text);
+                }
+            }
+        }
+        // Broken code: every example cut short at several points.
+        let cut: Vec<String> = texts
+            .iter()
+            .flat_map(|t| {
+                (1..6).filter_map(move |k| {
+                    let at = t.len() * k / 6;
+                    t.is_char_boundary(at).then(|| t[..at].to_string())
+                })
+            })
+            .collect();
+        texts.extend(cut);
+        assert!(texts.len() > 200);
+        for text in &texts {
+            assert_walks_agree(text);
         }
     }
 }
