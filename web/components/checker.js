@@ -14,7 +14,7 @@ import {
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { bracketMatching, indentOnInput, syntaxHighlighting, HighlightStyle } from "@codemirror/language";
 import { python } from "@codemirror/lang-python";
-import { lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
+import { forEachDiagnostic, lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { MergeView, unifiedMergeView } from "@codemirror/merge";
 import { tags } from "@lezer/highlight";
@@ -58,6 +58,18 @@ export function minimalChange(a, b) {
   let end = 0;
   while (end < max - start && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
   return { from: start, to: a.length - end, insert: b.slice(start, b.length - end) };
+}
+
+/** Whether the lint marks of `state` (as CodeMirror mapped them through edits) are `marks`. */
+function sameMarks(state, marks) {
+  const key = (from, to, m) => `${from}:${to}:${m.severity}:${m.markClass}:${m.source}:${m.message}:${(m.actions || []).map((a) => a.name)}`;
+  const now = [];
+  forEachDiagnostic(state, (m, from, to) => now.push(key(from, to, m)));
+  if (now.length !== marks.length) return false;
+  const wanted = marks.map((m) => key(m.from, m.to, m));
+  now.sort();
+  wanted.sort();
+  return now.every((k, i) => k === wanted[i]);
 }
 
 function validPath(path, others) {
@@ -271,6 +283,11 @@ export class Checker {
   }
 
   renderTabs() {
+    // Rebuilt only when a path, the active tab or a count changes: typing re-checks on every
+    // keystroke, and rebuilding would also drop the focus of a tab.
+    const key = JSON.stringify([this.files.map((f) => [f.path, f === this.current, this.hitCount(f.path)])]);
+    if (key === this.tabsKey) return;
+    this.tabsKey = key;
     clear(this.tabs);
     for (const file of this.files) {
       const selected = file === this.current;
@@ -520,12 +537,14 @@ export class Checker {
   showLint() {
     const state = this.view.state;
     if (!this.report || this.concealed || this.reportDocs.get(this.current.path) !== state.doc) {
-      this.view.dispatch(setDiagnostics(state, []));
+      if (!sameMarks(state, [])) this.view.dispatch(setDiagnostics(state, []));
       return;
     }
     const path = this.current.path;
     const length = state.doc.length;
     const clamp = (n) => Math.max(0, Math.min(length, n));
+    // The actions take the hit's place from CodeMirror, which maps it through later edits,
+    // so marks left in place by sameMarks still fix and explain the right hit.
     const marks = [
       ...this.report.syntaxErrors
         .filter((e) => e.path === path)
@@ -540,12 +559,12 @@ export class Checker {
           message: d.message,
           markClass: `wag-${d.severity}`,
           actions: [
-            ...(d.fix && this.fixes ? [{ name: "Fix", apply: () => this.fixHit(d) }] : []),
-            { name: "Explain", apply: () => this.selectHit(d, { focusEditor: false }) },
+            ...(d.fix && this.fixes ? [{ name: "Fix", apply: (view, from) => this.fixHit({ ...d, from }) }] : []),
+            { name: "Explain", apply: (view, from, to) => this.selectHit({ ...d, from, to }, { focusEditor: false }) },
           ],
         })),
     ];
-    this.view.dispatch(setDiagnostics(state, marks));
+    if (!sameMarks(state, marks)) this.view.dispatch(setDiagnostics(state, marks));
   }
 
   sortedHits() {
@@ -556,13 +575,23 @@ export class Checker {
   }
 
   renderHits() {
+    const hits = this.report ? this.sortedHits() : null;
+    // Rebuilt only when a row would change (what it shows or where its buttons go), which
+    // typing mostly does not: every keystroke brings a report.
+    const key = JSON.stringify([
+      this.files.length > 1,
+      this.report && this.isEmpty(),
+      this.report?.syntaxErrors.map((e) => [e.path, e.message, e.from, e.to, e.start.line, e.start.column]),
+      hits?.map((d) => [d.path, d.rule, d.severity, d.message, d.from, d.to, d.start.line, d.start.column, d.fix && [d.fix.title, d.fix.applicability], this.isSelected(d)]),
+    ]);
+    if (key === this.hitsKey) return;
+    this.hitsKey = key;
     clear(this.hitList);
     if (!this.report) {
       this.count.textContent = "";
       this.fixSafe.disabled = this.fixUnsafe.disabled = true;
       return;
     }
-    const hits = this.sortedHits();
     this.count.textContent = `(${hits.length})`;
     const fixable = hits.filter((d) => d.fix);
     this.fixSafe.disabled = !fixable.some((d) => d.fix.applicability === "safe");
@@ -612,7 +641,11 @@ export class Checker {
   }
 
   isEmpty() {
-    return this.files.every((f) => f.state.doc.toString().trim() === "");
+    // Stops at the first non-blank chunk rather than copying every file.
+    return this.files.every((f) => {
+      for (const iter = f.state.doc.iter(); !iter.next().done; ) if (/\S/.test(iter.value)) return false;
+      return true;
+    });
   }
 
   renderStatus() {
@@ -636,7 +669,9 @@ export class Checker {
       const n = this.report.diagnostics.length;
       parts.push(h("p", {}, `${n} hit${n === 1 ? "" : "s"} in ${this.report.files} file${this.report.files === 1 ? "" : "s"} · checked in ${Math.round(this.lastCheckMs)} ms`));
     }
-    clear(this.status).append(...parts);
+    // Read back from the page, so a message written there by other code is replaced too.
+    const key = (ps) => [...ps].map((p) => `${p.className}\n${p.textContent}`).join("\n\n");
+    if (key(parts) !== key(this.status.children)) clear(this.status).append(...parts);
   }
 
   // ---- selection and explanation --------------------------------------------------------
