@@ -18,6 +18,8 @@ export class Engine {
     this.onCrash = onCrash || (() => {});
     this.nextId = 1;
     this.pending = new Map();
+    /** The engine's own time for the last answer, in ms, as the worker measured it. */
+    this.lastMs = 0;
     this.crashes = 0;
     this.consecutiveCrashes = 0;
     this.dead = false;
@@ -47,6 +49,7 @@ export class Engine {
     this.consecutiveCrashes = 0;
     if (!waiting) return;
     this.pending.delete(message.id);
+    this.lastMs = message.ms ?? 0;
     if (message.ok) waiting.resolve(message.result);
     else waiting.reject(new Error(message.error));
   }

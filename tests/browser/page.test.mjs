@@ -178,6 +178,92 @@ test("a fix is shown as a diff; Reject keeps the code, Accept removes the hit, u
   await page.close();
 });
 
+test("while typing, the hit list, tab count and lint marks follow a hit that appears, moves and goes", async (t) => {
+  // The page leaves the list, tabs and marks alone when a report changes nothing they show;
+  // this checks that it never leaves them stale, and that a mark CodeMirror has moved along
+  // with an edit still fixes and explains the hit where it now is.
+  if (!rules.some((r) => r.id === "CACHE011")) return t.skip("CACHE011 is not in this build");
+  const { page, errors } = await freshPage();
+  await loadExample(page, "clean");
+  await setText(page, 'import hashlib\n\nfrom django.core.cache import cache\n\n\ndef search_results(query):\n    return cache.get(query)\n');
+  await settled(page);
+  const rows = hitRows(page, "CACHE011");
+  const marks = page.locator(".cm-editor .cm-lintRange.wag-warning");
+  const state = () =>
+    page.evaluate(() => {
+      const c = window.wagcheck.checker;
+      const text = c.view.state.doc.toString();
+      const from = text.indexOf("hashlib.md5(");
+      const row = document.querySelector('.hits .hit[data-rule="CACHE011"]');
+      return {
+        from,
+        line: from < 0 ? null : c.view.state.doc.lineAt(from).number,
+        rowFrom: row && Number(row.dataset.from),
+        rowLoc: row && row.querySelector(".hit-loc").textContent,
+        count: document.querySelector(".hits-head .count").textContent,
+        tabCount: document.querySelector(".tab .tab-count")?.textContent ?? null,
+      };
+    });
+  assert.equal(await rows.count(), 0);
+  await page.locator(".no-hits").waitFor();
+
+  // Appears: typed one key at a time in front of the return.
+  await page.evaluate(() => {
+    const v = window.wagcheck.checker.view;
+    v.dispatch({ selection: { anchor: v.state.doc.toString().indexOf("return") } });
+    v.focus();
+  });
+  await page.keyboard.type('key = "search:" + hashlib.md5(query.encode()).hexdigest()\n');
+  await settled(page);
+  let s = await state();
+  assert.equal(await rows.count(), 1);
+  assert.deepEqual([s.rowFrom, s.rowLoc, s.count, s.tabCount], [s.from, `line ${s.line}`, "(1)", "1"]);
+  assert.equal(await page.locator(".no-hits").count(), 0);
+  assert.equal(await marks.count(), 1);
+  assert.equal(await marks.first().textContent(), "hashlib.md5(query.encode())");
+
+  // Moves: two lines typed above it.
+  await page.keyboard.press("Control+Home");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await settled(page);
+  const moved = await state();
+  assert.equal(moved.line, s.line + 2);
+  assert.deepEqual([moved.rowFrom, moved.rowLoc, moved.count, moved.tabCount], [moved.from, `line ${moved.line}`, "(1)", "1"]);
+  assert.equal(await marks.count(), 1);
+  assert.equal(await marks.first().textContent(), "hashlib.md5(query.encode())");
+  // The mark's own actions act on the hit where it is now.
+  await marks.first().hover();
+  await page.locator(".cm-tooltip-lint").getByRole("button", { name: "Explain" }).click();
+  await page.locator('.explain .rule-doc[data-rule="CACHE011"]').waitFor();
+  const selection = await page.evaluate(() => window.wagcheck.checker.view.state.selection.main.from);
+  assert.equal(selection, moved.from);
+  assert.equal(await page.locator('.hits .hit.selected[data-rule="CACHE011"]').count(), 1);
+  await marks.first().hover();
+  await page.locator(".cm-tooltip-lint").getByRole("button", { name: "Fix" }).click();
+  await page.locator("dialog .fix-review .cm-mergeView").waitFor();
+  await page.click("dialog [data-action=reject]");
+  await page.locator("dialog").waitFor({ state: "hidden" });
+
+  // Goes: the line deleted with the keyboard.
+  await page.evaluate((from) => {
+    const v = window.wagcheck.checker.view;
+    const line = v.state.doc.lineAt(from);
+    v.dispatch({ selection: { anchor: line.from, head: line.to + 1 } });
+    v.focus();
+  }, moved.from);
+  await page.keyboard.press("Backspace");
+  await settled(page);
+  s = await state();
+  assert.equal(s.from, -1);
+  assert.equal(await rows.count(), 0);
+  assert.deepEqual([s.count, s.tabCount], ["(0)", null]);
+  await page.locator(".no-hits").waitFor();
+  assert.equal(await marks.count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("several files: IMP001 across tabs; files can be added and renamed", async (t) => {
   const { page, errors } = await freshPage();
   const imp = rules.find((r) => r.id === "IMP001");

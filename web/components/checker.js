@@ -14,7 +14,7 @@ import {
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { bracketMatching, indentOnInput, syntaxHighlighting, HighlightStyle } from "@codemirror/language";
 import { python } from "@codemirror/lang-python";
-import { lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
+import { forEachDiagnostic, lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { MergeView, unifiedMergeView } from "@codemirror/merge";
 import { tags } from "@lezer/highlight";
@@ -58,6 +58,18 @@ export function minimalChange(a, b) {
   let end = 0;
   while (end < max - start && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
   return { from: start, to: a.length - end, insert: b.slice(start, b.length - end) };
+}
+
+/** Whether the lint marks of `state` (as CodeMirror mapped them through edits) are `marks`. */
+function sameMarks(state, marks) {
+  const key = (from, to, m) => `${from}:${to}:${m.severity}:${m.markClass}:${m.source}:${m.message}:${(m.actions || []).map((a) => a.name)}`;
+  const now = [];
+  forEachDiagnostic(state, (m, from, to) => now.push(key(from, to, m)));
+  if (now.length !== marks.length) return false;
+  const wanted = marks.map((m) => key(m.from, m.to, m));
+  now.sort();
+  wanted.sort();
+  return now.every((k, i) => k === wanted[i]);
 }
 
 function validPath(path, others) {
@@ -134,6 +146,7 @@ export class Checker {
     this.inFlight = false;
     this.again = false;
     this.lastCheckMs = 0;
+    this.lastEngineMs = 0;
     this.checks = 0;
 
     this.tabs = h("div", { class: "tabs", role: "tablist", "aria-label": "Files" });
@@ -185,7 +198,17 @@ export class Checker {
     this.conceal(this.concealed);
     parent.append(this.root);
 
-    this.view = new EditorView({ parent: this.editorHost });
+    this.view = new EditorView({
+      parent: this.editorHost,
+      dispatchTransactions: (trs, view) => {
+        // The check is sent before CodeMirror applies the edit to the editor (state fields,
+        // the incremental Python parse, DOM, gutters, selection: 3-8 ms per keystroke in
+        // traces), so the worker checks while the main thread does that work.
+        const last = trs[trs.length - 1];
+        if (trs.some((tr) => tr.docChanged)) this.schedule(this.checkDelay, last.newDoc);
+        view.update(trs);
+      },
+    });
     this.setFiles(options.files, options.active);
     this.renderExplainIntro();
   }
@@ -211,10 +234,7 @@ export class Checker {
       EditorView.updateListener.of((update) => {
         if (update.view !== this.view || !this.current) return;
         this.current.state = update.state;
-        if (update.docChanged) {
-          this.schedule();
-          this.changed();
-        }
+        if (update.docChanged) this.changed();
       }),
     ];
   }
@@ -264,6 +284,11 @@ export class Checker {
   }
 
   renderTabs() {
+    // Rebuilt only when a path, the active tab or a count changes: typing re-checks on every
+    // keystroke, and rebuilding would also drop the focus of a tab.
+    const key = JSON.stringify([this.files.map((f) => [f.path, f === this.current, this.hitCount(f.path)])]);
+    if (key === this.tabsKey) return;
+    this.tabsKey = key;
     clear(this.tabs);
     for (const file of this.files) {
       const selected = file === this.current;
@@ -426,15 +451,23 @@ export class Checker {
     this.changed();
   }
 
-  schedule(delay = this.checkDelay) {
+  /**
+   * Checks the files after `delay` ms, or now with no delay. `doc` is the current file's
+   * text when an edit is being dispatched and the view does not show it yet.
+   */
+  schedule(delay = this.checkDelay, doc = null) {
     clearTimeout(this.timer);
     if (delay > 0) {
       this.timer = setTimeout(() => this.runCheck(), delay);
       return;
     }
+    if (doc) {
+      this.runCheck(doc);
+      return;
+    }
     // A zero-delay timer set while the browser handles input runs only after the next frame
     // is drawn (4-20 ms measured); a microtask sends the check to the worker first, and the
-    // edits of one task still share one check.
+    // changes of one task still share one check.
     if (this.checkQueued) return;
     this.checkQueued = true;
     queueMicrotask(() => {
@@ -443,13 +476,13 @@ export class Checker {
     });
   }
 
-  async runCheck() {
+  async runCheck(doc = null) {
     if (this.inFlight) {
       this.again = true;
       return;
     }
-    this.current.state = this.view.state;
-    const snapshot = this.files.map((f) => ({ file: f, path: f.path, doc: f.state.doc }));
+    if (!doc) this.current.state = this.view.state;
+    const snapshot = this.files.map((f) => ({ file: f, path: f.path, doc: f === this.current && doc ? doc : f.state.doc }));
     const files = snapshot.map((s) => ({ path: s.path, text: s.doc.toString() }));
     this.inFlight = true;
     const started = performance.now();
@@ -460,6 +493,7 @@ export class Checker {
         snapshot.every((s, i) => this.files[i] === s.file && s.file.path === s.path && s.file.state.doc === s.doc);
       if (fresh) {
         this.lastCheckMs = performance.now() - started;
+        this.lastEngineMs = this.engine.lastMs;
         this.checks += 1;
         this.alert.hidden = true;
         this.reportDocs = new Map(snapshot.map((s) => [s.path, s.doc]));
@@ -505,12 +539,14 @@ export class Checker {
   showLint() {
     const state = this.view.state;
     if (!this.report || this.concealed || this.reportDocs.get(this.current.path) !== state.doc) {
-      this.view.dispatch(setDiagnostics(state, []));
+      if (!sameMarks(state, [])) this.view.dispatch(setDiagnostics(state, []));
       return;
     }
     const path = this.current.path;
     const length = state.doc.length;
     const clamp = (n) => Math.max(0, Math.min(length, n));
+    // The actions take the hit's place from CodeMirror, which maps it through later edits,
+    // so marks left in place by sameMarks still fix and explain the right hit.
     const marks = [
       ...this.report.syntaxErrors
         .filter((e) => e.path === path)
@@ -525,12 +561,12 @@ export class Checker {
           message: d.message,
           markClass: `wag-${d.severity}`,
           actions: [
-            ...(d.fix && this.fixes ? [{ name: "Fix", apply: () => this.fixHit(d) }] : []),
-            { name: "Explain", apply: () => this.selectHit(d, { focusEditor: false }) },
+            ...(d.fix && this.fixes ? [{ name: "Fix", apply: (view, from) => this.fixHit({ ...d, from }) }] : []),
+            { name: "Explain", apply: (view, from, to) => this.selectHit({ ...d, from, to }, { focusEditor: false }) },
           ],
         })),
     ];
-    this.view.dispatch(setDiagnostics(state, marks));
+    if (!sameMarks(state, marks)) this.view.dispatch(setDiagnostics(state, marks));
   }
 
   sortedHits() {
@@ -541,13 +577,23 @@ export class Checker {
   }
 
   renderHits() {
+    const hits = this.report ? this.sortedHits() : null;
+    // Rebuilt only when a row would change (what it shows or where its buttons go), which
+    // typing mostly does not: every keystroke brings a report.
+    const key = JSON.stringify([
+      this.files.length > 1,
+      this.report && this.isEmpty(),
+      this.report?.syntaxErrors.map((e) => [e.path, e.message, e.from, e.to, e.start.line, e.start.column]),
+      hits?.map((d) => [d.path, d.rule, d.severity, d.message, d.from, d.to, d.start.line, d.start.column, d.fix && [d.fix.title, d.fix.applicability], this.isSelected(d)]),
+    ]);
+    if (key === this.hitsKey) return;
+    this.hitsKey = key;
     clear(this.hitList);
     if (!this.report) {
       this.count.textContent = "";
       this.fixSafe.disabled = this.fixUnsafe.disabled = true;
       return;
     }
-    const hits = this.sortedHits();
     this.count.textContent = `(${hits.length})`;
     const fixable = hits.filter((d) => d.fix);
     this.fixSafe.disabled = !fixable.some((d) => d.fix.applicability === "safe");
@@ -597,7 +643,11 @@ export class Checker {
   }
 
   isEmpty() {
-    return this.files.every((f) => f.state.doc.toString().trim() === "");
+    // Stops at the first non-blank chunk rather than copying every file.
+    return this.files.every((f) => {
+      for (const iter = f.state.doc.iter(); !iter.next().done; ) if (/\S/.test(iter.value)) return false;
+      return true;
+    });
   }
 
   renderStatus() {
@@ -619,9 +669,11 @@ export class Checker {
     for (const e of this.report?.errors || []) parts.push(h("p", { class: "file-error" }, `${e.path} not checked: ${e.message}`));
     if (this.report && !parts.length) {
       const n = this.report.diagnostics.length;
-      parts.push(h("p", {}, `${n} hit${n === 1 ? "" : "s"} in ${this.report.files} file${this.report.files === 1 ? "" : "s"} · checked in ${Math.round(this.lastCheckMs)} ms`));
+      parts.push(h("p", {}, `${n} hit${n === 1 ? "" : "s"} in ${this.report.files} file${this.report.files === 1 ? "" : "s"} · checked in ${Math.round(this.lastEngineMs)} ms`));
     }
-    clear(this.status).append(...parts);
+    // Read back from the page, so a message written there by other code is replaced too.
+    const key = (ps) => [...ps].map((p) => `${p.className}\n${p.textContent}`).join("\n\n");
+    if (key(parts) !== key(this.status.children)) clear(this.status).append(...parts);
   }
 
   // ---- selection and explanation --------------------------------------------------------
