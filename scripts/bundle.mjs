@@ -46,9 +46,10 @@ await build({
 fs.copyFileSync(wasm, path.join(assets, "wagcheck_bg.wasm"));
 await bundleEmbed(root, dist);
 fs.copyFileSync(path.join(root, "index.html"), path.join(dist, "index.html"));
-// The service worker's cache is named after a hash of what it caches.
+// The service worker's cache is named after a hash of what it caches (its SHELL list).
 const hash = crypto.createHash("sha256");
-for (const name of ["index.html", "assets/app.js", "assets/worker.js", "assets/app.css", "assets/wagcheck_bg.wasm"]) {
+const shell = ["index.html", "assets/app.js", "assets/worker.js", "assets/app.css", "assets/wagcheck_bg.wasm"];
+for (const name of [...shell, "embed-demo.html", "assets/embed-demo.css", "assets/wagcheck-embed.js"]) {
   hash.update(fs.readFileSync(path.join(dist, name)));
 }
 const sw = fs.readFileSync(path.join(root, "web/sw.js"), "utf8").replace("__BUILD__", hash.digest("hex").slice(0, 12));

@@ -9,11 +9,20 @@ export class EngineCrash extends Error {
   }
 }
 
+/** Texts up to this size (all files together, in characters) may be checked in the page's thread, */
+const INLINE_MAX_CHARS = 256 * 1024;
+/** while the engine's last check took at most this long (ms): the keystroke's frame waits for it. */
+const INLINE_MAX_MS = 12;
+
 export class Engine {
   /**
-   * @param {{workerUrl: URL|string, onCrash?: (error: Error) => void}} options
+   * @param {object} options
+   * @param {URL|string} options.workerUrl
+   * @param {(error: Error) => void} [options.onCrash]
+   * @param {() => Promise<object>} [options.loadInline] loads the wasm module's API in the
+   *   page's own thread as well, for `checkNow`
    */
-  constructor({ workerUrl, onCrash }) {
+  constructor({ workerUrl, onCrash, loadInline }) {
     this.workerUrl = workerUrl;
     this.onCrash = onCrash || (() => {});
     this.nextId = 1;
@@ -23,7 +32,20 @@ export class Engine {
     this.crashes = 0;
     this.consecutiveCrashes = 0;
     this.dead = false;
+    this.inline = null;
+    /** Whether the last answer came from the page's thread (checkNow) rather than the worker. */
+    this.lastInline = false;
     this.start();
+    // After the worker, so the first check is not kept waiting; a page that cannot load
+    // it keeps checking in the worker.
+    if (loadInline) {
+      this.ready
+        .then(() => loadInline())
+        .then(
+          (api) => (this.inline = api),
+          () => {},
+        );
+    }
   }
 
   start() {
@@ -50,6 +72,7 @@ export class Engine {
     if (!waiting) return;
     this.pending.delete(message.id);
     this.lastMs = message.ms ?? 0;
+    this.lastInline = false;
     if (message.ok) waiting.resolve(message.result);
     else waiting.reject(new Error(message.error));
   }
@@ -80,6 +103,32 @@ export class Engine {
 
   check(files, options) {
     return this.call("check", files, options || {});
+  }
+
+  /**
+   * Checks in the page's own thread when that is quick: the report is then ready before
+   * the keystroke's own frame is drawn, where the worker's answer waits for that frame and
+   * shows one frame later (two frames, ~30 ms, at best). Returns undefined when the worker
+   * must answer: no inline engine (not loaded yet, or gone after a trap), a large text, or
+   * a last check that took long.
+   */
+  checkNow(files, options) {
+    if (!this.inline) return undefined;
+    const chars = files.reduce((n, f) => n + f.text.length, 0);
+    if (chars > INLINE_MAX_CHARS || this.lastMs > INLINE_MAX_MS) return undefined;
+    const started = performance.now();
+    try {
+      const report = this.inline.check(files, options || {});
+      this.lastMs = performance.now() - started;
+      this.lastInline = true;
+      return report;
+    } catch (error) {
+      if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+      // A trap leaves the instance unusable: the worker answers from now on (and, given
+      // the same input, reports the crash as usual).
+      this.inline = null;
+      return undefined;
+    }
   }
 
   applyFixes(files, selection, options) {

@@ -79,6 +79,13 @@ async function main() {
   let checker = null;
   const engine = new Engine({
     workerUrl: new URL("./worker.js", import.meta.url),
+    // The same module in the page's thread too, for checks quick enough to show with the
+    // keystroke's own frame (Engine.checkNow).
+    loadInline: async () => {
+      const api = await import("./pkg/wagcheck.js");
+      await api.default({ module_or_path: new URL("./wagcheck_bg.wasm", import.meta.url) });
+      return api;
+    },
     onCrash: (error) => {
       if (checker) checker.showEngineError(error);
       else engineNote.textContent = error.message;

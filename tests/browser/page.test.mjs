@@ -414,6 +414,58 @@ test("an engine panic is shown, the engine is re-created, and the code is kept",
   await page.close();
 });
 
+test("quick checks run in the page's thread before the next frame; large ones, and all after a trap there, in the worker", async () => {
+  const { page, errors } = await freshPage();
+  await loadExample(page, "clean");
+  const code = "from django.core.cache import cache\n\n\ndef f(q):\n    return cache.get(q)\n";
+  await setText(page, code);
+  await settled(page);
+  await page.waitForFunction(() => window.wagcheck.engine.inline !== null, null, { timeout: 30000 });
+  // An edit: its report is applied before the next animation frame, so the hits change in the
+  // frame that shows the edit.
+  const edit = () =>
+    page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const c = window.wagcheck.checker;
+          const checks = c.checks;
+          c.view.dispatch({ changes: { from: c.view.state.doc.length, insert: "cache.delete_pattern('x*')\n" } });
+          requestAnimationFrame(() => resolve({ checked: c.checks > checks, inline: c.lastInline }));
+        }),
+    );
+  assert.deepEqual(await edit(), { checked: true, inline: true });
+  // Large text goes to the worker: the page never blocks on it.
+  await setText(page, code + "x = 1\n".repeat(50000));
+  await settled(page);
+  assert.equal(await page.evaluate(() => window.wagcheck.checker.lastInline), false);
+  // Back to small text: checks stay in the worker while the last one took long (the first
+  // small one there also frees the large tree), then come back to the page.
+  await setText(page, code);
+  await settled(page);
+  assert.equal(await page.evaluate(() => window.wagcheck.checker.lastInline), false);
+  let back = false;
+  for (let i = 0; i < 3 && !back; i++) {
+    back = (await edit()).inline;
+    await settled(page);
+  }
+  assert.ok(back, "quick checks return to the page's thread");
+  // A trap in the page's instance: that check and every later one go to the worker.
+  await page.evaluate(() => {
+    window.wagcheck.engine.inline = {
+      check() {
+        throw new WebAssembly.RuntimeError("unreachable");
+      },
+    };
+  });
+  const afterTrap = await edit();
+  assert.equal(afterTrap.inline, false);
+  await settled(page);
+  assert.equal(await page.evaluate(() => window.wagcheck.engine.inline), null);
+  assert.ok((await hitRows(page).count()) > 0, "the worker's report is shown");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("a multi-MB paste does not freeze typing", async () => {
   const { page, errors } = await freshPage();
   await loadExample(page, "clean");

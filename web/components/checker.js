@@ -131,8 +131,9 @@ export class Checker {
     this.disabled = new Set(options.disabled || []);
     this.onChange = options.onChange || (() => {});
     this.catalogueHref = options.catalogueHref || ((id) => `#rule=${encodeURIComponent(id)}`);
-    // 0: check as soon as the edit is made. The engine runs in a worker and runCheck keeps
-    // at most one check in flight and one queued, so fast typing never piles up checks.
+    // 0: check as soon as the edit is made. A quick check runs in the page's thread
+    // (Engine.checkNow), others in the worker, and runCheck keeps at most one check in
+    // flight and one queued, so fast typing never piles up checks.
     this.checkDelay = options.checkDelay ?? 0;
     this.editableTabs = options.editableTabs !== false;
     this.select = options.select || null;
@@ -487,13 +488,16 @@ export class Checker {
     this.inFlight = true;
     const started = performance.now();
     try {
-      const report = await this.engine.check(files, this.options());
+      // checkNow answers at once when it can; awaited either way, so the report is applied
+      // after CodeMirror has taken the edit, still before the frame is drawn.
+      const report = await (this.engine.checkNow?.(files, this.options()) ?? this.engine.check(files, this.options()));
       const fresh =
         snapshot.length === this.files.length &&
         snapshot.every((s, i) => this.files[i] === s.file && s.file.path === s.path && s.file.state.doc === s.doc);
       if (fresh) {
         this.lastCheckMs = performance.now() - started;
         this.lastEngineMs = this.engine.lastMs;
+        this.lastInline = this.engine.lastInline;
         this.checks += 1;
         this.alert.hidden = true;
         this.reportDocs = new Map(snapshot.map((s) => [s.path, s.doc]));
