@@ -16,7 +16,8 @@ pub struct FileContext<'a> {
     pub path: &'a str,
     pub text: &'a str,
     pub tree: &'a Tree,
-    pub lines: &'a LineIndex,
+    /// Built on first use: most files have nothing to report.
+    lines: OnceCell<LineIndex>,
     pub imports: Imports,
     index: NodeIndex<'a>,
     /// The parts of every `call` node, in the order of `nodes("call")`, read on first use.
@@ -78,12 +79,7 @@ impl<'a> Project<'a> {
         let parsed = self.reparsed[index]
             .get_or_init(|| parse_file(file).ok())
             .as_ref()?;
-        Some(FileContext::new(
-            &file.path,
-            &file.text,
-            &parsed.tree,
-            &parsed.lines,
-        ))
+        Some(FileContext::new(&file.path, &file.text, &parsed.tree))
     }
 
     /// Imports of one file, from the per-file pass.
@@ -96,7 +92,7 @@ impl<'a> FileContext<'a> {
     /// Walks the tree once (iteratively: deeply nested code must not overflow the
     /// stack) to index named nodes by kind, so rules never re-walk the tree. The walk
     /// stops descending at `MAX_TREE_DEPTH`; `depth` tells the engine it did.
-    pub fn new(path: &'a str, text: &'a str, tree: &'a Tree, lines: &'a LineIndex) -> Self {
+    pub fn new(path: &'a str, text: &'a str, tree: &'a Tree) -> Self {
         let index = NodeIndex::new(tree);
         let of_kind = |kind| kind_id(kind).map_or(&[][..], |id| index.of_kind(id));
         let imports = Imports::from_statements(
@@ -110,12 +106,22 @@ impl<'a> FileContext<'a> {
             path,
             text,
             tree,
-            lines,
+            lines: OnceCell::new(),
             imports,
             depth: index.depth,
             index,
             calls: OnceCell::new(),
         }
+    }
+
+    /// The file's line index.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
+    }
+
+    /// The line index, if a rule or a hit has needed it.
+    pub fn take_lines(self) -> Option<LineIndex> {
+        self.lines.into_inner()
     }
 
     pub fn root(&self) -> Node<'a> {
@@ -455,12 +461,7 @@ mod tests {
     fn with_ctx(text: &str, f: impl FnOnce(&FileContext)) {
         let file = SourceFile::new("t.py", text);
         let parsed = parse_file(&file).unwrap();
-        f(&FileContext::new(
-            &file.path,
-            &file.text,
-            &parsed.tree,
-            &parsed.lines,
-        ));
+        f(&FileContext::new(&file.path, &file.text, &parsed.tree));
     }
 
     #[test]

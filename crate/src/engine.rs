@@ -42,8 +42,10 @@ pub fn check(files: &[SourceFile], config: &Config) -> Report {
 struct FileOutcome {
     /// None when the file could not be checked.
     imports: Option<Imports>,
-    /// Line index, for placing project hits.
+    /// Line index, for placing project hits, if the per-file pass built one.
     lines: Option<LineIndex>,
+    /// Whether the rules ran on the file.
+    checked: bool,
     suppressions: Suppressions,
     diagnostics: Vec<Diagnostic>,
     syntax_errors: Vec<SyntaxError>,
@@ -82,12 +84,12 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
             let mut hits = Vec::new();
             run(&project, &mut hits);
             for (index, hit) in hits {
-                let Some(outcome) = outcomes.get(index) else {
+                let Some(outcome) = outcomes.get_mut(index).filter(|o| o.checked) else {
                     continue;
                 };
-                let Some(lines) = &outcome.lines else {
-                    continue;
-                };
+                let lines = outcome
+                    .lines
+                    .get_or_insert_with(|| LineIndex::new(&files[index].text));
                 if !enabled(index, rule)
                     || outcome
                         .suppressions
@@ -125,6 +127,7 @@ fn not_checked(file: &SourceFile, message: String) -> FileOutcome {
     FileOutcome {
         imports: None,
         lines: None,
+        checked: false,
         suppressions: Suppressions::default(),
         diagnostics: Vec::new(),
         syntax_errors: Vec::new(),
@@ -145,7 +148,7 @@ fn check_file(
         Ok(parsed) => parsed,
         Err(message) => return not_checked(file, message),
     };
-    let ctx = FileContext::new(&file.path, &file.text, &parsed.tree, &parsed.lines);
+    let mut ctx = FileContext::new(&file.path, &file.text, &parsed.tree);
     if let Some(message) = too_deep(ctx.depth) {
         return not_checked(file, message);
     }
@@ -165,16 +168,18 @@ fn check_file(
             if !fixes_trusted {
                 hit.fix = None;
             }
-            if !suppressions.is_suppressed(parsed.lines.line_of(hit.range.start), rule.id) {
-                diagnostics.push(to_diagnostic(rule, file, &parsed.lines, hit));
+            let lines = ctx.lines();
+            if !suppressions.is_suppressed(lines.line_of(hit.range.start), rule.id) {
+                diagnostics.push(to_diagnostic(rule, file, lines, hit));
             }
         }
     }
-    let imports = ctx.imports;
     let syntax_errors = syntax_errors(file, &parsed);
+    let imports = std::mem::take(&mut ctx.imports);
     FileOutcome {
         imports: Some(imports),
-        lines: Some(parsed.lines),
+        lines: ctx.take_lines(),
+        checked: true,
         suppressions,
         diagnostics,
         syntax_errors,

@@ -9,6 +9,7 @@ use crate::examples::split_files;
 use crate::rule::Rule;
 use crate::source::{char_floor, LineIndex, Location, SourceFile};
 use serde::Serialize;
+use std::cell::OnceCell;
 
 /// Byte offset of a UTF-16 offset from JS (one inside a surrogate pair, or past the end,
 /// lands on the character's start or the text's end).
@@ -23,15 +24,24 @@ pub fn byte_offset(text: &str, utf16: usize) -> usize {
     text.len()
 }
 
-/// Converts many byte offsets of one file to UTF-16 offsets, in one pass per line.
+/// Converts many byte offsets of one file to UTF-16 offsets, in one pass per line. In
+/// ASCII text they are the same, and nothing is built.
 struct Utf16Map<'a> {
     text: &'a str,
-    lines: LineIndex,
+    /// None for ASCII text.
+    lines: Option<LineIndex>,
     line_starts_utf16: Vec<usize>,
 }
 
 impl<'a> Utf16Map<'a> {
     fn new(text: &'a str) -> Self {
+        if text.is_ascii() {
+            return Self {
+                text,
+                lines: None,
+                line_starts_utf16: Vec::new(),
+            };
+        }
         let lines = LineIndex::new(text);
         let mut line_starts_utf16 = Vec::with_capacity(lines.line_count());
         let mut units = 0;
@@ -47,16 +57,19 @@ impl<'a> Utf16Map<'a> {
         }
         Self {
             text,
-            lines,
+            lines: Some(lines),
             line_starts_utf16,
         }
     }
 
     fn offset(&self, byte: usize) -> usize {
         let byte = char_floor(self.text, byte);
-        let line = self.lines.line_of(byte);
+        let Some(lines) = &self.lines else {
+            return byte;
+        };
+        let line = lines.line_of(byte);
         self.line_starts_utf16[line]
-            + self.text[self.lines.line_start(line)..byte]
+            + self.text[lines.line_start(line)..byte]
                 .encode_utf16()
                 .count()
     }
@@ -128,8 +141,13 @@ pub struct JsReport {
 
 impl JsReport {
     pub fn new(files: &[SourceFile], report: &Report) -> Self {
-        let maps: Vec<Utf16Map> = files.iter().map(|f| Utf16Map::new(&f.text)).collect();
-        let map_of = |path: &str| files.iter().position(|f| f.path == path).map(|i| &maps[i]);
+        // Built for the files that have something to report: on each keystroke in a
+        // clean 100 KB file this was a scan of the whole text for nothing.
+        let maps: Vec<OnceCell<Utf16Map>> = files.iter().map(|_| OnceCell::new()).collect();
+        let map_of = |path: &str| {
+            let i = files.iter().position(|f| f.path == path)?;
+            Some(maps[i].get_or_init(|| Utf16Map::new(&files[i].text)))
+        };
         let diagnostics = report
             .diagnostics
             .iter()
@@ -261,6 +279,11 @@ mod tests {
 
     #[test]
     fn utf16_offsets_match_js() {
+        let ascii = "a = 1\nb = 2\n";
+        let map = Utf16Map::new(ascii);
+        for byte in 0..=ascii.len() {
+            assert_eq!(map.offset(byte), byte);
+        }
         let text = "a = '😀'\nb = 'é'\nc\n";
         let map = Utf16Map::new(text);
         for (byte, _) in text.char_indices() {

@@ -17,10 +17,10 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// pathological depth.
 pub const MAX_TREE_DEPTH: usize = 1_000;
 
-/// A file with its tree and line index, ready for rules.
+/// A file's tree, ready for rules. Lines are indexed only where something is reported
+/// (`FileContext::lines`): on each keystroke in a clean file that scan found nothing.
 pub struct ParsedFile {
     pub tree: Tree,
-    pub lines: LineIndex,
 }
 
 thread_local! {
@@ -84,10 +84,7 @@ fn parse_with(text: &str, old: Option<&Tree>) -> Result<Tree, String> {
 
 pub fn parse_file(file: &SourceFile) -> Result<ParsedFile, String> {
     let tree = parse(&file.text)?;
-    Ok(ParsedFile {
-        tree,
-        lines: LineIndex::new(&file.text),
-    })
+    Ok(ParsedFile { tree })
 }
 
 /// The last tree of each file, for re-checking text as it is typed: the edit between
@@ -117,10 +114,7 @@ impl ParseCache {
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(file.path.clone(), (file.text.clone(), tree.clone()));
         }
-        Ok(ParsedFile {
-            tree,
-            lines: LineIndex::new(&file.text),
-        })
+        Ok(ParsedFile { tree })
     }
 
     /// Forgets files that are no longer in the set (closed tabs, renamed files).
@@ -193,12 +187,20 @@ pub fn syntax_errors(file: &SourceFile, parsed: &ParsedFile) -> Vec<SyntaxError>
     if !root.has_error() {
         return errors;
     }
+    let lines = LineIndex::new(text);
+    let make_error = |range: std::ops::Range<usize>, message: String| SyntaxError {
+        path: file.path.clone(),
+        start: lines.location(text, range.start),
+        end: lines.location(text, range.end),
+        range,
+        message,
+    };
     let mut stack = vec![root];
     let mut cursor = root.walk();
     while let Some(node) = stack.pop() {
         if node.is_missing() {
             let message = format!("missing `{}`", node.kind());
-            errors.push(make_error(file, parsed, node.byte_range(), message));
+            errors.push(make_error(node.byte_range(), message));
         } else if node.is_error() {
             let snippet: String = text[node.byte_range()].chars().take(30).collect();
             let snippet = snippet.lines().next().unwrap_or("").trim();
@@ -207,7 +209,7 @@ pub fn syntax_errors(file: &SourceFile, parsed: &ParsedFile) -> Vec<SyntaxError>
             } else {
                 format!("invalid syntax near `{snippet}`")
             };
-            errors.push(make_error(file, parsed, node.byte_range(), message));
+            errors.push(make_error(node.byte_range(), message));
         } else if node.has_error() {
             let start = stack.len();
             stack.extend(node.children(&mut cursor));
@@ -216,21 +218,6 @@ pub fn syntax_errors(file: &SourceFile, parsed: &ParsedFile) -> Vec<SyntaxError>
     }
     errors.sort_by_key(|e| e.range.start);
     errors
-}
-
-fn make_error(
-    file: &SourceFile,
-    parsed: &ParsedFile,
-    range: std::ops::Range<usize>,
-    message: String,
-) -> SyntaxError {
-    SyntaxError {
-        path: file.path.clone(),
-        start: parsed.lines.location(&file.text, range.start),
-        end: parsed.lines.location(&file.text, range.end),
-        range,
-        message,
-    }
 }
 
 #[cfg(test)]
@@ -302,9 +289,21 @@ mod tests {
         ];
         for (old, new) in pairs {
             let e = edit_between(old, new);
-            assert_eq!(e.start_position, point_at(old, e.start_byte), "{old:?} -> {new:?}");
-            assert_eq!(e.old_end_position, point_at(old, e.old_end_byte), "{old:?} -> {new:?}");
-            assert_eq!(e.new_end_position, point_at(new, e.new_end_byte), "{old:?} -> {new:?}");
+            assert_eq!(
+                e.start_position,
+                point_at(old, e.start_byte),
+                "{old:?} -> {new:?}"
+            );
+            assert_eq!(
+                e.old_end_position,
+                point_at(old, e.old_end_byte),
+                "{old:?} -> {new:?}"
+            );
+            assert_eq!(
+                e.new_end_position,
+                point_at(new, e.new_end_byte),
+                "{old:?} -> {new:?}"
+            );
         }
     }
 
@@ -317,7 +316,12 @@ mod tests {
             let mut cursor = tree.walk();
             'walk: loop {
                 let n = cursor.node();
-                out.push((n.kind_id(), n.byte_range(), n.start_position(), n.end_position()));
+                out.push((
+                    n.kind_id(),
+                    n.byte_range(),
+                    n.start_position(),
+                    n.end_position(),
+                ));
                 if cursor.goto_first_child() {
                     continue;
                 }
@@ -348,7 +352,11 @@ mod tests {
             cache.parse_file(&SourceFile::new("t.py", base)).unwrap();
             let incremental = cache.parse_file(&SourceFile::new("t.py", edited)).unwrap();
             let fresh = parse(edited).unwrap();
-            assert_eq!(positions(&incremental.tree), positions(&fresh), "{edited:?}");
+            assert_eq!(
+                positions(&incremental.tree),
+                positions(&fresh),
+                "{edited:?}"
+            );
         }
     }
 

@@ -20,7 +20,8 @@ impl Suppressions {
     pub fn collect(ctx: &FileContext) -> Self {
         let mut by_line: HashMap<usize, Vec<Suppression>> = HashMap::new();
         for comment in ctx.nodes("comment") {
-            let line = ctx.lines.line_of(comment.start_byte());
+            // tree-sitter's row: the 0-based line, as LineIndex counts them.
+            let line = comment.start_position().row;
             let found = parse_comment(ctx.text(*comment));
             if !found.is_empty() {
                 by_line.entry(line).or_default().extend(found);

@@ -266,13 +266,11 @@ fn is_irrefutable_case<'a>(ctx: &FileContext<'a>, case: Node<'a>) -> bool {
 mod tests {
     use super::*;
     use crate::parse::parse;
-    use crate::source::LineIndex;
 
     /// Whether the body of the first function in `code` can fall off its end.
     fn falls_through(code: &str) -> bool {
         let tree = parse(code).expect("parses");
-        let lines = LineIndex::new(code);
-        let ctx = FileContext::new("t.py", code, &tree, &lines);
+        let ctx = FileContext::new("t.py", code, &tree);
         let function = ctx.nodes("function_definition")[0];
         let body = function.field("body").expect("body");
         block_completes(&ctx, body, 0)

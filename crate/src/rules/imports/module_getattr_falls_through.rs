@@ -242,7 +242,8 @@ fn body_indent<'a>(ctx: &FileContext<'a>, function: Node, body: Node) -> Option<
     if first.start_position().row == header_row {
         return None;
     }
-    let line_start = ctx.lines.line_start(ctx.lines.line_of(first.start_byte()));
+    let lines = ctx.lines();
+    let line_start = lines.line_start(lines.line_of(first.start_byte()));
     let indent = ctx.text.get(line_start..first.start_byte())?;
     indent
         .chars()

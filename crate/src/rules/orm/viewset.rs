@@ -461,12 +461,10 @@ pub fn in_list_branch<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
 mod tests {
     use super::*;
     use crate::parse::parse;
-    use crate::source::LineIndex;
 
     fn with_ctx(code: &str, f: impl FnOnce(&FileContext)) {
         let tree = parse(code).expect("parses");
-        let lines = LineIndex::new(code);
-        let ctx = FileContext::new("t.py", code, &tree, &lines);
+        let ctx = FileContext::new("t.py", code, &tree);
         f(&ctx);
     }
 

@@ -244,7 +244,7 @@ mod tests {
     fn with_ctx(text: &str, f: impl FnOnce(&FileContext)) {
         let file = SourceFile::new("t.py", text);
         let parsed = parse_file(&file).expect("parses");
-        let ctx = FileContext::new(&file.path, &file.text, &parsed.tree, &parsed.lines);
+        let ctx = FileContext::new(&file.path, &file.text, &parsed.tree);
         f(&ctx);
     }
 
