@@ -50,7 +50,7 @@ if (sections.includes("parse")) {
   log("1. parse limit: bare tree-sitter parse vs full check");
   const out = {};
   for (const threads of [1, cpus().length]) {
-    const r = JSON.parse(sh(benchBin, ["--threads", String(threads), "--repeat", "5", ...dirs]));
+    const r = JSON.parse(sh(benchBin, ["--threads", String(threads), "--repeat", "9", ...dirs]));
     out[`threads_${threads}`] = r;
     row("parse", `${r.files} files, ${r.lines} lines, ${threads} thread(s): parse`, `${round(r.parse_s)} s (${Math.round(r.parse_lines_per_s)} lines/s)`);
     row("parse", `  full check`, `${round(r.check_s)} s (${Math.round(r.check_lines_per_s)} lines/s)`);

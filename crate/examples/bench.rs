@@ -5,6 +5,10 @@
 //!
 //! `--only parse|check` runs just one side once, for instruction counts under
 //! `valgrind --tool=callgrind` (repeatable where wall time on a busy machine is not).
+//!
+//! `--keystrokes N FILE` is the playground's case natively: FILE repeated to 100 KB, then
+//! N checks alternately with and without one more character at the end, each re-parsed
+//! incrementally from the last tree (as the wasm engine does); prints the median.
 
 use std::time::Instant;
 use wagcheck::{check, Config, SourceFile};
@@ -12,6 +16,35 @@ use wagcheck::{check, Config, SourceFile};
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
     xs[xs.len() / 2]
+}
+
+fn keystrokes(n: usize, path: &str) {
+    let unit = std::fs::read_to_string(path).expect("readable file");
+    let mut text = unit.clone();
+    while text.len() < 100 * 1024 {
+        text.push_str(&unit);
+    }
+    text.truncate(text[..100 * 1024].rfind('\n').map_or(text.len(), |i| i + 1));
+    let cache = wagcheck::parse::ParseCache::default();
+    let all = |_: usize, _: &wagcheck::Rule| true;
+    let mut times = Vec::new();
+    for i in 0..=n {
+        let typed = if i % 2 == 1 {
+            format!("{text}x")
+        } else {
+            text.clone()
+        };
+        let files = [SourceFile::new("bench.py", typed)];
+        let t = Instant::now();
+        wagcheck::engine::check_cached(&files, &all, Some(&cache));
+        if i > 0 {
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    println!(
+        "{}",
+        serde_json::json!({"bytes": text.len(), "keystrokes": n, "check_ms_p50": median(times)})
+    );
 }
 
 fn main() {
@@ -35,6 +68,15 @@ fn main() {
                     .expect("--repeat R")
             }
             "--only" => only = args.next(),
+            "--keystrokes" => {
+                let n: usize = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--keystrokes N FILE");
+                let file = args.next().expect("--keystrokes N FILE");
+                keystrokes(n, &file);
+                return;
+            }
             _ => dirs.push(arg),
         }
     }

@@ -8,7 +8,7 @@ use crate::index::NodeIndex;
 use crate::parse::{parse_file, ParsedFile};
 use crate::source::LineIndex;
 use crate::source::SourceFile;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use tree_sitter::{Node, Tree};
 
 /// One parsed file, as every rule sees it.
@@ -18,6 +18,8 @@ pub struct FileContext<'a> {
     pub tree: &'a Tree,
     /// Built on first use: most files have nothing to report.
     lines: OnceCell<LineIndex>,
+    /// Answers of `mentions`, so rules sharing a prefilter scan the text once.
+    mentioned: RefCell<Vec<(&'static str, bool)>>,
     pub imports: Imports,
     index: NodeIndex<'a>,
     /// The parts of every `call` node, in the order of `nodes("call")`, read on first use.
@@ -107,11 +109,25 @@ impl<'a> FileContext<'a> {
             text,
             tree,
             lines: OnceCell::new(),
+            mentioned: RefCell::new(Vec::new()),
             imports,
             depth: index.depth,
             index,
             calls: OnceCell::new(),
         }
+    }
+
+    /// Whether `word` appears anywhere in the file's text: the cheap test a rule makes
+    /// before looking at any node. Several signal rules ask the same words, and in wasm
+    /// `str::contains` searched byte by byte (7% of a keystroke's check of a 100 KB file,
+    /// V8 profile); memchr's search is word-at-a-time there and SIMD natively.
+    pub fn mentions(&self, word: &'static str) -> bool {
+        if let Some(&(_, found)) = self.mentioned.borrow().iter().find(|(w, _)| *w == word) {
+            return found;
+        }
+        let found = memchr::memmem::find(self.text.as_bytes(), word.as_bytes()).is_some();
+        self.mentioned.borrow_mut().push((word, found));
+        found
     }
 
     /// The file's line index.
@@ -481,6 +497,18 @@ mod tests {
             let kinds: Vec<_> = ctx.ancestors(c).map(|n| n.kind()).collect();
             assert_eq!(kinds, ["attribute", "expression_statement", "module"]);
             assert_eq!(ctx.parent(ctx.root()), None);
+        });
+    }
+
+    #[test]
+    fn mentions_finds_words_and_remembers() {
+        with_ctx("@receiver(post_save)\ndef f(sender, **kw): pass\n", |ctx| {
+            for _ in 0..2 {
+                assert!(ctx.mentions("receiver"));
+                assert!(ctx.mentions("post_save"));
+                assert!(!ctx.mentions("connect"));
+                assert!(!ctx.mentions("\r\n"));
+            }
         });
     }
 

@@ -31,26 +31,19 @@ pub struct NodeIndex<'t> {
 impl<'t> NodeIndex<'t> {
     pub fn new(tree: &'t Tree) -> Self {
         let kinds = tree.language().node_kind_count();
-        // Named nodes in preorder with their kind and their parent's preorder number,
-        // from a stack of named ancestors. The parent of a named node is always named:
-        // anonymous nodes are tokens, without children.
+        // Named nodes in preorder with their kind and their parent's preorder number.
         // About two nodes in three are named in Python code: reserved once, not regrown.
         let mut preorder: Vec<(Node<'t>, u16, u32)> =
             Vec::with_capacity(tree.root_node().descendant_count() * 3 / 4);
         let mut counts = vec![0u32; kinds + 1];
-        let mut ancestors: Vec<(usize, u32)> = Vec::new();
-        let depth = walk_named(tree, |node, d| {
-            let kind = node.kind_id();
-            if usize::from(kind) >= kinds {
-                return;
+        let depth = walk_named(tree, |batch| {
+            for &(node, kind, parent) in batch {
+                // Every kind the grammar gives is below node_kind_count; a stray one would
+                // index past `counts`.
+                let kind = if usize::from(kind) < kinds { kind } else { 0 };
+                preorder.push((node, kind, parent));
+                counts[usize::from(kind) + 1] += 1;
             }
-            while ancestors.last().is_some_and(|(ad, _)| *ad >= d) {
-                ancestors.pop();
-            }
-            let parent = ancestors.last().map_or(NONE, |(_, p)| *p);
-            ancestors.push((d, preorder.len() as u32));
-            preorder.push((node, kind, parent));
-            counts[usize::from(kind) + 1] += 1;
         });
         // A stable counting sort by kind keeps each group in source order.
         let mut groups = counts;
@@ -134,37 +127,60 @@ impl<'t> NodeIndex<'t> {
 
 extern "C" {
     /// walk.c
-    fn wagcheck_walk_named(
+    fn wagcheck_index_named(
         tree: *const ffi::TSTree,
         max_depth: u32,
-        visit: unsafe extern "C" fn(*mut c_void, ffi::TSNode, u32),
+        batch: unsafe extern "C" fn(*mut c_void, *const ffi::TSNode, *const u16, *const u32, u32),
         data: *mut c_void,
     ) -> u32;
 }
 
-/// Visits every named node in source order with its depth (the root is 0), not
-/// descending below nodes deeper than `MAX_TREE_DEPTH`; returns the depth of the deepest
-/// node reached. The walk itself is in walk.c: see there why.
-fn walk_named<'t, F: FnMut(Node<'t>, usize)>(tree: &'t Tree, mut visit: F) -> usize {
-    unsafe extern "C" fn trampoline<'t, F: FnMut(Node<'t>, usize)>(
-        data: *mut c_void,
-        node: ffi::TSNode,
-        depth: u32,
-    ) {
-        // SAFETY: `data` is the `F` passed below, alive for the whole walk, and `node`
-        // is a node of the tree borrowed for 't.
-        let visit = unsafe { &mut *data.cast::<F>() };
-        visit(unsafe { Node::from_raw(node) }, depth as usize);
+/// Hands `take` every named node in source order, in batches, as (node, kind id, number
+/// of its parent among named nodes in that order, `NONE` for the root), not descending
+/// below nodes deeper than `MAX_TREE_DEPTH`; returns the depth of the deepest node
+/// reached (the root is 0). The walk itself is in walk.c: see there why.
+fn walk_named<'t, F: FnMut(&[(Node<'t>, u16, u32)])>(tree: &'t Tree, mut take: F) -> usize {
+    struct State<'t, F> {
+        take: F,
+        buffer: Vec<(Node<'t>, u16, u32)>,
     }
+    unsafe extern "C" fn batch<'t, F: FnMut(&[(Node<'t>, u16, u32)])>(
+        data: *mut c_void,
+        nodes: *const ffi::TSNode,
+        kinds: *const u16,
+        parents: *const u32,
+        count: u32,
+    ) {
+        // SAFETY: `data` is the `State` below, alive for the whole walk; walk.c passes
+        // `count` entries in each array, nodes of the tree borrowed for 't.
+        let state = unsafe { &mut *data.cast::<State<'t, F>>() };
+        let count = count as usize;
+        let (nodes, kinds, parents) = unsafe {
+            (
+                std::slice::from_raw_parts(nodes, count),
+                std::slice::from_raw_parts(kinds, count),
+                std::slice::from_raw_parts(parents, count),
+            )
+        };
+        state.buffer.clear();
+        state.buffer.extend(
+            (0..count).map(|i| (unsafe { Node::from_raw(nodes[i]) }, kinds[i], parents[i])),
+        );
+        (state.take)(&state.buffer);
+    }
+    let mut state = State {
+        take: &mut take,
+        buffer: Vec::with_capacity(1024),
+    };
     let raw_tree = tree.root_node().into_raw().tree;
     let max_depth = u32::try_from(MAX_TREE_DEPTH).unwrap_or(u32::MAX);
     // SAFETY: the tree outlives the call; walk.c only reads it.
     let deepest = unsafe {
-        wagcheck_walk_named(
+        wagcheck_index_named(
             raw_tree,
             max_depth,
-            trampoline::<'t, F>,
-            (&raw mut visit).cast::<c_void>(),
+            batch::<'t, &mut F>,
+            (&raw mut state).cast::<c_void>(),
         )
     };
     deepest as usize
@@ -211,24 +227,22 @@ mod tests {
         }
     }
 
-    /// Named nodes and depths as the cursor walk finds them, and the deepest depth.
-    fn by_cursor(tree: &Tree) -> (Vec<(usize, usize)>, usize) {
+    /// Named nodes as the cursor walk finds them, each with its kind and its parent's
+    /// number (from a stack of named ancestors), and the deepest depth.
+    fn by_cursor(tree: &Tree) -> (Vec<(Node<'_>, u16, u32)>, usize) {
         let mut named = Vec::new();
+        let mut ancestors: Vec<(usize, u32)> = Vec::new();
         let mut deepest = 0;
         walk(tree, |node, depth| {
             deepest = deepest.max(depth);
             if node.is_named() {
-                named.push((node.id(), depth));
+                while ancestors.last().is_some_and(|(d, _)| *d >= depth) {
+                    ancestors.pop();
+                }
+                let parent = ancestors.last().map_or(NONE, |(_, p)| *p);
+                ancestors.push((depth, named.len() as u32));
+                named.push((node, node.kind_id(), parent));
             }
-        });
-        (named, deepest)
-    }
-
-    fn by_walk_c(tree: &Tree) -> (Vec<(usize, usize)>, usize) {
-        let mut named = Vec::new();
-        let deepest = walk_named(tree, |node, depth| {
-            assert!(node.is_named());
-            named.push((node.id(), depth));
         });
         (named, deepest)
     }
@@ -236,20 +250,16 @@ mod tests {
     fn assert_walks_agree(text: &str) {
         let tree = crate::parse::parse(text).expect("parses");
         let (cursor, cursor_deepest) = by_cursor(&tree);
-        let (c, c_deepest) = by_walk_c(&tree);
+        let mut c = Vec::new();
+        let c_deepest = walk_named(&tree, |batch| c.extend_from_slice(batch));
         assert_eq!(c.len(), cursor.len(), "named nodes in {text:?}");
-        assert_eq!(c, cursor, "{text:?}");
+        let key = |v: &[(Node, u16, u32)]| -> Vec<(usize, u16, u32)> {
+            v.iter().map(|(n, k, p)| (n.id(), *k, *p)).collect()
+        };
+        assert_eq!(key(&c), key(&cursor), "{text:?}");
         assert_eq!(c_deepest, cursor_deepest, "{text:?}");
         // Same nodes also means the same kinds, positions and aliases.
-        let mut nodes_c = Vec::new();
-        walk_named(&tree, |n, _| nodes_c.push(n));
-        let mut nodes_cursor = Vec::new();
-        walk(&tree, |n, _| {
-            if n.is_named() {
-                nodes_cursor.push(n)
-            }
-        });
-        for (a, b) in nodes_c.iter().zip(&nodes_cursor) {
+        for ((a, _, _), (b, _, _)) in c.iter().zip(&cursor) {
             assert_eq!(
                 (
                     a.kind(),

@@ -21,7 +21,13 @@
 #include "subtree.h"
 #include "tree.h"
 
-typedef void (*wagcheck_visit)(void *data, TSNode node, uint32_t depth);
+// Named nodes go to Rust in batches, with their kind and their parent's number: one call
+// per node cost as much as the walk itself on a keystroke's check (callgrind).
+#define BATCH 1024
+#define NO_PARENT UINT32_MAX
+
+typedef void (*wagcheck_batch)(void *data, const TSNode *nodes, const TSSymbol *kinds,
+                               const uint32_t *parents, uint32_t count);
 
 typedef struct {
   Subtree parent;
@@ -29,28 +35,61 @@ typedef struct {
   Length position;  // where the next child starts
   uint32_t child_index;
   uint32_t structural_child_index;
-  uint32_t depth;  // depth of the visible nodes among these children
+  uint32_t depth;         // depth of the visible nodes among these children
+  uint32_t named_parent;  // number of their nearest named ancestor, or NO_PARENT
 } Frame;
 
-// Calls `visit` for every named node in source order with its depth (the root is 0; hidden
-// nodes add no depth), not descending below nodes deeper than `max_depth`. Returns the
-// depth of the deepest node reached, named or not.
-uint32_t wagcheck_walk_named(const TSTree *tree, uint32_t max_depth, wagcheck_visit visit, void *data) {
+typedef struct {
+  wagcheck_batch batch;
+  void *data;
+  TSNode nodes[BATCH];
+  TSSymbol kinds[BATCH];
+  uint32_t parents[BATCH];
+  uint32_t filled;
+  uint32_t named;
+} Out;
+
+// Numbers the node (its place in source order among named nodes) and returns the number.
+static uint32_t emit(Out *out, TSNode node, TSSymbol kind, uint32_t parent) {
+  out->nodes[out->filled] = node;
+  out->kinds[out->filled] = kind;
+  out->parents[out->filled] = parent;
+  if (++out->filled == BATCH) {
+    out->batch(out->data, out->nodes, out->kinds, out->parents, out->filled);
+    out->filled = 0;
+  }
+  return out->named++;
+}
+
+// Hands every named node to `batch` in source order, with its kind (the public symbol,
+// as ts_node_symbol gives it) and its parent's number (named nodes are numbered from 0
+// in that order; the root's parent is NO_PARENT), not descending below nodes deeper than
+// `max_depth` (the root is at 0; hidden nodes add no depth). Returns the depth of the
+// deepest node reached, named or not.
+uint32_t wagcheck_index_named(const TSTree *tree, uint32_t max_depth, wagcheck_batch batch, void *data) {
   const TSLanguage *language = tree->language;
+  Out *out = ts_malloc(sizeof(Out));
+  out->batch = batch;
+  out->data = data;
+  out->filled = 0;
+  out->named = 0;
   TSNode root = ts_tree_root_node(tree);
   uint32_t deepest = 0;
-  if (ts_node_is_named(root)) visit(data, root, 0);
-  if (ts_subtree_child_count(tree->root) == 0) return deepest;
+  uint32_t root_number = NO_PARENT;
+  if (ts_node_is_named(root)) root_number = emit(out, root, ts_node_symbol(root), NO_PARENT);
 
   Array(Frame) stack = array_new();
-  array_push(&stack, ((Frame){
-    .parent = tree->root,
-    .alias_sequence = ts_language_alias_sequence(language, tree->root.ptr->production_id),
-    .position = {ts_node_start_byte(root), ts_node_start_point(root)},
-    .child_index = 0,
-    .structural_child_index = 0,
-    .depth = 1,
-  }));
+  if (ts_subtree_child_count(tree->root) > 0) {
+    array_push(&stack, ((Frame){
+      .parent = tree->root,
+      .alias_sequence = ts_language_alias_sequence(language, tree->root.ptr->production_id),
+      .position = {ts_node_start_byte(root), ts_node_start_point(root)},
+      .child_index = 0,
+      .structural_child_index = 0,
+      .depth = 1,
+      .named_parent = root_number,
+    }));
+  }
 
   while (stack.size > 0) {
     Frame *frame = array_back(&stack);
@@ -74,11 +113,14 @@ uint32_t wagcheck_walk_named(const TSTree *tree, uint32_t max_depth, wagcheck_vi
     }
 
     uint32_t depth = frame->depth;
-    bool visible = ts_subtree_visible(*child) || alias;
-    if (visible) {
+    uint32_t named_parent = frame->named_parent;
+    if (ts_subtree_visible(*child) || alias) {
       if (depth > deepest) deepest = depth;
       bool named = alias ? ts_language_symbol_metadata(language, alias).named : ts_subtree_named(*child);
-      if (named) visit(data, ts_node_new(tree, child, position, alias), depth);
+      if (named) {
+        TSSymbol kind = ts_language_public_symbol(language, alias ? alias : ts_subtree_symbol(*child));
+        named_parent = emit(out, ts_node_new(tree, child, position, alias), kind, named_parent);
+      }
       if (depth > max_depth) continue;
       depth += 1;
     }
@@ -91,8 +133,11 @@ uint32_t wagcheck_walk_named(const TSTree *tree, uint32_t max_depth, wagcheck_vi
       .child_index = 0,
       .structural_child_index = 0,
       .depth = depth,
+      .named_parent = named_parent,
     }));
   }
+  if (out->filled > 0) out->batch(out->data, out->nodes, out->kinds, out->parents, out->filled);
   array_delete(&stack);
+  ts_free(out);
   return deepest;
 }

@@ -57,7 +57,7 @@ fn is_page_model_accessor(name: &str) -> bool {
 }
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !ctx.text.contains("hasattr") {
+    if !ctx.mentions("hasattr") {
         return;
     }
     let receivers = receivers(ctx);

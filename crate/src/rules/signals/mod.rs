@@ -56,7 +56,7 @@ pub fn is_receiver_decorator<'a>(ctx: &FileContext<'a>, decorator: Node<'a>) -> 
 /// Every receiver of the file, each function once, in source order.
 pub fn receivers<'a>(ctx: &FileContext<'a>) -> Vec<Receiver<'a>> {
     let mut found: Vec<Receiver<'a>> = Vec::new();
-    if !ctx.text.contains("receiver") && !ctx.text.contains("connect") {
+    if !ctx.mentions("receiver") && !ctx.mentions("connect") {
         return found;
     }
     for &function in ctx.nodes("function_definition") {

@@ -44,7 +44,7 @@ def on_order_saved(sender, instance, created, **kwargs):
 "#;
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !ctx.text.contains("receiver") {
+    if !ctx.mentions("receiver") {
         return;
     }
     for &decorated in ctx.nodes("decorated_definition") {
@@ -127,11 +127,7 @@ fn move_to_top(
     let previous_end = previous.start_byte() + ctx.text(*previous).trim_end().len();
     let run_end = run_last.start_byte() + ctx.text(*run_last).trim_end().len();
     let run_text = ctx.text.get(run_first.start_byte()..run_end)?;
-    let newline = if ctx.text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
+    let newline = if ctx.mentions("\r\n") { "\r\n" } else { "\n" };
     Some(vec![
         Edit::insert(first.start_byte(), format!("{run_text}{newline}{indent}")),
         Edit::delete(previous_end..run_end),

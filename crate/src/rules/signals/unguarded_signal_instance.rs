@@ -88,7 +88,7 @@ fn always_sends_instance(ctx: &FileContext, signal: Node) -> bool {
 }
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !ctx.text.contains("instance") {
+    if !ctx.mentions("instance") {
         return;
     }
     for receiver in receivers(ctx) {
