@@ -35,17 +35,23 @@ export class Engine {
     this.inline = null;
     /** Whether the last answer came from the page's thread (checkNow) rather than the worker. */
     this.lastInline = false;
+    this.loadInline = loadInline;
     this.start();
-    // After the worker, so the first check is not kept waiting; a page that cannot load
-    // it keeps checking in the worker.
-    if (loadInline) {
-      this.ready
-        .then(() => loadInline())
-        .then(
-          (api) => (this.inline = api),
-          () => {},
-        );
-    }
+  }
+
+  /**
+   * Loads the page's own instance once the worker has answered a first check: fetching and
+   * compiling it meanwhile would slow the page's first hits on a small machine. A page that
+   * cannot load it keeps checking in the worker.
+   */
+  startInline() {
+    const load = this.loadInline;
+    if (!load) return;
+    this.loadInline = null;
+    load().then(
+      (api) => (this.inline = api),
+      () => {},
+    );
   }
 
   start() {
@@ -73,6 +79,7 @@ export class Engine {
     this.pending.delete(message.id);
     this.lastMs = message.ms ?? 0;
     this.lastInline = false;
+    if (waiting.method === "check" && message.ok) this.startInline();
     if (message.ok) waiting.resolve(message.result);
     else waiting.reject(new Error(message.error));
   }
@@ -96,7 +103,7 @@ export class Engine {
     const id = this.nextId++;
     if (this.dead) return Promise.reject(this.dead);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, method });
       this.worker.postMessage({ id, method, args });
     });
   }
