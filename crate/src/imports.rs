@@ -101,6 +101,12 @@ impl Imports {
         });
     }
 
+    /// What a local name was imported as (`hashlib.md5` for `md5` after `from hashlib
+    /// import md5`), without building a string.
+    pub fn target(&self, local: &str) -> Option<&str> {
+        self.aliases.get(local).map(String::as_str)
+    }
+
     /// Resolves the first segment of a dotted name through the aliases:
     /// `h.sha1` with `import hashlib as h` -> `hashlib.sha1`. Unknown names stay as they are.
     pub fn resolve(&self, dotted: &str) -> String {

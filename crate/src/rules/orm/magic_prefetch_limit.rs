@@ -68,6 +68,10 @@ fn magic_bounds<'a>(ctx: &FileContext<'a>, queryset: Node<'a>) -> Vec<Node<'a>> 
 }
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+    // A `Prefetch` object is named in the file's text, if only in its import.
+    if !ctx.mentions("Prefetch") {
+        return;
+    }
     for &call in ctx.nodes("call") {
         if !is_prefetch_object(ctx, call) {
             continue;

@@ -17,13 +17,16 @@ pub static RULES: &[&Rule] = &[
 
 /// `Prefetch(...)`, `models.Prefetch(...)`, `django.db.models.Prefetch(...)`.
 pub fn is_prefetch_object<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
-    // Imports rename only the first part of a name: an attribute chain must already end
-    // in `Prefetch`, so only a bare name needs resolving (asked of every call: the
-    // qualified name is built only when it can match).
-    let bare = ctx.callee(call).is_some_and(|c| c.kind() == "identifier");
-    if !bare && ctx.call_simple_name(call) != Some("Prefetch") {
+    let Some(callee) = ctx.callee(call) else {
         return false;
+    };
+    // Imports rename only the first part of a name: a bare name is looked up in them
+    // (no string built: this is asked of every call), an attribute chain must end in
+    // `Prefetch` and be a plain dotted name.
+    if callee.kind() == "identifier" {
+        let name = ctx.text(callee);
+        let resolved = ctx.imports.target(name).unwrap_or(name);
+        return resolved.rsplit('.').next() == Some("Prefetch");
     }
-    ctx.call_name(call)
-        .is_some_and(|name| name.rsplit('.').next() == Some("Prefetch"))
+    ctx.call_simple_name(call) == Some("Prefetch") && ctx.call_name(call).is_some()
 }
