@@ -44,7 +44,11 @@ export async function openPage(context, url, { allowErrors = [] } = {}) {
     if (msg.type() === "error") record(msg.text());
   });
   page.on("pageerror", (err) => record(`pageerror: ${err.message}`));
-  page.on("requestfailed", (req) => record(`request failed: ${req.url()}`));
+  // A request the page itself gave up on (a reload while the page's own engine was still
+  // loading) is not a failure of the site; anything else is.
+  page.on("requestfailed", (req) => {
+    if (req.failure()?.errorText !== "net::ERR_ABORTED") record(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
   page.on("request", (req) => {
     if (!req.url().startsWith(new URL(url).origin)) record(`remote request: ${req.url()}`);
   });
