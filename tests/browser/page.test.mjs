@@ -466,6 +466,32 @@ test("quick checks run in the page's thread before the next frame; large ones, a
   await page.close();
 });
 
+test("the status line announces hits and errors, not each keystroke's timing", async () => {
+  const { page, errors } = await freshPage();
+  await loadExample(page, "clean");
+  await setText(page, "x = 1\n");
+  await settled(page);
+  const status = page.locator(".checker-main > .status");
+  assert.equal(await status.getAttribute("aria-live"), "polite");
+  await page.evaluate(() => (document.querySelector(".checker-main > .status p").dataset.mark = "1"));
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+End");
+  // A comment: no keystroke of it makes a syntax error.
+  await page.keyboard.type("# a note\n");
+  await settled(page);
+  // Same hits: the announced paragraph is the same node; only the hidden timing changed.
+  assert.equal(await status.locator("p").getAttribute("data-mark"), "1");
+  assert.match(await status.locator(".timing").textContent(), /checked in \d+ ms/);
+  assert.equal(await status.locator(".timing").getAttribute("aria-hidden"), "true");
+  // A syntax error changes what is said: announced.
+  await page.keyboard.type("def broken(:\n");
+  await settled(page);
+  assert.equal(await status.locator("p[data-mark]").count(), 0);
+  assert.match(await status.textContent(), /syntax error/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("a multi-MB paste does not freeze typing", async () => {
   const { page, errors } = await freshPage();
   await loadExample(page, "clean");

@@ -673,11 +673,22 @@ export class Checker {
     for (const e of this.report?.errors || []) parts.push(h("p", { class: "file-error" }, `${e.path} not checked: ${e.message}`));
     if (this.report && !parts.length) {
       const n = this.report.diagnostics.length;
-      parts.push(h("p", {}, `${n} hit${n === 1 ? "" : "s"} in ${this.report.files} file${this.report.files === 1 ? "" : "s"} · checked in ${Math.round(this.lastEngineMs)} ms`));
+      parts.push(
+        h(
+          "p",
+          {},
+          h("span", {}, `${n} hit${n === 1 ? "" : "s"} in ${this.report.files} file${this.report.files === 1 ? "" : "s"}`),
+          // Changes with every keystroke: kept out of what the live region announces.
+          h("span", { class: "timing", "aria-hidden": "true" }),
+        ),
+      );
     }
     // Read back from the page, so a message written there by other code is replaced too.
-    const key = (ps) => [...ps].map((p) => `${p.className}\n${p.textContent}`).join("\n\n");
+    const said = (p) => [...p.childNodes].filter((c) => !c.classList?.contains("timing")).map((c) => c.textContent).join("");
+    const key = (ps) => [...ps].map((p) => `${p.className}\n${said(p)}`).join("\n\n");
     if (key(parts) !== key(this.status.children)) clear(this.status).append(...parts);
+    const timing = this.status.querySelector(".timing");
+    if (timing) timing.textContent = ` · checked in ${Math.round(this.lastEngineMs)} ms`;
   }
 
   // ---- selection and explanation --------------------------------------------------------
