@@ -433,7 +433,17 @@ test("quick checks run in the page's thread before the next frame; large ones, a
           requestAnimationFrame(() => resolve({ checked: c.checks > checks, inline: c.lastInline }));
         }),
     );
-  assert.deepEqual(await edit(), { checked: true, inline: true });
+  // Checks stay in the worker while the last one took long (on a loaded machine the first
+  // ones can); a few edits later they are in the page.
+  const inPage = async () => {
+    for (let i = 0; i < 5; i++) {
+      const result = await edit();
+      await settled(page);
+      if (result.inline) return result;
+    }
+    return null;
+  };
+  assert.deepEqual(await inPage(), { checked: true, inline: true });
   // Large text goes to the worker: the page never blocks on it.
   await setText(page, code + "x = 1\n".repeat(50000));
   await settled(page);
@@ -443,12 +453,7 @@ test("quick checks run in the page's thread before the next frame; large ones, a
   await setText(page, code);
   await settled(page);
   assert.equal(await page.evaluate(() => window.wagcheck.checker.lastInline), false);
-  let back = false;
-  for (let i = 0; i < 3 && !back; i++) {
-    back = (await edit()).inline;
-    await settled(page);
-  }
-  assert.ok(back, "quick checks return to the page's thread");
+  assert.ok(await inPage(), "quick checks return to the page's thread");
   // A trap in the page's instance: that check and every later one go to the worker.
   await page.evaluate(() => {
     window.wagcheck.engine.inline = {
@@ -457,10 +462,13 @@ test("quick checks run in the page's thread before the next frame; large ones, a
       },
     };
   });
-  const afterTrap = await edit();
-  assert.equal(afterTrap.inline, false);
-  await settled(page);
-  assert.equal(await page.evaluate(() => window.wagcheck.engine.inline), null);
+  let trapped = false;
+  for (let i = 0; i < 5 && !trapped; i++) {
+    assert.equal((await edit()).inline, false, "the trapped instance never answers");
+    await settled(page);
+    trapped = await page.evaluate(() => window.wagcheck.engine.inline === null);
+  }
+  assert.ok(trapped, "the page's instance is dropped after a trap");
   assert.ok((await hitRows(page).count()) > 0, "the worker's report is shown");
   assert.deepEqual(errors, []);
   await page.close();
@@ -488,6 +496,27 @@ test("the status line announces hits and errors, not each keystroke's timing", a
   await settled(page);
   assert.equal(await status.locator("p[data-mark]").count(), 0);
   assert.match(await status.textContent(), /syntax error/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("keyboard users are told how to leave the editor, and Esc then Tab does", async () => {
+  const { page, errors } = await freshPage();
+  await loadExample(page, "clean");
+  const hint = page.locator(".checker-main > .key-hint");
+  assert.equal(await hint.isVisible(), false);
+  await page.click(".cm-content");
+  await hint.waitFor({ state: "visible" });
+  assert.match(await hint.textContent(), /Esc, then Tab/);
+  const describedBy = await page.locator(".cm-content").getAttribute("aria-describedby");
+  assert.equal(describedBy, await hint.getAttribute("id"));
+  // Tab alone indents and stays; Esc then Tab moves on.
+  await page.keyboard.press("Tab");
+  assert.ok(await page.evaluate(() => document.activeElement?.classList.contains("cm-content")));
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("cm-content")), false);
+  await hint.waitFor({ state: "hidden" });
   assert.deepEqual(errors, []);
   await page.close();
 });
