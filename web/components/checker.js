@@ -106,6 +106,8 @@ export function diffView(host, before, after) {
   });
 }
 
+let keyHints = 0;
+
 export class Checker {
   /**
    * @param {HTMLElement} parent
@@ -159,6 +161,9 @@ export class Checker {
       h("button", { type: "button", class: "small", onclick: () => this.deleteFile(), "data-action": "delete" }, "Delete"),
     );
     this.editorHost = h("div", { class: "editor", "data-testid": "editor" });
+    // Tab indents in the editor, so keyboard users are told the way out (CodeMirror lets the
+    // next Tab move focus within two seconds of Esc). Shown while the editor has focus.
+    this.keyHint = h("p", { class: "key-hint", id: `wagcheck-key-hint-${++keyHints}` }, "Tab indents. To leave the editor, press Esc, then Tab.");
     this.status = h("div", { class: "status", role: "status", "aria-live": "polite" });
     this.alert = h("div", { class: "engine-alert", role: "alert", hidden: true });
     this.count = h("span", { class: "count" });
@@ -176,6 +181,7 @@ export class Checker {
         { class: "checker-main" },
         h("div", { class: "tabbar" }, this.tabs, this.tabTools),
         this.editorHost,
+        this.keyHint,
         this.alert,
         this.status,
       ),
@@ -229,7 +235,7 @@ export class Checker {
       lintGutter(),
       placeholder("Paste Django or Wagtail code here, or pick an example."),
       keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
-      EditorView.contentAttributes.of({ "aria-label": "Python code" }),
+      EditorView.contentAttributes.of({ "aria-label": "Python code", "aria-describedby": this.keyHint.id }),
       editorTheme,
       this.readOnlyConf.of(EditorState.readOnly.of(this.readOnly)),
       EditorView.updateListener.of((update) => {
