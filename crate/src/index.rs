@@ -31,20 +31,16 @@ pub struct NodeIndex<'t> {
 impl<'t> NodeIndex<'t> {
     pub fn new(tree: &'t Tree) -> Self {
         let kinds = tree.language().node_kind_count();
-        // Named nodes in preorder with their kind and their parent's preorder number.
-        // About two nodes in three are named in Python code: reserved once, not regrown.
-        let mut preorder: Vec<(Node<'t>, u16, u32)> =
-            Vec::with_capacity(tree.root_node().descendant_count() * 3 / 4);
+        let (mut preorder, depth) = walk_named(tree);
         let mut counts = vec![0u32; kinds + 1];
-        let depth = walk_named(tree, |batch| {
-            for &(node, kind, parent) in batch {
-                // Every kind the grammar gives is below node_kind_count; a stray one would
-                // index past `counts`.
-                let kind = if usize::from(kind) < kinds { kind } else { 0 };
-                preorder.push((node, kind, parent));
-                counts[usize::from(kind) + 1] += 1;
+        for (_, kind, _) in &mut preorder {
+            // Every kind the grammar gives is below node_kind_count; a stray one would
+            // index past `counts`.
+            if usize::from(*kind) >= kinds {
+                *kind = 0;
             }
-        });
+            counts[usize::from(*kind) + 1] += 1;
+        }
         // A stable counting sort by kind keeps each group in source order.
         let mut groups = counts;
         for k in 1..groups.len() {
@@ -135,25 +131,21 @@ extern "C" {
     ) -> u32;
 }
 
-/// Hands `take` every named node in source order, in batches, as (node, kind id, number
-/// of its parent among named nodes in that order, `NONE` for the root), not descending
-/// below nodes deeper than `MAX_TREE_DEPTH`; returns the depth of the deepest node
-/// reached (the root is 0). The walk itself is in walk.c: see there why.
-fn walk_named<'t, F: FnMut(&[(Node<'t>, u16, u32)])>(tree: &'t Tree, mut take: F) -> usize {
-    struct State<'t, F> {
-        take: F,
-        buffer: Vec<(Node<'t>, u16, u32)>,
-    }
-    unsafe extern "C" fn batch<'t, F: FnMut(&[(Node<'t>, u16, u32)])>(
+/// Every named node in source order, as (node, kind id, number of its parent in that
+/// order, `NONE` for the root), not descending below nodes deeper than `MAX_TREE_DEPTH`;
+/// and the depth of the deepest node reached (the root is 0). The walk itself is in
+/// walk.c: see there why.
+fn walk_named(tree: &Tree) -> (Vec<(Node<'_>, u16, u32)>, usize) {
+    unsafe extern "C" fn batch(
         data: *mut c_void,
         nodes: *const ffi::TSNode,
         kinds: *const u16,
         parents: *const u32,
         count: u32,
     ) {
-        // SAFETY: `data` is the `State` below, alive for the whole walk; walk.c passes
-        // `count` entries in each array, nodes of the tree borrowed for 't.
-        let state = unsafe { &mut *data.cast::<State<'t, F>>() };
+        // SAFETY: `data` is the vector below, alive for the whole walk; walk.c passes
+        // `count` entries in each array, nodes of the tree the vector borrows.
+        let out = unsafe { &mut *data.cast::<Vec<(Node, u16, u32)>>() };
         let count = count as usize;
         let (nodes, kinds, parents) = unsafe {
             (
@@ -162,16 +154,11 @@ fn walk_named<'t, F: FnMut(&[(Node<'t>, u16, u32)])>(tree: &'t Tree, mut take: F
                 std::slice::from_raw_parts(parents, count),
             )
         };
-        state.buffer.clear();
-        state.buffer.extend(
-            (0..count).map(|i| (unsafe { Node::from_raw(nodes[i]) }, kinds[i], parents[i])),
-        );
-        (state.take)(&state.buffer);
+        out.extend((0..count).map(|i| (unsafe { Node::from_raw(nodes[i]) }, kinds[i], parents[i])));
     }
-    let mut state = State {
-        take: &mut take,
-        buffer: Vec::with_capacity(1024),
-    };
+    // About two nodes in three are named in Python code: reserved once, not regrown.
+    let mut named: Vec<(Node<'_>, u16, u32)> =
+        Vec::with_capacity(tree.root_node().descendant_count() * 3 / 4);
     let raw_tree = tree.root_node().into_raw().tree;
     let max_depth = u32::try_from(MAX_TREE_DEPTH).unwrap_or(u32::MAX);
     // SAFETY: the tree outlives the call; walk.c only reads it.
@@ -179,11 +166,11 @@ fn walk_named<'t, F: FnMut(&[(Node<'t>, u16, u32)])>(tree: &'t Tree, mut take: F
         wagcheck_index_named(
             raw_tree,
             max_depth,
-            batch::<'t, &mut F>,
-            (&raw mut state).cast::<c_void>(),
+            batch,
+            (&raw mut named).cast::<c_void>(),
         )
     };
-    deepest as usize
+    (named, deepest as usize)
 }
 
 #[cfg(test)]
@@ -250,8 +237,7 @@ mod tests {
     fn assert_walks_agree(text: &str) {
         let tree = crate::parse::parse(text).expect("parses");
         let (cursor, cursor_deepest) = by_cursor(&tree);
-        let mut c = Vec::new();
-        let c_deepest = walk_named(&tree, |batch| c.extend_from_slice(batch));
+        let (c, c_deepest) = walk_named(&tree);
         assert_eq!(c.len(), cursor.len(), "named nodes in {text:?}");
         let key = |v: &[(Node, u16, u32)]| -> Vec<(usize, u16, u32)> {
             v.iter().map(|(n, k, p)| (n.id(), *k, *p)).collect()
