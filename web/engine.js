@@ -27,7 +27,7 @@ export class Engine {
     this.onCrash = onCrash || (() => {});
     this.nextId = 1;
     this.pending = new Map();
-    /** The engine's own time for the last answer, in ms, as the worker measured it. */
+    /** The engine's own time for the last answer, in ms, as the worker or checkNow measured it. */
     this.lastMs = 0;
     this.crashes = 0;
     this.consecutiveCrashes = 0;

@@ -24,8 +24,6 @@ pub struct FileContext<'a> {
     index: NodeIndex<'a>,
     /// The parts of every `call` node, in the order of `nodes("call")`, read on first use.
     calls: OnceCell<Vec<CallParts<'a>>>,
-    /// Depth of the deepest node (the walk stops descending past `MAX_TREE_DEPTH`).
-    pub depth: usize,
 }
 /// The parts of a call that rules ask about, read once per call: most rules look at
 /// every call's callee, and `child_by_field_id` costs hundreds of instructions (four
@@ -91,9 +89,8 @@ impl<'a> Project<'a> {
 }
 
 impl<'a> FileContext<'a> {
-    /// Walks the tree once (iteratively: deeply nested code must not overflow the
-    /// stack) to index named nodes by kind, so rules never re-walk the tree. The walk
-    /// stops descending at `MAX_TREE_DEPTH`; `depth` tells the engine it did.
+    /// Indexes the tree in one walk (index.rs), so rules never walk it themselves. The
+    /// walk stops descending at `MAX_TREE_DEPTH`; `depth()` tells the engine it did.
     pub fn new(path: &'a str, text: &'a str, tree: &'a Tree) -> Self {
         let index = NodeIndex::new(tree);
         let of_kind = |kind| kind_id(kind).map_or(&[][..], |id| index.of_kind(id));
@@ -111,7 +108,6 @@ impl<'a> FileContext<'a> {
             lines: OnceCell::new(),
             mentioned: RefCell::new(Vec::new()),
             imports,
-            depth: index.depth,
             index,
             calls: OnceCell::new(),
         }
@@ -128,6 +124,11 @@ impl<'a> FileContext<'a> {
         let found = memchr::memmem::find(self.text.as_bytes(), word.as_bytes()).is_some();
         self.mentioned.borrow_mut().push((word, found));
         found
+    }
+
+    /// Depth of the deepest node (the walk stops descending past `MAX_TREE_DEPTH`).
+    pub fn depth(&self) -> usize {
+        self.index.depth
     }
 
     /// The file's line index.

@@ -44,11 +44,10 @@ struct FileOutcome {
     imports: Option<Imports>,
     /// Line index, for placing project hits, if the per-file pass built one.
     lines: Option<LineIndex>,
-    /// Whether the rules ran on the file.
-    checked: bool,
     suppressions: Suppressions,
     diagnostics: Vec<Diagnostic>,
     syntax_errors: Vec<SyntaxError>,
+    /// Why the rules did not run on the file; None when they did.
     error: Option<FileError>,
 }
 
@@ -84,7 +83,7 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
             let mut hits = Vec::new();
             run(&project, &mut hits);
             for (index, hit) in hits {
-                let Some(outcome) = outcomes.get_mut(index).filter(|o| o.checked) else {
+                let Some(outcome) = outcomes.get_mut(index).filter(|o| o.error.is_none()) else {
                     continue;
                 };
                 let lines = outcome
@@ -127,7 +126,6 @@ fn not_checked(file: &SourceFile, message: String) -> FileOutcome {
     FileOutcome {
         imports: None,
         lines: None,
-        checked: false,
         suppressions: Suppressions::default(),
         diagnostics: Vec::new(),
         syntax_errors: Vec::new(),
@@ -149,7 +147,7 @@ fn check_file(
         Err(message) => return not_checked(file, message),
     };
     let mut ctx = FileContext::new(&file.path, &file.text, &parsed.tree);
-    if let Some(message) = too_deep(ctx.depth) {
+    if let Some(message) = too_deep(ctx.depth()) {
         return not_checked(file, message);
     }
     let suppressions = Suppressions::collect(&ctx);
@@ -179,7 +177,6 @@ fn check_file(
     FileOutcome {
         imports: Some(imports),
         lines: ctx.take_lines(),
-        checked: true,
         suppressions,
         diagnostics,
         syntax_errors,

@@ -2,7 +2,6 @@
 //! a link to its parent. Rules never walk the tree themselves; they ask this index.
 
 use crate::parse::MAX_TREE_DEPTH;
-use std::cell::Cell;
 use std::ffi::c_void;
 use tree_sitter::{ffi, Node, Tree};
 
@@ -20,9 +19,6 @@ pub struct NodeIndex<'t> {
     starts: Vec<u32>,
     /// Position in `nodes` of each entry's parent, or `NONE`.
     parents: Vec<u32>,
-    /// The last node `position` found, as (id, position): rules ask several things of
-    /// one node in a row (a call's callee, then its arguments).
-    last: Cell<(usize, usize)>,
     /// Depth of the deepest node reached (the walk stops descending past
     /// `MAX_TREE_DEPTH`).
     pub depth: usize,
@@ -68,7 +64,6 @@ impl<'t> NodeIndex<'t> {
             groups,
             starts,
             parents,
-            last: Cell::new((0, 0)),
             depth,
         }
     }
@@ -93,10 +88,6 @@ impl<'t> NodeIndex<'t> {
     /// then a step past outer nodes of the same kind starting at the same byte
     /// (`f()()`, `a.b.c`). None for nodes the walk did not reach.
     pub fn position(&self, node: Node) -> Option<usize> {
-        let (last_id, last_position) = self.last.get();
-        if last_id == node.id() {
-            return Some(last_position);
-        }
         let (from, to) = self.range(node.kind_id())?;
         let start = node.start_byte() as u32;
         let first = from + self.starts[from..to].partition_point(|&s| s < start);
@@ -105,7 +96,6 @@ impl<'t> NodeIndex<'t> {
             .zip(&self.starts[first..to])
             .take_while(|(_, &s)| s == start)
             .position(|(n, _)| n.id() == node.id())?;
-        self.last.set((node.id(), first + step));
         Some(first + step)
     }
 

@@ -208,9 +208,10 @@ export class Checker {
     this.view = new EditorView({
       parent: this.editorHost,
       dispatchTransactions: (trs, view) => {
-        // The check is sent before CodeMirror applies the edit to the editor (state fields,
+        // The check starts before CodeMirror applies the edit to the editor (state fields,
         // the incremental Python parse, DOM, gutters, selection: 3-8 ms per keystroke in
-        // traces), so the worker checks while the main thread does that work.
+        // traces): the worker checks while the main thread does that work, or a quick
+        // check in the page (Engine.checkNow) runs first and its report is applied after.
         const last = trs[trs.length - 1];
         if (trs.some((tr) => tr.docChanged)) this.schedule(this.checkDelay, last.newDoc);
         view.update(trs);

@@ -460,17 +460,12 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
         .iter()
         .map(|c| ctx.definition_name(*c))
         .collect();
-    ctx.nodes("call")
-        .iter()
-        .copied()
-        .filter(|call| {
-            let Some((receiver, "delete_pattern")) = ctx.method_call(*call) else {
-                return false;
-            };
+    ctx.method_calls(&["delete_pattern"])
+        .filter(|&(call, receiver, _)| {
             let root = root_of(ctx, receiver);
             let root_text = ctx.text(root);
             let in_defining_class = ctx
-                .enclosing_class(*call)
+                .enclosing_class(call)
                 .is_some_and(|c| defining_classes.iter().any(|d| d.id() == c.id()));
             if in_defining_class
                 && (root_text == "self" || root_text == "cls" || root_text.starts_with("super"))
@@ -500,6 +495,7 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
             }
             true
         })
+        .map(|(call, _, _)| call)
         .collect()
 }
 

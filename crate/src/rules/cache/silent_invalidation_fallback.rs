@@ -142,16 +142,10 @@ fn does_nothing(block: Node) -> bool {
 /// `finally`: the fallback runs anyway, so the empty handler is not silent.
 fn fallback_elsewhere<'a>(ctx: &FileContext<'a>, stmt: Node<'a>) -> bool {
     let deletes = |node: Node| {
-        ctx.nodes("call").iter().any(|call| {
-            node.start_byte() <= call.start_byte()
-                && call.end_byte() <= node.end_byte()
-                && ctx.method_call(*call).is_some_and(|(_, m)| {
-                    matches!(
-                        m,
-                        "delete" | "delete_many" | "clear" | "adelete" | "adelete_many"
-                    )
-                })
-        })
+        ctx.method_calls(&["delete", "delete_many", "clear", "adelete", "adelete_many"])
+            .any(|(call, _, _)| {
+                node.start_byte() <= call.start_byte() && call.end_byte() <= node.end_byte()
+            })
     };
     let mut cursor = stmt.walk();
     let finally_deletes = stmt

@@ -156,21 +156,22 @@ fn check_receiver(ctx: &FileContext, receiver: &Receiver, kwargs: &str, hits: &m
             )));
         }
     }
-    for call in ctx.nodes("call").iter().filter(within) {
-        let Some((object, method)) = ctx.method_call(*call) else {
-            continue;
-        };
-        if !is_kwargs(ctx, object, kwargs) || !is_instance_key(ctx, ctx.argument(*call, 0, "key")) {
+    // The match below acts on `pop` and `get` only.
+    for (call, object, method) in ctx.method_calls(&["pop", "get"]) {
+        if !within(&&call) {
             continue;
         }
-        let default = ctx.argument(*call, 1, "default");
+        if !is_kwargs(ctx, object, kwargs) || !is_instance_key(ctx, ctx.argument(call, 0, "key")) {
+            continue;
+        }
+        let default = ctx.argument(call, 1, "default");
         let defaults_to_none = default.is_none_or(|d| d.kind() == "none");
         match method {
-            "pop" if default.is_none() => hits.push(Hit::node(*call).with_message(format!(
+            "pop" if default.is_none() => hits.push(Hit::node(call).with_message(format!(
                 "`{kwargs}.pop(\"instance\")` raises KeyError when a signal this receiver is connected to does not send `instance`"
             ))),
-            "get" | "pop" if defaults_to_none && used_before_check(ctx, *call, function) => {
-                hits.push(Hit::node(*call).with_message(format!(
+            "get" | "pop" if defaults_to_none && used_before_check(ctx, call, function) => {
+                hits.push(Hit::node(call).with_message(format!(
                     "`{kwargs}.{method}(\"instance\")` may be None, and it is used before any check"
                 )));
             }
