@@ -49,6 +49,8 @@ struct FileOutcome {
     syntax_errors: Vec<SyntaxError>,
     /// Why the rules did not run on the file; None when they did.
     error: Option<FileError>,
+    /// Team rules that gave up on the file (their step budget).
+    rule_errors: Vec<FileError>,
 }
 
 /// Checks `files`, running each rule where `enabled` says.
@@ -106,6 +108,7 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
         report.diagnostics.extend(outcome.diagnostics);
         report.syntax_errors.extend(outcome.syntax_errors);
         report.errors.extend(outcome.error);
+        report.errors.extend(outcome.rule_errors);
     }
     report.diagnostics.sort_by(|a, b| {
         (&a.path, a.range.start, a.rule, a.range.end).cmp(&(
@@ -133,6 +136,7 @@ fn not_checked(file: &SourceFile, message: String) -> FileOutcome {
             path: file.path.clone(),
             message,
         }),
+        rule_errors: Vec::new(),
     }
 }
 
@@ -154,14 +158,23 @@ fn check_file(
     let fixes_trusted = fix_is_trusted(&ctx);
     let mut diagnostics = Vec::new();
     let mut hits = Vec::new();
+    let mut rule_errors = Vec::new();
     for rule in rules::all() {
-        let Check::File(run) = rule.check else {
-            continue;
-        };
-        if !enabled(index, rule) {
+        if matches!(rule.check, Check::Project(_)) || !enabled(index, rule) {
             continue;
         }
-        run(&ctx, &mut hits);
+        match rule.check {
+            Check::File(run) => run(&ctx, &mut hits),
+            Check::Team(team) => {
+                if let Err(message) = team.run(&ctx, &mut hits) {
+                    rule_errors.push(FileError {
+                        path: file.path.clone(),
+                        message,
+                    });
+                }
+            }
+            Check::Project(_) => {}
+        }
         for mut hit in hits.drain(..) {
             if !fixes_trusted {
                 hit.fix = None;
@@ -181,6 +194,7 @@ fn check_file(
         diagnostics,
         syntax_errors,
         error: None,
+        rule_errors,
     }
 }
 

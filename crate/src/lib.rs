@@ -20,6 +20,7 @@ pub mod rule;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod team;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -24,11 +24,32 @@ fn main() {
         }
         Ok(Command::Help) => emit(args::USAGE),
         Ok(Command::Version) => emit(&format!("wagcheck {}\n", wagcheck::VERSION)),
-        Ok(Command::Rules(format)) => list_rules(format),
-        Ok(Command::Explain(id)) => explain(&id),
+        Ok(Command::Rules(format, team)) => with_team(&team, || list_rules(format)),
+        Ok(Command::Explain(id, team)) => with_team(&team, || explain(&id)),
+        Ok(Command::TestRules(paths)) => cli::team::test_rules(&paths),
         Ok(Command::Check(check)) => run_check(check),
     };
     std::process::exit(code);
+}
+
+/// Loads the team rules (configured and `--rules`), says what is wrong with any, then
+/// runs `then` with them in the rule list.
+fn with_team(paths: &[String], then: impl FnOnce() -> i32) -> i32 {
+    match cli::team::load(paths, true) {
+        Ok(loaded) => {
+            cli::team::report_errors(&loaded.errors);
+            let code = then();
+            if loaded.errors.is_empty() {
+                code
+            } else {
+                EXIT_ERROR
+            }
+        }
+        Err(message) => {
+            eprintln!("wagcheck: error: {message}");
+            EXIT_ERROR
+        }
+    }
 }
 
 /// Writes all of `text` to stdout at once; a closed pipe (`| head`) is not an error.
@@ -180,6 +201,14 @@ fn plan(args: &CheckArgs) -> Result<Plan, String> {
 }
 
 fn run_check(args: CheckArgs) -> i32 {
+    // Team rules first: the config's selectors may name them.
+    let team = match cli::team::load(&args.rules, !args.no_config) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            eprintln!("wagcheck: error: {message}");
+            return EXIT_ERROR;
+        }
+    };
     let plan = match plan(&args) {
         Ok(plan) => plan,
         Err(message) => {
@@ -193,6 +222,12 @@ fn run_check(args: CheckArgs) -> i32 {
             .is_ok_and(|k| plan.enabled[i][k])
     };
     let mut problems: Vec<ReadError> = plan.problems;
+    // A rule file that is wrong is reported with the files that could not be read: the
+    // run goes on with every other rule, and exits 2.
+    problems.extend(team.errors.iter().map(|e| ReadError {
+        path: e.path.clone(),
+        message: e.located_message(),
+    }));
     let (report, files, fixed_count) = if args.fix {
         let wanted = |d: &wagcheck::Diagnostic| {
             d.fix

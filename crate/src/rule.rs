@@ -2,9 +2,9 @@
 
 use crate::context::{FileContext, Project};
 use crate::diagnostic::Hit;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -22,7 +22,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Cache,
@@ -30,6 +30,8 @@ pub enum Category {
     Wagtail,
     Signals,
     Imports,
+    /// A team rule that names no category of its own.
+    Team,
 }
 
 impl Category {
@@ -40,13 +42,14 @@ impl Category {
             Category::Wagtail => "wagtail",
             Category::Signals => "signals",
             Category::Imports => "imports",
+            Category::Team => "team",
         }
     }
 }
 
 /// Whether applying a fix keeps behaviour (`Safe`) or changes it (`Unsafe`, e.g. cache
 /// keys change). Unsafe fixes are applied only when the user asks for them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     Safe,
@@ -69,6 +72,8 @@ pub enum Check {
     File(fn(&FileContext, &mut Vec<Hit>)),
     /// Gets every file of the set; each hit names the index of its file.
     Project(fn(&Project, &mut Vec<(usize, Hit)>)),
+    /// A team rule: an ast-grep rule read from YAML at run time (`team`).
+    Team(&'static crate::team::TeamRule),
 }
 
 /// One rule. Every rule is a `pub static RULE: Rule` in its own file, listed once in

@@ -4,5 +4,6 @@ pub mod args;
 pub mod files;
 pub mod sarif;
 pub mod settings;
+pub mod team;
 pub mod text;
 pub mod write;
