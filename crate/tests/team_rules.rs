@@ -164,10 +164,10 @@ fn a_wrong_document_is_an_error_at_its_place_and_the_others_load() {
     assert_eq!(ids, vec!["ACME100", "ACME102"]);
     assert_eq!(loaded.errors.len(), 1);
     let error = &loaded.errors[0];
-    // The second document starts on line 19; its `rule:` value on line 29.
+    // The second document starts on line 18; the mapping under its `rule:` on line 28.
     assert_eq!(
-        (error.path.as_str(), error.line),
-        ("team.yml", 29),
+        (error.path.as_str(), error.line, error.column),
+        ("team.yml", 28, 3),
         "{error}"
     );
     assert!(error.to_string().contains("not valid Python"), "{error}");

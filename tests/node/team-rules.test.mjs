@@ -112,7 +112,8 @@ test("a wrong rule file is an error at its line and column; the other rules run"
   const error = report.ruleErrors[0];
   assert.equal(error.path, "broken.yml");
   assert.equal(error.rule, "ACME002");
-  assert.equal(error.line, 21);
+  assert.equal(error.line, 20);
+  assert.equal(error.column, 3);
   assert.match(error.message, /not valid Python/);
   assert.deepEqual(report.diagnostics.map((d) => d.rule), ["ACME001"]);
 });
