@@ -46,12 +46,16 @@ pub fn set_team(team: &[&'static Rule]) {
     let mut list: Vec<&'static Rule> = ALL_RULES.iter().chain(team).copied().collect();
     list.sort_by_key(|r| r.id);
     list.dedup_by_key(|r| r.id);
-    let combined: Option<&'static [&'static Rule]> = if team.is_empty() {
-        None
-    } else {
-        Some(Box::leak(list.into_boxed_slice()))
-    };
-    *TEAM.write().unwrap_or_else(|e| e.into_inner()) = combined;
+    let mut current = TEAM.write().unwrap_or_else(|e| e.into_inner());
+    let unchanged = current.is_some_and(|old| {
+        old.len() == list.len() && old.iter().zip(&list).all(|(a, b)| std::ptr::eq(*a, *b))
+    });
+    // The page sets the same rules on every keystroke's check: leak nothing then.
+    if team.is_empty() {
+        *current = None;
+    } else if !unchanged {
+        *current = Some(Box::leak(list.into_boxed_slice()));
+    }
 }
 
 /// A rule by id (case-insensitive).
