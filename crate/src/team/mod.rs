@@ -47,9 +47,11 @@ pub struct Loaded {
 
 type Compiled = Result<&'static Rule, RuleError>;
 
-/// Each distinct (path, line, document) compiled once.
-static LOADED: LazyLock<Mutex<HashMap<(String, usize, String), Compiled>>> =
-    LazyLock::new(Default::default);
+/// A document: its file's path, the lines before it, its text.
+type DocumentKey = (String, usize, String);
+
+/// Each distinct document compiled once.
+static LOADED: LazyLock<Mutex<HashMap<DocumentKey, Compiled>>> = LazyLock::new(Default::default);
 
 /// Reads rule files: every document of every file, in order. A document that is wrong
 /// (bad YAML, an unknown key, a pattern that is not Python, an id or name already
