@@ -458,6 +458,57 @@ impl<'a> FileContext<'a> {
             .and_then(|a| a.field("right"))
     }
 
+    /// The calls of this file that may call `function` (a `def`), for following a value
+    /// from a `return` to where it is used: `name(...)` for a plain function, and for a
+    /// method also `x.name(...)` on any receiver (the receiver's type is not known, so
+    /// this over-approximates: callers of a same-named method elsewhere are included).
+    pub fn call_sites(&self, function: Node) -> Vec<Node<'a>> {
+        let name = self.definition_name(function);
+        let is_method = self.method_class(function).is_some();
+        self.nodes("call")
+            .iter()
+            .zip(self.all_call_parts())
+            .filter(|(_, parts)| match (parts.method, parts.callee) {
+                (Some((_, method)), _) => is_method && method == name,
+                (None, Some(callee)) => callee.kind() == "identifier" && self.text(callee) == name,
+                _ => false,
+            })
+            .map(|(&call, _)| call)
+            .collect()
+    }
+
+    /// The reads of `self.attr` (or `cls.attr`) in the class holding `target`, an
+    /// `attribute` node being assigned: where a value stored on the instance goes next.
+    /// Empty when `target` is not on `self`/`cls` inside a class.
+    pub fn attribute_reads(&self, target: Node) -> Vec<Node<'a>> {
+        let (Some(object), Some(attr)) = (target.field("object"), target.field("attribute")) else {
+            return Vec::new();
+        };
+        let owner = self.text(object);
+        let Some(class) = self
+            .enclosing_class(target)
+            .filter(|_| owner == "self" || owner == "cls")
+        else {
+            return Vec::new();
+        };
+        let attr = self.text(attr);
+        self.nodes("attribute")
+            .iter()
+            .copied()
+            .filter(|a| a.id() != target.id() && self.is_within(*a, class))
+            .filter(|a| {
+                a.field("object").is_some_and(|o| self.text(o) == owner)
+                    && a.field("attribute").is_some_and(|n| self.text(n) == attr)
+            })
+            // Not another assignment to the same attribute.
+            .filter(|a| {
+                self.parent(*a).is_none_or(|p| {
+                    !(p.kind() == "assignment" && p.field("left").is_some_and(|l| l.id() == a.id()))
+                })
+            })
+            .collect()
+    }
+
     /// `node` with any wrapping parentheses removed.
     pub fn unparenthesize(&self, mut node: Node<'a>) -> Node<'a> {
         while node.kind() == "parenthesized_expression" {
