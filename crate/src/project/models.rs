@@ -94,6 +94,24 @@ pub enum Accessor {
     Many(ClassId),
 }
 
+/// The model an accessor is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum On {
+    Model(ClassId),
+    /// Wagtail's `Page`.
+    Page,
+    /// A target the index cannot resolve (`settings.AUTH_USER_MODEL`, an installed app).
+    Unknown,
+}
+
+/// An accessor, the model it is on, and its name.
+#[derive(Debug, Clone)]
+pub struct AccessorEntry {
+    pub on: On,
+    pub name: String,
+    pub accessor: Accessor,
+}
+
 /// `search_fields = [...]` of a model, as far as it can be read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchFields {
@@ -310,90 +328,78 @@ impl ProjectIndex {
         }
     }
 
-    /// The accessors relations of the project's models add to `model`, by name: reverse
-    /// one-to-ones and foreign keys, and the links to multi-table children.
-    pub fn accessors_of(&self, model: ClassId) -> Vec<(String, Accessor)> {
-        let mut out = Vec::new();
-        for (file, facts) in self.files() {
-            for class in 0..facts.classes.len() {
-                let id = ClassId { file, class };
-                let Some(other) = self.model(id) else {
-                    continue;
-                };
-                let lower = facts.classes[class].name.to_lowercase();
-                if !other.abstract_ && !other.proxy && other.concrete_parents.contains(&Some(model))
-                {
-                    out.push((lower.clone(), Accessor::Child(id)));
-                }
-                let (fields, _) = self.model_fields(&other);
-                for field in fields {
-                    let (Some(relation), Some(target)) = (field.relation, field.target) else {
+    /// Every accessor the relations and multi-table parents of the project's models add,
+    /// built once per check.
+    fn accessor_entries(&self) -> &[AccessorEntry] {
+        self.accessors.get_or_init(|| {
+            let mut out = Vec::new();
+            for (file, facts) in self.files() {
+                for (class, fact) in facts.classes.iter().enumerate() {
+                    let id = ClassId { file, class };
+                    let Some(model) = self.model(id) else {
                         continue;
                     };
-                    if target != model || other.abstract_ {
+                    if model.abstract_ {
                         continue;
                     }
-                    let name = match (&field.related_name, relation) {
-                        (Some(n), _) if n.ends_with('+') || n == "?" => continue,
-                        (Some(n), _) => n.clone(),
-                        (None, Relation::OneToOne) => lower.clone(),
-                        (None, Relation::Generic) => continue,
-                        (None, _) => format!("{lower}_set"),
-                    };
-                    let accessor = match relation {
-                        Relation::OneToOne if field.parent_link => Accessor::Child(id),
-                        Relation::OneToOne => Accessor::OneToOne(id),
-                        _ => Accessor::Many(id),
-                    };
-                    out.push((name, accessor));
-                }
-            }
-        }
-        out
-    }
-
-    /// What `name` is on instances of `parent`'s children: for SIG001, the project
-    /// models reachable as `<instance>.<name>` where `name` is the lower-cased name of a
-    /// multi-table child of some model (a page type below `Page`), or a one-to-one
-    /// accessor. Every match, since the receiver's instance type is rarely known.
-    pub fn accessors_named(&self, name: &str) -> Vec<Accessor> {
-        let mut out = Vec::new();
-        for (file, facts) in self.files() {
-            for (class, fact) in facts.classes.iter().enumerate() {
-                let id = ClassId { file, class };
-                if fact.name.to_lowercase() == name {
-                    if let Some(model) = self.model(id) {
-                        if !model.abstract_ && !model.proxy && !model.concrete_parents.is_empty() {
-                            out.push(Accessor::Child(id));
+                    let lower = fact.name.to_lowercase();
+                    if !model.proxy {
+                        for parent in &model.concrete_parents {
+                            out.push(AccessorEntry {
+                                on: parent.map_or(On::Page, On::Model),
+                                name: lower.clone(),
+                                accessor: Accessor::Child(id),
+                            });
                         }
                     }
-                }
-                if !fact.fields.iter().any(|f| f.kind() == "OneToOneField") {
-                    continue;
-                }
-                let Some(model) = self.model(id) else {
-                    continue;
-                };
-                let (fields, _) = self.model_fields(&model);
-                for field in fields {
-                    if field.relation != Some(Relation::OneToOne) || model.abstract_ {
-                        continue;
-                    }
-                    let accessor = field
-                        .related_name
-                        .clone()
-                        .unwrap_or_else(|| fact.name.to_lowercase());
-                    if accessor == name {
-                        out.push(if field.parent_link {
-                            Accessor::Child(id)
-                        } else {
-                            Accessor::OneToOne(id)
+                    let (fields, _) = self.model_fields(&model);
+                    for field in fields {
+                        let Some(relation) = field.relation else {
+                            continue;
+                        };
+                        let name = match (&field.related_name, relation) {
+                            (Some(n), _) if n.ends_with('+') || n == "?" => continue,
+                            (Some(n), _) => n.clone(),
+                            (None, Relation::OneToOne) => lower.clone(),
+                            (None, Relation::Generic) => continue,
+                            (None, _) => format!("{lower}_set"),
+                        };
+                        let accessor = match relation {
+                            Relation::OneToOne if field.parent_link => Accessor::Child(id),
+                            Relation::OneToOne => Accessor::OneToOne(id),
+                            _ => Accessor::Many(id),
+                        };
+                        out.push(AccessorEntry {
+                            on: field.target.map_or(On::Unknown, On::Model),
+                            name,
+                            accessor,
                         });
                     }
                 }
             }
-        }
-        out
+            out
+        })
+    }
+
+    /// The accessors relations of the project's models add to `model`, by name: reverse
+    /// one-to-ones and foreign keys, and the links to multi-table children.
+    pub fn accessors_of(&self, model: ClassId) -> Vec<(String, Accessor)> {
+        self.accessor_entries()
+            .iter()
+            .filter(|e| e.on == On::Model(model))
+            .map(|e| (e.name.clone(), e.accessor.clone()))
+            .collect()
+    }
+
+    /// Every accessor named `name`, on whichever model: for SIG001, where the receiver's
+    /// instance type is rarely known. A multi-table child's accessor (a page type below
+    /// `Page`, `restaurant` on `Place`) or a one-to-one's (`profile`).
+    pub fn accessors_named(&self, name: &str) -> Vec<Accessor> {
+        self.accessor_entries()
+            .iter()
+            .filter(|e| e.name == name && !matches!(e.accessor, Accessor::Many(_)))
+            .map(|e| e.accessor.clone())
+            .collect()
     }
 
     /// Whether `name` is an attribute the index knows `model` has from its fields and
