@@ -32,6 +32,51 @@ const PAGE_ROOTS: &[&str] = &[
     "wagtail.wagtailcore.models.Page",
 ];
 
+/// The fields a Wagtail page inherits from `Page` (Wagtail 8.0: `wagtail/models/pages.py`
+/// with treebeard's `MP_Node`, `TranslatableMixin`, `RevisionMixin`, `DraftStateMixin`,
+/// `LockableMixin`, and their foreign keys' `_id` columns). A name missing here is taken for
+/// a property, which makes a reader's answer unknown: the safe side.
+const PAGE_FIELDS: &[&str] = &[
+    "id",
+    "page_ptr",
+    "page_ptr_id",
+    "path",
+    "depth",
+    "numchild",
+    "translation_key",
+    "locale",
+    "locale_id",
+    "latest_revision",
+    "latest_revision_id",
+    "live",
+    "has_unpublished_changes",
+    "first_published_at",
+    "last_published_at",
+    "live_revision",
+    "live_revision_id",
+    "go_live_at",
+    "expire_at",
+    "expired",
+    "locked",
+    "locked_at",
+    "locked_by",
+    "locked_by_id",
+    "title",
+    "draft_title",
+    "slug",
+    "content_type",
+    "content_type_id",
+    "url_path",
+    "owner",
+    "owner_id",
+    "seo_title",
+    "show_in_menus",
+    "search_description",
+    "latest_revision_created_at",
+    "alias_of",
+    "alias_of_id",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
     /// `ForeignKey`, `ParentalKey`: to-one forward, to-many reverse.
@@ -253,7 +298,7 @@ impl ProjectIndex {
     /// concrete), and whether that is all of them.
     pub fn model_fields(&self, model: &Model) -> (Vec<ModelField>, bool) {
         let mut fields = Vec::new();
-        let mut complete = model.bases_known;
+        let complete = model.bases_known;
         let mut pending = vec![(model.id, 0)];
         let mut seen = Vec::new();
         while let Some((id, depth)) = pending.pop() {
@@ -269,8 +314,15 @@ impl ProjectIndex {
             }
             for base in &class.bases {
                 if PAGE_ROOTS.contains(&base.as_str()) {
-                    // Page's own fields (title, slug, ...) are not listed here.
-                    complete = false;
+                    if !fields.iter().any(|f: &ModelField| f.name == "path") {
+                        fields.extend(PAGE_FIELDS.iter().map(|name| ModelField {
+                            name: name.to_string(),
+                            relation: None,
+                            target: None,
+                            related_name: None,
+                            parent_link: false,
+                        }));
+                    }
                 } else if let Some(parent) = self.class_qualified(id.file, base, 0) {
                     pending.push((parent, depth + 1));
                 }
