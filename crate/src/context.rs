@@ -57,6 +57,11 @@ impl<'a> CallParts<'a> {
 /// imports are, and `context` parses a file again, once, when a rule asks for it.
 pub struct Project<'a> {
     pub files: &'a [SourceFile],
+    /// Whether `files` is the whole project, or only some of its files (those named on
+    /// the command line, as pre-commit passes the changed ones). A rule whose hit claims
+    /// something of every file ("nothing imports this module") cannot be right on a
+    /// partial set and stays silent there; one that claims what it sees still reports.
+    pub complete: bool,
     /// Imports per file; None for a file that could not be checked (too large, too deep).
     imports: Vec<Option<Imports>>,
     reparsed: Vec<OnceCell<Option<ParsedFile>>>,
@@ -67,6 +72,7 @@ impl<'a> Project<'a> {
         let reparsed = files.iter().map(|_| OnceCell::new()).collect();
         Self {
             files,
+            complete: true,
             imports,
             reparsed,
         }

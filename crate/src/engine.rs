@@ -12,7 +12,8 @@ use crate::rules;
 use crate::source::LineIndex;
 use crate::source::SourceFile;
 use crate::suppress::Suppressions;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// A file that could not be checked at all, and why.
 #[derive(Debug, Clone, Serialize)]
@@ -58,10 +59,33 @@ pub fn check_with(files: &[SourceFile], enabled: &Enabled) -> Report {
 
 /// `check_with`, re-parsing each file incrementally from its tree in `cache`.
 pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&ParseCache>) -> Report {
+    check_in(files, enabled, cache, true)
+}
+
+/// `check_cached`; `complete` says whether `files` is the whole project (a directory
+/// walked, the playground's files) or only some of its files (named on the command
+/// line, as pre-commit passes the changed ones). Rules whose claim is about every file
+/// of the project (`Project::complete`) stay silent on a partial set.
+fn check_in(
+    files: &[SourceFile],
+    enabled: &Enabled,
+    cache: Option<&ParseCache>,
+    complete: bool,
+) -> Report {
     if let Some(cache) = cache {
         cache.retain(files);
     }
-    let mut outcomes = par_map(files, |index, file| check_file(index, file, enabled, cache));
+    let outcomes = par_map(files, |index, file| check_file(index, file, enabled, cache));
+    report_of(files, enabled, outcomes, complete)
+}
+
+/// The project pass over the per-file outcomes, and the report of both.
+fn report_of(
+    files: &[SourceFile],
+    enabled: &Enabled,
+    mut outcomes: Vec<FileOutcome>,
+    complete: bool,
+) -> Report {
     let mut report = Report {
         files: files.len(),
         ..Report::default()
@@ -75,7 +99,8 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
         .collect();
     if !project_rules.is_empty() {
         let imports = outcomes.iter_mut().map(|o| o.imports.take()).collect();
-        let project = Project::new(files, imports);
+        let mut project = Project::new(files, imports);
+        project.complete = complete;
         for rule in project_rules {
             let Check::Project(run) = rule.check else {
                 continue;
@@ -155,6 +180,7 @@ fn check_file(
     let mut diagnostics = Vec::new();
     let mut hits = Vec::new();
     for rule in rules::all() {
+        // The rules for which `runs_in_file_pass` holds: this pass's result may be kept.
         let Check::File(run) = rule.check else {
             continue;
         };
@@ -246,12 +272,24 @@ pub fn fix_files(
     wanted: &(dyn Fn(&Diagnostic) -> bool + Sync),
     max_rounds: usize,
 ) -> FixOutcome {
+    fix_files_in(files, enabled, wanted, max_rounds, true)
+}
+
+/// `fix_files` on a set that is the whole project (`complete`) or only some of its
+/// files (see `check_in`).
+pub fn fix_files_in(
+    files: &[SourceFile],
+    enabled: &Enabled,
+    wanted: &(dyn Fn(&Diagnostic) -> bool + Sync),
+    max_rounds: usize,
+    complete: bool,
+) -> FixOutcome {
     let mut current: Vec<SourceFile> = files.to_vec();
     let mut applied = vec![0usize; files.len()];
     // One cache for the whole loop: the parse that counts a candidate's syntax errors
     // is the one the next check reuses, and every other parse is incremental.
     let cache = ParseCache::default();
-    let mut report = check_cached(&current, enabled, Some(&cache));
+    let mut report = check_in(&current, enabled, Some(&cache), complete);
     let baseline_errors = count_syntax_errors(&report, &current);
     for _ in 0..max_rounds {
         let mut changed = false;
@@ -283,7 +321,7 @@ pub fn fix_files(
         if !changed {
             break;
         }
-        report = check_cached(&current, enabled, Some(&cache));
+        report = check_in(&current, enabled, Some(&cache), complete);
     }
     FixOutcome {
         files: current,
@@ -303,6 +341,176 @@ fn count_syntax_errors(report: &Report, files: &[SourceFile]) -> Vec<usize> {
                 .count()
         })
         .collect()
+}
+
+// What may be kept between runs.
+//
+// The per-file pass runs the rules that read one file alone (`Check::File`) and
+// collects what the project pass needs of that file (imports, suppressions). Its result
+// depends on nothing but the file's path and text and the rules enabled on it, so a
+// caller may keep it (the CLI's cache) and hand it back for an unchanged file. Nothing
+// that reads other files belongs in it: project rules (`Check::Project`) re-run over all
+// files on every check, from the kept imports. A rule that consults other files (a
+// project index) must not run in `check_file`, or its hits would be served stale: that
+// is the boundary, and `runs_in_file_pass` is where it is drawn.
+
+/// Whether a rule runs in the per-file pass, whose result may be kept between runs: only
+/// a rule that reads its own file alone. Any other kind of check re-runs every time.
+pub fn runs_in_file_pass(rule: &Rule) -> bool {
+    matches!(rule.check, Check::File(_))
+}
+
+/// The per-file pass's result on one file, in a form that can be stored: hits by rule
+/// id, byte ranges (positions are recomputed from the text), no borrowed data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FilePass {
+    imports: Option<Imports>,
+    suppressions: Suppressions,
+    hits: Vec<KeptHit>,
+    syntax_errors: Vec<(Range<usize>, String)>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct KeptHit {
+    rule: String,
+    range: Range<usize>,
+    message: String,
+    /// The fix's title and its edits (range, new text).
+    fix: Option<(String, Vec<(Range<usize>, String)>)>,
+}
+
+impl FilePass {
+    fn of(outcome: &FileOutcome) -> Self {
+        Self {
+            imports: outcome.imports.clone(),
+            suppressions: outcome.suppressions.clone(),
+            hits: outcome
+                .diagnostics
+                .iter()
+                .map(|d| KeptHit {
+                    rule: d.rule.to_string(),
+                    range: d.range.clone(),
+                    message: d.message.clone(),
+                    fix: d.fix.as_ref().map(|f| {
+                        let edits = f.edits.iter();
+                        (
+                            f.title.clone(),
+                            edits
+                                .map(|e| (e.range.clone(), e.content.clone()))
+                                .collect(),
+                        )
+                    }),
+                })
+                .collect(),
+            syntax_errors: outcome
+                .syntax_errors
+                .iter()
+                .map(|e| (e.range.clone(), e.message.clone()))
+                .collect(),
+            error: outcome.error.as_ref().map(|e| e.message.clone()),
+        }
+    }
+
+    /// The outcome again, for `file` (which must be the text it was made from). None if
+    /// it does not fit the file or names a rule this build does not have: then the file
+    /// is checked afresh.
+    fn outcome(&self, file: &SourceFile) -> Option<FileOutcome> {
+        let text = file.text.as_str();
+        let fits = |r: &Range<usize>| {
+            r.start <= r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+        };
+        if self.hits.is_empty() && self.syntax_errors.is_empty() {
+            // Nothing to place: no line index (most files), as in the per-file pass.
+            return Some(FileOutcome {
+                imports: self.imports.clone(),
+                lines: None,
+                suppressions: self.suppressions.clone(),
+                diagnostics: Vec::new(),
+                syntax_errors: Vec::new(),
+                error: self.error.as_ref().map(|message| FileError {
+                    path: file.path.clone(),
+                    message: message.clone(),
+                }),
+            });
+        }
+        let lines = LineIndex::new(text);
+        let mut diagnostics = Vec::with_capacity(self.hits.len());
+        for kept in &self.hits {
+            let rule = rules::find(&kept.rule).filter(|r| runs_in_file_pass(r))?;
+            let fix = match &kept.fix {
+                Some((title, edits)) => {
+                    let edits: Option<Vec<Edit>> = edits
+                        .iter()
+                        .map(|(r, c)| fits(r).then(|| Edit::replace(r.clone(), c.clone())))
+                        .collect();
+                    Some((title.clone(), edits?))
+                }
+                None => None,
+            };
+            if !fits(&kept.range) {
+                return None;
+            }
+            let hit = Hit {
+                range: kept.range.clone(),
+                message: Some(kept.message.clone()),
+                fix,
+            };
+            diagnostics.push(to_diagnostic(rule, file, &lines, hit));
+        }
+        let mut syntax_errors = Vec::with_capacity(self.syntax_errors.len());
+        for (range, message) in &self.syntax_errors {
+            if !fits(range) {
+                return None;
+            }
+            syntax_errors.push(SyntaxError {
+                path: file.path.clone(),
+                start: lines.location(text, range.start),
+                end: lines.location(text, range.end),
+                range: range.clone(),
+                message: message.clone(),
+            });
+        }
+        Some(FileOutcome {
+            imports: self.imports.clone(),
+            lines: Some(lines),
+            suppressions: self.suppressions.clone(),
+            diagnostics,
+            syntax_errors,
+            error: self.error.as_ref().map(|message| FileError {
+                path: file.path.clone(),
+                message: message.clone(),
+            }),
+        })
+    }
+}
+
+/// `check_with`, reusing `kept[i]` (a `FilePass` of an earlier check of the same text
+/// with the same rules enabled) instead of the per-file pass on file `i`. Project rules
+/// run over every file as always. Also returns the per-file pass of each file checked
+/// afresh (None where one was reused), for the caller to keep.
+pub fn check_reusing(
+    files: &[SourceFile],
+    enabled: &Enabled,
+    kept: &[Option<FilePass>],
+    complete: bool,
+) -> (Report, Vec<Option<FilePass>>) {
+    let results = par_map(files, |index, file| {
+        match kept
+            .get(index)
+            .and_then(Option::as_ref)
+            .and_then(|k| k.outcome(file))
+        {
+            Some(outcome) => (outcome, None),
+            None => {
+                let outcome = check_file(index, file, enabled, None);
+                let pass = FilePass::of(&outcome);
+                (outcome, Some(pass))
+            }
+        }
+    });
+    let (outcomes, fresh) = results.into_iter().unzip();
+    (report_of(files, enabled, outcomes, complete), fresh)
 }
 
 /// Maps files to results in parallel where threads exist (native), in order.
