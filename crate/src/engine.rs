@@ -420,60 +420,51 @@ impl FilePass {
         let fits = |r: &Range<usize>| {
             r.start <= r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
         };
-        if self.hits.is_empty() && self.syntax_errors.is_empty() {
-            // Nothing to place: no line index (most files), as in the per-file pass.
-            return Some(FileOutcome {
-                imports: self.imports.clone(),
-                lines: None,
-                suppressions: self.suppressions.clone(),
-                diagnostics: Vec::new(),
-                syntax_errors: Vec::new(),
-                error: self.error.as_ref().map(|message| FileError {
-                    path: file.path.clone(),
-                    message: message.clone(),
-                }),
-            });
-        }
-        let lines = LineIndex::new(text);
+        // A line index only where something is placed (most files: nothing), as in the
+        // per-file pass.
+        let lines =
+            (!self.hits.is_empty() || !self.syntax_errors.is_empty()).then(|| LineIndex::new(text));
         let mut diagnostics = Vec::with_capacity(self.hits.len());
-        for kept in &self.hits {
-            let rule = rules::find(&kept.rule).filter(|r| runs_in_file_pass(r))?;
-            let fix = match &kept.fix {
-                Some((title, edits)) => {
-                    let edits: Option<Vec<Edit>> = edits
-                        .iter()
-                        .map(|(r, c)| fits(r).then(|| Edit::replace(r.clone(), c.clone())))
-                        .collect();
-                    Some((title.clone(), edits?))
-                }
-                None => None,
-            };
-            if !fits(&kept.range) {
-                return None;
-            }
-            let hit = Hit {
-                range: kept.range.clone(),
-                message: Some(kept.message.clone()),
-                fix,
-            };
-            diagnostics.push(to_diagnostic(rule, file, &lines, hit));
-        }
         let mut syntax_errors = Vec::with_capacity(self.syntax_errors.len());
-        for (range, message) in &self.syntax_errors {
-            if !fits(range) {
-                return None;
+        if let Some(lines) = &lines {
+            for kept in &self.hits {
+                let rule = rules::find(&kept.rule).filter(|r| runs_in_file_pass(r))?;
+                let fix = match &kept.fix {
+                    Some((title, edits)) => Some((
+                        title.clone(),
+                        edits
+                            .iter()
+                            .map(|(r, c)| fits(r).then(|| Edit::replace(r.clone(), c.clone())))
+                            .collect::<Option<Vec<Edit>>>()?,
+                    )),
+                    None => None,
+                };
+                if !fits(&kept.range) {
+                    return None;
+                }
+                let hit = Hit {
+                    range: kept.range.clone(),
+                    message: Some(kept.message.clone()),
+                    fix,
+                };
+                diagnostics.push(to_diagnostic(rule, file, lines, hit));
             }
-            syntax_errors.push(SyntaxError {
-                path: file.path.clone(),
-                start: lines.location(text, range.start),
-                end: lines.location(text, range.end),
-                range: range.clone(),
-                message: message.clone(),
-            });
+            for (range, message) in &self.syntax_errors {
+                if !fits(range) {
+                    return None;
+                }
+                syntax_errors.push(SyntaxError {
+                    path: file.path.clone(),
+                    start: lines.location(text, range.start),
+                    end: lines.location(text, range.end),
+                    range: range.clone(),
+                    message: message.clone(),
+                });
+            }
         }
         Some(FileOutcome {
             imports: self.imports.clone(),
-            lines: Some(lines),
+            lines,
             suppressions: self.suppressions.clone(),
             diagnostics,
             syntax_errors,
@@ -531,4 +522,68 @@ fn par_map<T>(files: &[SourceFile], f: impl Fn(usize, &SourceFile) -> T) -> Vec<
         .enumerate()
         .map(|(i, file)| f(i, file))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule's examples, and every fixture as one set (syntax errors, suppressions,
+    /// fixes, cross-file hits): checked once, the kept passes written as JSON and read
+    /// back, then checked again from them. The second check must check no file afresh
+    /// and report exactly what the first did.
+    #[test]
+    fn kept_passes_give_the_same_report() {
+        let mut sets: Vec<Vec<SourceFile>> = Vec::new();
+        for rule in rules::all() {
+            sets.push(crate::examples::split_files(rule.bad));
+            sets.push(crate::examples::split_files(rule.fixed));
+        }
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut stack = vec![fixtures.clone()];
+        let mut all_fixtures = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "py") {
+                    let rel = path.strip_prefix(&fixtures).unwrap().to_string_lossy();
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    all_fixtures.push(SourceFile::new(rel.into_owned(), text));
+                }
+            }
+        }
+        all_fixtures.sort_by(|a, b| a.path.cmp(&b.path));
+        sets.push(all_fixtures);
+        let all: &Enabled = &|_, _| true;
+        let mut hits = 0;
+        for files in sets {
+            let (cold, fresh) = check_reusing(&files, all, &[], true);
+            assert!(fresh.iter().all(Option::is_some));
+            let json = serde_json::to_string(&fresh).unwrap();
+            let kept: Vec<Option<FilePass>> = serde_json::from_str(&json).unwrap();
+            let (warm, again) = check_reusing(&files, all, &kept, true);
+            assert!(again.iter().all(Option::is_none), "every file reused");
+            assert_eq!(format!("{cold:?}"), format!("{warm:?}"));
+            hits += warm.diagnostics.len();
+        }
+        assert!(hits > 50, "the sets have hits to keep: {hits}");
+    }
+
+    /// A kept pass that does not fit the text (a stale or corrupt cache entry) is not
+    /// used: the file is checked afresh.
+    #[test]
+    fn a_kept_pass_that_does_not_fit_is_not_used() {
+        let files = vec![SourceFile::new(
+            "a.py",
+            "from django.core.cache import cache\ncache.delete_pattern('x:*')\n",
+        )];
+        let all: &Enabled = &|_, _| true;
+        let (cold, fresh) = check_reusing(&files, all, &[], true);
+        let shorter = vec![SourceFile::new("a.py", "x = 1\n")];
+        let (report, again) = check_reusing(&shorter, all, &fresh, true);
+        assert!(again[0].is_some(), "checked afresh");
+        assert!(report.diagnostics.is_empty() && !cold.diagnostics.is_empty());
+    }
 }
