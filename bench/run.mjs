@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdtempSync, cpSync, rmSync, appendFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
-import { join, dirname } from "node:path";
+import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync, brotliCompressSync } from "node:zlib";
 
@@ -24,8 +24,10 @@ const corpus = sh("bash", ["scripts/fetch-corpus.sh"]).trim();
 const dirs = ["django", "rest_framework", "wagtail"].map((d) => join(corpus, d));
 log("building the release CLI and the bench example");
 sh("cargo", ["build", "--release", "--quiet", "--bin", "wagcheck", "--example", "bench"]);
-const cli = join(root, "target/release/wagcheck");
-const benchBin = join(root, "target/release/examples/bench");
+// Cargo's target folder, as cargo itself finds it (CARGO_TARGET_DIR, else target/).
+const target = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target");
+const cli = join(target, "release/wagcheck");
+const benchBin = join(target, "release/examples/bench");
 
 const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: round(totalmem() / 2 ** 30, 1), node: process.version },
