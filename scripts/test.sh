@@ -6,6 +6,7 @@
 #   4. node --test tests/browser/      (the page in headless Chromium)
 #   5. tests/corpus-fix.sh             (every fix applied to Django, DRF and Wagtail keeps them compiling)
 #   6. scripts/ecosystem.py            (every hit on 19 real applications is triaged: tests/ecosystem)
+#   6. tests/python-package.sh         (the wheel with pip, the pre-commit hooks, SARIF against its schema)
 # Every part runs even when an earlier one fails (except those that need the build); the exit
 # code is non-zero if anything failed. Timings and a total count close the output.
 set -uo pipefail
@@ -37,6 +38,7 @@ else
 fi
 part corpus bash tests/corpus-fix.sh
 part ecosystem python3 scripts/ecosystem.py
+part python bash tests/python-package.sh
 
 # Totals: cargo's "test result: ... N passed; M failed" lines and node's "# pass N" / "# fail N".
 passed=0
@@ -47,7 +49,7 @@ if [ -f "$LOGS/cargo.log" ]; then
     failed=$((failed + f))
   done < <(sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$LOGS/cargo.log")
 fi
-for log in "$LOGS/node.log" "$LOGS/browser.log"; do
+for log in "$LOGS/node.log" "$LOGS/browser.log" "$LOGS/python.log"; do
   [ -f "$log" ] || continue
   passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))
   failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))
