@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "unbounded-list-prefetch",
     severity: Severity::Warning,
     category: Category::Orm,
-    message: "The list branch prefetches every related row: bound it with `Prefetch(lookup, queryset=...[:LIMIT])`",
+    message: "The list branch prefetches every related row: bound it with `Prefetch(lookup, queryset=...[:LIMIT], to_attr=...)`",
     explanation: include_str!("unbounded_list_prefetch.md"),
     bad: BAD,
     fixed: FIXED,
@@ -50,6 +50,9 @@ class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
                 Prefetch(
                     "related_plant_species",
                     queryset=species[:MAX_LISTED_PLANT_SPECIES],
+                    # A sliced Prefetch needs to_attr: the list serializer reads
+                    # post.listed_plant_species, a list of at most 5 rows.
+                    to_attr="listed_plant_species",
                 )
             )
         elif self.action == "retrieve":
@@ -69,7 +72,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         }
         for (node, lookup) in lookups {
             hits.push(Hit::node(node).with_message(format!(
-                "The list branch prefetches every `{lookup}` row of every object: bound it with `Prefetch(\"{lookup}\", queryset=...[:LIMIT])`"
+                "The list branch prefetches every `{lookup}` row of every object: bound it with `Prefetch(\"{lookup}\", queryset=...[:LIMIT], to_attr=...)`"
             )));
         }
     }

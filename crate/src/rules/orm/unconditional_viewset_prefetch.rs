@@ -55,6 +55,9 @@ class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
                 Prefetch(
                     "related_plant_species",
                     queryset=limited[:MAX_LISTED_PLANT_SPECIES],
+                    # A sliced Prefetch needs to_attr: the serializer reads
+                    # post.listed_plant_species on the list.
+                    to_attr="listed_plant_species",
                 )
             )
         return queryset.prefetch_related("tags", "related_plant_species")
