@@ -5,6 +5,7 @@
 #   3. node --test tests/node/         (the wasm API under node, CLI parity)
 #   4. node --test tests/browser/      (the page in headless Chromium)
 #   5. tests/corpus-fix.sh             (every fix applied to Django, DRF and Wagtail keeps them compiling)
+#   6. tests/django/run.sh             (the rules' examples and the lessons run on Django, DRF, Wagtail, django-redis)
 # Every part runs even when an earlier one fails (except those that need the build); the exit
 # code is non-zero if anything failed. Timings and a total count close the output.
 set -uo pipefail
@@ -35,6 +36,7 @@ else
   FAILED+=("node (not run)" "browser (not run)")
 fi
 part corpus bash tests/corpus-fix.sh
+part django bash tests/django/run.sh
 
 # Totals: cargo's "test result: ... N passed; M failed" lines and node's "# pass N" / "# fail N".
 passed=0
@@ -44,6 +46,12 @@ if [ -f "$LOGS/cargo.log" ]; then
     passed=$((passed + p))
     failed=$((failed + f))
   done < <(sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$LOGS/cargo.log")
+fi
+# pytest's summary line: "1 failed, 40 passed in 9.1s" (tests/django/run.sh).
+if [ -f "$LOGS/django.log" ]; then
+  summary=$(grep -E '^=* ?[0-9]+ (passed|failed)' "$LOGS/django.log" | tail -1)
+  passed=$((passed + $(echo "$summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)))
+  failed=$((failed + $(echo "$summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)))
 fi
 for log in "$LOGS/node.log" "$LOGS/browser.log"; do
   [ -f "$log" ] || continue

@@ -62,3 +62,10 @@ class Order(models.Model):
 
     def refresh_totals(self):
         CALLS.append(("refresh_totals", connection.in_atomic_block))
+
+
+class FeaturedBlogPostPage(BlogPostPage):
+    """A proxy of BlogPostPage: model signals send it as `sender` (SIG002)."""
+
+    class Meta:
+        proxy = True
