@@ -4,6 +4,13 @@
 use crate::examples::split_files;
 use crate::rule::Rule;
 
+/// The rule's anchor in docs/rules.md (`wagcheck rules --format markdown`): GitHub's
+/// slug of its heading `name (ID)`, e.g. `truncated-cache-key-hash-cache010`. Editors
+/// link a hit to `<docs/rules.md>#<anchor>`, so it must not change.
+pub fn anchor(rule: &Rule) -> String {
+    format!("{}-{}", rule.name, rule.id).to_lowercase()
+}
+
 /// Markdown for one rule: heading, metadata, the explanation's sections, then
 /// `## Example` (the bad code) and `Use instead:` (the fixed code), then any
 /// `## Fix safety` / `## References` sections of the explanation.

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::context::{FileContext, Project};
-use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, Related, SyntaxError};
 use crate::fix::apply_fixes;
 use crate::imports::Imports;
 use crate::parse::{parse_file, syntax_errors, too_deep, ParseCache};
@@ -96,9 +96,19 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
                 {
                     continue;
                 }
-                report
-                    .diagnostics
-                    .push(to_diagnostic(rule, &files[index], lines, hit));
+                let mut diagnostic = to_diagnostic(rule, &files[index], lines, hit.clone());
+                diagnostic.related = hit
+                    .related
+                    .into_iter()
+                    .filter_map(|(file, range, message)| {
+                        Some(Related {
+                            path: files.get(file)?.path.clone(),
+                            range,
+                            message,
+                        })
+                    })
+                    .collect();
+                report.diagnostics.push(diagnostic);
             }
         }
     }
@@ -221,6 +231,7 @@ fn to_diagnostic(
         range: hit.range,
         message: hit.message.unwrap_or_else(|| rule.message.to_string()),
         fix,
+        related: Vec::new(),
     }
 }
 
