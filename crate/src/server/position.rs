@@ -133,6 +133,9 @@ mod tests {
         for encoding in [Encoding::Utf8, Encoding::Utf16] {
             let lines = Lines::new(text, encoding);
             for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                if text[..offset].ends_with('\r') {
+                    continue; // between \r and \n: inside a line break, not a position
+                }
                 let p = lines.position(offset);
                 assert_eq!(lines.offset(p), (offset, false), "{encoding:?} {offset}");
             }
