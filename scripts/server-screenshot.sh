@@ -28,26 +28,44 @@ cat > "$WORK/init.lua" <<LUA
 vim.opt.number = true
 vim.opt.signcolumn = "yes"
 vim.opt.shortmess:append("I")
+vim.opt.hlsearch = false
+-- Readable on 256 colours: the default float is magenta.
+vim.cmd([[
+  highlight NormalFloat ctermbg=236 ctermfg=252
+  highlight FloatBorder ctermbg=236 ctermfg=244
+  highlight link markdownError NormalFloat
+  highlight markdownCode ctermfg=180 ctermbg=236
+  highlight markdownCodeBlock ctermfg=180 ctermbg=236
+]])
+vim.lsp.handlers["textDocument/hover"] = vim.lsp.with(vim.lsp.handlers.hover, { border = "rounded", max_width = 90, max_height = 30 })
 local client = vim.lsp.start_client({ name = "wagcheck", cmd = { "$CLI", "server" }, root_dir = "$WORK/shop" })
 vim.api.nvim_create_autocmd("FileType", {
   pattern = "python",
   callback = function() vim.lsp.buf_attach_client(0, client) end,
 })
 LUA
-tmux new-session -d -s "$SESSION" -x 110 -y 30 -c "$WORK/shop" \
-  "TERM=xterm-256color nvim -u $WORK/init.lua app/fingerprints.py"
-sleep 3
+tmux new-session -d -s "$SESSION" -x 130 -y 44 -c "$WORK/shop" \
+  "env TERM=xterm-256color nvim -u $WORK/init.lua app/fingerprints.py"
+# Until the hit is shown (the server is up and has checked the file).
+for _ in $(seq 60); do
+  tmux capture-pane -t "$SESSION" -p | grep -q "sort_keys" && break
+  sleep 0.5
+done
 tmux send-keys -t "$SESSION" 7G0 && tmux send-keys -t "$SESSION" -l "/json.dumps" && tmux send-keys -t "$SESSION" Enter
 sleep 1
 tmux send-keys -t "$SESSION" -l ":lua vim.lsp.buf.hover()" && tmux send-keys -t "$SESSION" Enter
-sleep 2
+for _ in $(seq 40); do
+  tmux capture-pane -t "$SESSION" -p | grep -q "Use instead" && break
+  sleep 0.5
+done
 tmux capture-pane -t "$SESSION" -e -p > "$WORK/screen.ansi"
 {
   echo '<!doctype html><meta charset="utf-8"><style>body{margin:0;background:#000}pre{margin:0;padding:8px;font:14px/1.25 "DejaVu Sans Mono",monospace;color:#ddd;background:#000}</style>'
-  aha --no-header --black < "$WORK/screen.ansi" | sed 's/^/ /;1s/^ //'
+  echo '<pre>'
+  aha --no-header --black < "$WORK/screen.ansi"
+  echo '</pre>'
 } > "$WORK/screen.html"
-sed -i '0,/<pre>/s//<pre>/' "$WORK/screen.html"
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
-  --no-first-run --hide-scrollbars --window-size=1000,600 --screenshot="$ROOT/docs/server.png" \
+  --no-first-run --hide-scrollbars --window-size=1180,820 --screenshot="$ROOT/docs/server.png" \
   "file://$WORK/screen.html" 2>/dev/null
 echo "server-screenshot: docs/server.png"

@@ -45,7 +45,8 @@ fn split_tail(explanation: &str) -> (&str, &str) {
     explanation.split_at(cut)
 }
 
-fn code_blocks(example: &str) -> String {
+/// An example's files as fenced Python blocks (a `path`: line before each when several).
+pub fn code_blocks(example: &str) -> String {
     let files = split_files(example);
     let mut out = String::new();
     for file in &files {

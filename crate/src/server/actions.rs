@@ -175,13 +175,16 @@ pub fn hover(ws: &Workspace, uri: &Url, position: lsp_types::Position) -> Option
         if !value.is_empty() {
             value.push_str("\n\n---\n\n");
         }
-        value.push_str(&format!("**{}** {}\n\n", d.rule, d.message));
-        // The page's headings one level down: the hit's line is the title here.
-        value.push_str(
-            &wagcheck::docs::rule_markdown(rule)
-                .replace("\n#", "\n##")
-                .replacen("# ", "## ", 1),
-        );
+        // What to write first (the user's code is the bad example), then why.
+        value.push_str(&format!(
+            "**{}** ({}) {}\n\nUse instead:\n\n{}",
+            d.rule,
+            rule.name,
+            d.message,
+            wagcheck::docs::code_blocks(rule.fixed)
+        ));
+        value.push_str(rule.explanation.trim());
+        value.push('\n');
     }
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
