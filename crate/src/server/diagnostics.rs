@@ -28,13 +28,14 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// One hit. `locate` finds another file of the workspace (its URI and text) for the
-/// related information of cross-file hits.
+/// One hit. `locate` turns a place in another file of the workspace (its path as the
+/// engine saw it, a byte range) into an LSP location, for the related information of
+/// cross-file hits.
 pub fn hit(
     d: &wagcheck::Diagnostic,
     lines: &Lines,
     docs: &str,
-    locate: &dyn Fn(&str) -> Option<(Url, Range)>,
+    locate: &dyn Fn(&str, &std::ops::Range<usize>) -> Option<(Url, Range)>,
 ) -> Diagnostic {
     let fixable = match d.fix.as_ref().map(|f| f.applicability) {
         Some(wagcheck::Applicability::Safe) => " (fix available)",
@@ -45,7 +46,7 @@ pub fn hit(
         .related
         .iter()
         .filter_map(|r| {
-            let (uri, range) = locate(&r.path)?;
+            let (uri, range) = locate(&r.path, &r.range)?;
             Some(DiagnosticRelatedInformation {
                 location: Location::new(uri, range),
                 message: format!("{}: {}", r.path, r.message),
@@ -110,7 +111,7 @@ mod tests {
             .unwrap();
         let text = &files.iter().find(|f| f.path == d.path).unwrap().text;
         let lines = Lines::new(text, Encoding::Utf16);
-        let locate = |path: &str| {
+        let locate = |path: &str, _: &std::ops::Range<usize>| {
             let uri = Url::parse(&format!("file:///w/{path}")).ok()?;
             Some((uri, Range::default()))
         };

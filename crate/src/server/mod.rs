@@ -531,8 +531,8 @@ impl<'a> Server<'a> {
             })
             .unwrap_or("");
         let lines = Lines::new(text, self.ws.encoding);
-        diagnostics::hit(d, &lines, &self.docs_url, &|shown| {
-            self.ws.locate(shown, &(0..0))
+        diagnostics::hit(d, &lines, &self.docs_url, &|shown, range| {
+            self.ws.locate(shown, range)
         })
     }
 
@@ -542,7 +542,7 @@ impl<'a> Server<'a> {
             return;
         };
         let lines = Lines::new(&doc.text, self.ws.encoding);
-        let locate = |shown: &str| self.ws.locate(shown, &(0..0));
+        let locate = |shown: &str, range: &std::ops::Range<usize>| self.ws.locate(shown, range);
         let mut out: Vec<lsp_types::Diagnostic> = actions::hits_of(&self.ws, doc)
             .map(|d| diagnostics::hit(d, &lines, &self.docs_url, &locate))
             .collect();
@@ -573,7 +573,8 @@ impl<'a> Server<'a> {
         let out = match (self.ws.project.get(&path), self.ws.disk.get(&path)) {
             (Some(hits), Some(text)) => {
                 let lines = Lines::new(text, self.ws.encoding);
-                let locate = |shown: &str| self.ws.locate(shown, &(0..0));
+                let locate =
+                    |shown: &str, range: &std::ops::Range<usize>| self.ws.locate(shown, range);
                 hits.iter()
                     .map(|d| diagnostics::hit(d, &lines, &self.docs_url, &locate))
                     .collect()
