@@ -1,7 +1,7 @@
 // `npm run bench`: the engine against the parse limit, peers and the browser budget.
 // Prints a table and writes bench/results.json. Machines are noisy: read the ratios,
 // which are measured side by side in one run. Sections can be picked by name:
-//   node bench/run.mjs [parse] [peers] [browser] [size] [memory] [cache]
+//   node bench/run.mjs [parse] [peers] [browser] [size] [memory] [cache] [server]
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdtempSync, cpSync, rmSync, appendFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -11,7 +11,7 @@ import { gzipSync, brotliCompressSync } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wanted = process.argv.slice(2);
-const all = ["parse", "peers", "browser", "size", "memory", "cache"];
+const all = ["parse", "peers", "browser", "size", "memory", "cache", "server"];
 const sections = wanted.length ? wanted : all;
 for (const s of sections) if (!all.includes(s)) throw new Error(`unknown section ${s}; one of ${all.join(", ")}`);
 
@@ -196,6 +196,12 @@ if (sections.includes("browser")) {
   log("3. browser");
   const { benchBrowser } = await import("./browser.mjs");
   results.browser = await benchBrowser(root, row);
+}
+
+if (sections.includes("server")) {
+  log("6. language server");
+  const { benchServer } = await import("./server.mjs");
+  results.server = await benchServer({ cli, corpus, row });
 }
 
 // A run of some sections updates those and keeps the others from the last run.

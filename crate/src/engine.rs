@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::context::FileContext;
-use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, Related, SyntaxError};
 use crate::fix::apply_fixes;
 use crate::imports::Imports;
 use crate::parse::{parse_file, syntax_errors, too_deep, ParseCache};
@@ -126,9 +126,19 @@ fn report_of(
                 {
                     continue;
                 }
-                report
-                    .diagnostics
-                    .push(to_diagnostic(rule, &files[index], lines, hit));
+                let mut diagnostic = to_diagnostic(rule, &files[index], lines, hit.clone());
+                diagnostic.related = hit
+                    .related
+                    .into_iter()
+                    .filter_map(|(file, range, message)| {
+                        Some(Related {
+                            path: files.get(file)?.path.clone(),
+                            range,
+                            message,
+                        })
+                    })
+                    .collect();
+                report.diagnostics.push(diagnostic);
             }
         }
     }
@@ -260,6 +270,7 @@ fn to_diagnostic(
         range: hit.range,
         message: hit.message.unwrap_or_else(|| rule.message.to_string()),
         fix,
+        related: Vec::new(),
     }
 }
 
@@ -462,6 +473,9 @@ impl FilePass {
                     range: kept.range.clone(),
                     message: Some(kept.message.clone()),
                     fix,
+                    // Related places are other files' (cross-file hits); a per-file
+                    // rule's hit has none.
+                    related: Vec::new(),
                 };
                 diagnostics.push(to_diagnostic(rule, file, lines, hit));
             }

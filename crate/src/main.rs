@@ -2,10 +2,11 @@
 //! 2 usage or I/O error.
 
 mod cli;
+mod server;
 
 use cli::args::{self, CheckArgs, Color, Command, Format};
 use cli::files::{self, ReadError};
-use cli::settings::{relative_path, Resolver};
+use cli::settings::{enabled_in, relative_path, Resolver};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use wagcheck::engine::Enabled;
@@ -28,6 +29,7 @@ fn main() {
         Ok(Command::Rules(format)) => list_rules(format),
         Ok(Command::Explain(id)) => explain(&id),
         Ok(Command::Check(check)) => run_check(check),
+        Ok(Command::Server) => server::run(),
     };
     std::process::exit(code);
 }
@@ -62,7 +64,7 @@ fn list_rules(format: Format) -> i32 {
                 out.push_str(&format!(
                     "| [{id}](#{anchor}) | {name} | {sev} | {fix} | {msg} |\n",
                     id = r.id,
-                    anchor = format!("{}-{}", r.name, r.id).to_lowercase(),
+                    anchor = wagcheck::docs::anchor(r),
                     name = r.name,
                     sev = r.severity.as_str(),
                     fix = r.fix.map_or("", |f| f.as_str()),
@@ -215,11 +217,7 @@ fn run_check(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let all = rules::all();
-    let enabled = |i: usize, rule: &wagcheck::Rule| {
-        all.binary_search_by_key(&rule.id, |r| r.id)
-            .is_ok_and(|k| plan.enabled[i][k])
-    };
+    let enabled = |i: usize, rule: &wagcheck::Rule| enabled_in(&plan.enabled, i, rule);
     let mut problems: Vec<ReadError> = std::mem::take(&mut plan.problems);
     let (report, files, fixed_count) = if args.fix {
         let wanted = |d: &wagcheck::Diagnostic| {

@@ -7,24 +7,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { cliPosition, loadEngine, ROOT } from "./engine.mjs";
+import { cliBinary, cliPosition, loadEngine } from "./engine.mjs";
 
 const api = await loadEngine();
 const RULES = api.rules();
 
-/** The CLI binary: $WAGCHECK_CLI, else the newest of target/{debug,release}/wagcheck, else built. */
-function cliBinary() {
-  if (process.env.WAGCHECK_CLI) return process.env.WAGCHECK_CLI;
-  const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, "target");
-  const found = ["debug", "release"]
-    .map((p) => path.join(target, p, "wagcheck"))
-    .filter((p) => fs.existsSync(p))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  if (found.length) return found[0];
-  const build = spawnSync("cargo", ["build", "--bin", "wagcheck"], { cwd: ROOT, stdio: "inherit" });
-  assert.equal(build.status, 0, "cargo build --bin wagcheck failed");
-  return path.join(target, "debug", "wagcheck");
-}
 const CLI = cliBinary();
 
 function runCli(files) {

@@ -1,6 +1,8 @@
 // Loads the wasm module built by scripts/build-wasm.sh (web/pkg) into node.
 import fs from "node:fs";
 import path from "node:path";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 const PKG = path.join(ROOT, "web/pkg");
@@ -26,4 +28,18 @@ export function cliPosition(text, offset) {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf("\n") + 1;
   return { line: before.split("\n").length, column: [...before.slice(lineStart)].length + 1 };
+}
+
+/** The CLI binary: $WAGCHECK_CLI, else the newest of target/{debug,release}/wagcheck, else built. */
+export function cliBinary() {
+  if (process.env.WAGCHECK_CLI) return process.env.WAGCHECK_CLI;
+  const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, "target");
+  const found = ["debug", "release"]
+    .map((p) => path.join(target, p, "wagcheck"))
+    .filter((p) => fs.existsSync(p))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (found.length) return found[0];
+  const build = spawnSync("cargo", ["build", "--bin", "wagcheck"], { cwd: ROOT, stdio: "inherit" });
+  assert.equal(build.status, 0, "cargo build --bin wagcheck failed");
+  return path.join(target, "debug", "wagcheck");
 }

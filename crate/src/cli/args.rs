@@ -7,6 +7,7 @@ Usage:
   wagcheck check [PATH...] [options]   check Python files and directories (default: .)
   wagcheck rules [--format text|json|markdown]
   wagcheck explain ID                  the full documentation of a rule
+  wagcheck server                      the language server, on stdin/stdout (for editors)
   wagcheck --version
 
 Options for check:
@@ -64,6 +65,7 @@ pub enum Command {
     Check(CheckArgs),
     Rules(Format),
     Explain(String),
+    Server,
     Help,
     Version,
 }
@@ -106,6 +108,12 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "-V" | "--version" | "version" => Ok(Command::Version),
         "check" => parse_check(&mut iter).map(Command::Check),
+        "server" => match iter.next() {
+            // `--stdio` is what several editors' LSP clients add by default.
+            None => Ok(Command::Server),
+            Some(arg) if arg == "--stdio" && iter.next().is_none() => Ok(Command::Server),
+            Some(other) => Err(format!("unexpected argument `{other}` for `server`")),
+        },
         "rules" => {
             let mut format = Format::Text;
             while let Some(arg) = iter.next() {

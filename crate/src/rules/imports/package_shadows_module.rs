@@ -125,7 +125,16 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         };
         let text = project.files[module].text.as_str();
         let first_line = text.find(['\n', '\r']).unwrap_or(text.len());
-        hits.push((module, Hit::at(0..first_line).with_message(message)));
+        let (other, what) = match found.init {
+            Some(init) => (init, "the package that is imported instead"),
+            None => (found.member, "a file of the directory the module hides"),
+        };
+        hits.push((
+            module,
+            Hit::at(0..first_line)
+                .with_message(message)
+                .with_related(other, 0..0, what),
+        ));
     }
 }
 

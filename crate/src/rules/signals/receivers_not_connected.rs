@@ -113,14 +113,16 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         if imported {
             continue;
         }
-        let apps_shown =
-            &project.files[paths.iter().position(|p| *p == apps_path).unwrap_or(index)].path;
+        let apps_index = paths.iter().position(|p| *p == apps_path).unwrap_or(index);
+        let apps_shown = &project.files[apps_index].path;
         hits.push((
             index,
-            Hit::node(first).with_message(format!(
-                "The receivers in {} are never connected: no `ready()` in {apps_shown} imports the module, and no other module does",
-                project.files[index].path
-            )),
+            Hit::node(first)
+                .with_message(format!(
+                    "The receivers in {} are never connected: no `ready()` in {apps_shown} imports the module, and no other module does",
+                    project.files[index].path
+                ))
+                .with_related(apps_index, 0..0, "the app's config, whose `ready()` should import the module"),
         ));
     }
 }
