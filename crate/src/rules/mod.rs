@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 pub mod cache;
 pub mod imports;
 pub mod orm;
+pub mod querysets;
 pub mod signals;
 pub mod wagtail;
 
