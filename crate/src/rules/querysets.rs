@@ -81,8 +81,6 @@ pub const CHAINED: &[&str] = &[
     "not_parent_of",
     "sibling_of",
     "not_sibling_of",
-    "first_common_ancestor",
-    "unpublish",
     "translation_of",
     "not_translation_of",
     // Wagtail's image queryset (Wagtail 4.0+)
@@ -96,6 +94,18 @@ pub const PAGE_TREE: &[&str] = &[
     "get_siblings",
     "get_ancestors",
 ];
+
+/// Whether the file names anything a queryset chain can start from: the cheap test a
+/// rule makes before asking about nodes.
+pub fn may_hold_querysets(ctx: &FileContext) -> bool {
+    ctx.mentions("objects")
+        || ctx.mentions("_manager")
+        || ctx.mentions("get_queryset")
+        || ctx.mentions("get_children")
+        || ctx.mentions("get_descendants")
+        || ctx.mentions("get_siblings")
+        || ctx.mentions("get_ancestors")
+}
 
 /// How far names and chains are followed.
 const MAX_DEPTH: usize = 24;
