@@ -5,6 +5,7 @@ use crate::rule::Rule;
 use std::sync::LazyLock;
 
 pub mod cache;
+pub mod drf;
 pub mod imports;
 pub mod orm;
 pub mod querysets;
@@ -14,6 +15,7 @@ pub mod wagtail;
 static FAMILIES: &[&[&Rule]] = &[
     cache::RULES,
     orm::RULES,
+    drf::RULES,
     wagtail::RULES,
     signals::RULES,
     imports::RULES,
