@@ -6,6 +6,7 @@ use tree_sitter::Node;
 
 pub mod count_as_existence;
 pub mod magic_prefetch_limit;
+pub mod query_in_loop;
 pub mod queryset_discarded;
 pub mod queryset_evaluated_for_size;
 pub mod select_for_update_outside_atomic;
@@ -22,6 +23,7 @@ pub static RULES: &[&Rule] = &[
     &count_as_existence::RULE,
     &queryset_evaluated_for_size::RULE,
     &select_for_update_outside_atomic::RULE,
+    &query_in_loop::RULE,
 ];
 
 /// `Prefetch(...)`, `models.Prefetch(...)`, `django.db.models.Prefetch(...)`.

@@ -1,0 +1,160 @@
+//! ORM013: a query for each item of a loop.
+
+use crate::context::{Field, FileContext};
+use crate::diagnostic::Hit;
+use crate::rule::{Category, Check, Rule, Severity};
+use crate::rules::orm::viewset::nodes_within;
+use crate::rules::querysets::{may_hold_querysets, Origin, Querysets, CHAINED};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "ORM013",
+    name: "query-in-loop",
+    severity: Severity::Info,
+    category: Category::Orm,
+    message: "A query for each item of the loop: N round trips to the database",
+    explanation: include_str!("query_in_loop.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: None,
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"from .models import Customer, Order
+
+
+def import_orders(rows):
+    for row in rows:
+        customer = Customer.objects.get(email=row["email"])
+        Order.objects.create(customer=customer, total=row["total"])
+
+
+def close_all():
+    for order in Order.objects.filter(status="open"):
+        order.status = "closed"
+        order.save()
+"#;
+
+const FIXED: &str = r#"from .models import Customer, Order
+
+
+def import_orders(rows):
+    customers = Customer.objects.in_bulk([row["email"] for row in rows], field_name="email")
+    Order.objects.bulk_create(
+        Order(customer=customers[row["email"]], total=row["total"]) for row in rows
+    )
+
+
+def close_all():
+    Order.objects.filter(status="open").update(status="closed")
+"#;
+
+/// Queryset methods that end a chain with a query (writes included).
+const TERMINAL: &[&str] = &[
+    "get",
+    "first",
+    "last",
+    "count",
+    "exists",
+    "aggregate",
+    "latest",
+    "earliest",
+    "in_bulk",
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "update",
+    "delete",
+    "bulk_create",
+    "bulk_update",
+];
+
+fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+    if !may_hold_querysets(ctx) {
+        return;
+    }
+    let querysets = Querysets::new(ctx);
+    for &loop_ in ctx.nodes("for_statement") {
+        let (Some(target), Some(iterable), Some(body)) = (
+            loop_.field("left"),
+            loop_.field("right"),
+            loop_.field("body"),
+        ) else {
+            continue;
+        };
+        let targets = target_names(ctx, target);
+        if targets.is_empty() {
+            continue;
+        }
+        let over_queryset = querysets.of(iterable).is_some();
+        let function = ctx.enclosing_function(loop_).map(|f| f.id());
+        for call in nodes_within(ctx, "call", body) {
+            if ctx.enclosing_function(call).map(|f| f.id()) != function {
+                continue;
+            }
+            let Some((receiver, method)) = ctx.method_call(call) else {
+                continue;
+            };
+            // `order.save()` on each row of a queryset.
+            if over_queryset
+                && matches!(method, "save" | "delete")
+                && receiver.kind() == "identifier"
+                && targets.contains(&ctx.text(receiver))
+            {
+                hits.push(Hit::node(call).with_message(format!(
+                    "`{method}()` on each row of the queryset: one query per row; `bulk_update()` or `update()`/`delete()` on the queryset do it in one, if nothing needs the model's `{method}()` or its signals"
+                )));
+                continue;
+            }
+            let is_query = if CHAINED.contains(&method) {
+                false
+            } else {
+                TERMINAL.contains(&method)
+            };
+            if !is_query && !CHAINED.contains(&method) || continues_chain(ctx, call) {
+                continue;
+            }
+            let chain = if is_query {
+                querysets.of(receiver)
+            } else {
+                querysets.of(call)
+            };
+            let Some(chain) = chain.filter(|q| q.origin == Origin::Manager) else {
+                continue;
+            };
+            // Per item: the query's arguments name the loop variable.
+            let per_item = std::iter::once(call)
+                .chain(chain.steps.iter().map(|s| s.node))
+                .filter_map(|c| c.field("arguments"))
+                .any(|args| {
+                    nodes_within(ctx, "identifier", args).any(|i| targets.contains(&ctx.text(i)))
+                });
+            if !per_item || chain.root.start_byte() < body.start_byte() {
+                continue;
+            }
+            hits.push(Hit::node(call).with_message(format!(
+                "`{method}()` queries once per item of the loop: N round trips; fetch them together (`__in`, `in_bulk()`, a prefetch) or write them together (`bulk_create()`, `bulk_update()`)"
+            )));
+        }
+    }
+}
+
+fn target_names<'a>(ctx: &FileContext<'a>, target: Node<'a>) -> Vec<&'a str> {
+    if target.kind() == "identifier" {
+        return vec![ctx.text(target)];
+    }
+    nodes_within(ctx, "identifier", target)
+        .map(|i| ctx.text(i))
+        .collect()
+}
+
+/// Whether `call` is the receiver of a further queryset method.
+fn continues_chain<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
+    let Some(attribute) = ctx.parent(call).filter(|p| p.kind() == "attribute") else {
+        return false;
+    };
+    ctx.parent(attribute)
+        .filter(|c| c.kind() == "call")
+        .and_then(|c| ctx.method_call(c))
+        .is_some_and(|(_, m)| CHAINED.contains(&m) || TERMINAL.contains(&m))
+}
