@@ -6,6 +6,7 @@ use crate::context::FileContext;
 use crate::rule::Rule;
 use tree_sitter::Node;
 
+pub mod bulk_write_skips_invalidation;
 pub mod cache_call_per_item;
 pub mod cache_write_before_commit;
 pub mod delete_pattern_without_fallback;
@@ -23,6 +24,7 @@ pub static RULES: &[&Rule] = &[
     &weak_cache_key_hash::RULE,
     &unordered_hash_input::RULE,
     &cache_write_before_commit::RULE,
+    &bulk_write_skips_invalidation::RULE,
     &cache_call_per_item::RULE,
 ];
 
