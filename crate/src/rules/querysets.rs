@@ -18,8 +18,8 @@
 //! Anything else is unknown, and rules stay silent on it: `items.count(x)` and
 //! `text.count("a")` are not queries, nor is a name that some path binds to a list.
 
-use super::orm::viewset::{local_value, nodes_within};
 use crate::context::{Field, FileContext};
+use crate::project::viewsets::{local_value, nodes_within};
 use std::cell::Cell;
 use tree_sitter::Node;
 

@@ -3,9 +3,9 @@
 use super::is_cache_method_call;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::viewsets::nodes_within;
 use crate::project::{ClassId, Project};
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::nodes_within;
 use crate::rules::querysets::{Origin, Querysets};
 use tree_sitter::Node;
 

@@ -3,8 +3,8 @@
 use super::{is_cache_receiver, uses_django_cache};
 use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
+use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::nodes_within;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

@@ -4,8 +4,8 @@
 use super::{is_cache_receiver, uses_django_cache};
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
+use crate::project::viewsets::nodes_within;
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::nodes_within;
 use crate::rules::signals::receivers;
 use tree_sitter::Node;
 

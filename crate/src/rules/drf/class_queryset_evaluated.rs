@@ -2,8 +2,8 @@
 
 use crate::context::{Field, FileContext};
 use crate::diagnostic::{Edit, Hit};
+use crate::project::viewsets::{methods, nodes_within};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::{methods, nodes_within};
 use crate::rules::querysets::Querysets;
 use tree_sitter::Node;
 

@@ -2,8 +2,8 @@
 
 use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
+use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::nodes_within;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets, CHAINED};
 use tree_sitter::Node;
 
@@ -23,10 +23,10 @@ pub static RULE: Rule = Rule {
 const BAD: &str = r#"from .models import Customer, Order
 
 
-def import_orders(rows):
-    for row in rows:
-        customer = Customer.objects.get(email=row["email"])
-        Order.objects.create(customer=customer, total=row["total"])
+def invoice_all():
+    for order in Order.objects.filter(status="paid"):
+        customer = Customer.objects.get(pk=order.customer_id)
+        send_invoice(customer, order)
 
 
 def close_all():
@@ -38,11 +38,9 @@ def close_all():
 const FIXED: &str = r#"from .models import Customer, Order
 
 
-def import_orders(rows):
-    customers = Customer.objects.in_bulk([row["email"] for row in rows], field_name="email")
-    Order.objects.bulk_create(
-        Order(customer=customers[row["email"]], total=row["total"]) for row in rows
-    )
+def invoice_all():
+    for order in Order.objects.filter(status="paid").select_related("customer"):
+        send_invoice(order.customer, order)
 
 
 def close_all():
@@ -70,7 +68,7 @@ const TERMINAL: &[&str] = &[
 ];
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !may_hold_querysets(ctx) {
+    if !may_hold_querysets(ctx) || one_off_code(ctx.path) {
         return;
     }
     let querysets = Querysets::new(ctx);
@@ -86,7 +84,12 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         if targets.is_empty() {
             continue;
         }
-        let over_queryset = querysets.of(iterable).is_some();
+        // Rows of a queryset, each followed by a query about it: the N+1 that a
+        // prefetch, `__in` or a bulk write removes. Loops over other values (input
+        // rows, ids, choices) are left alone: there a query per item may be the design.
+        if querysets.of(iterable).is_none() {
+            continue;
+        }
         let function = ctx.enclosing_function(loop_).map(|f| f.id());
         for call in nodes_within(ctx, "call", body) {
             if ctx.enclosing_function(call).map(|f| f.id()) != function {
@@ -96,8 +99,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
                 continue;
             };
             // `order.save()` on each row of a queryset.
-            if over_queryset
-                && matches!(method, "save" | "delete")
+            if matches!(method, "save" | "delete")
                 && receiver.kind() == "identifier"
                 && targets.contains(&ctx.text(receiver))
             {
@@ -157,4 +159,19 @@ fn continues_chain<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
         .filter(|c| c.kind() == "call")
         .and_then(|c| ctx.method_call(c))
         .is_some_and(|(_, m)| CHAINED.contains(&m) || TERMINAL.contains(&m))
+}
+
+/// Migrations, tests and management commands run once, offline: a query per row there
+/// costs minutes once, not latency on every request.
+fn one_off_code(path: &str) -> bool {
+    let path = path.replace('\\', "/");
+    path.contains("/migrations/")
+        || path.starts_with("migrations/")
+        || path.contains("/management/commands/")
+        || path.contains("/tests/")
+        || path.starts_with("tests/")
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|f| f.starts_with("test_") || f == "tests.py")
 }

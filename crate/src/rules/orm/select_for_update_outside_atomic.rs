@@ -2,8 +2,8 @@
 
 use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
+use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::nodes_within;
 use crate::rules::querysets::{Querysets, CHAINED};
 use tree_sitter::Node;
 
