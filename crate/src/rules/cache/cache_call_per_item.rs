@@ -5,6 +5,7 @@ use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
+use crate::rules::is_one_off_path;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -60,7 +61,7 @@ const PER_KEY: &[(&str, &str)] = &[
 ];
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !ctx.mentions("cache") || !uses_django_cache(ctx) {
+    if !ctx.mentions("cache") || !uses_django_cache(ctx) || is_one_off_path(ctx.path) {
         return;
     }
     let methods: Vec<&str> = PER_KEY.iter().map(|(m, _)| *m).collect();
@@ -95,7 +96,10 @@ fn per_item_loop<'a>(ctx: &FileContext<'a>, call: Node<'a>, key: Node<'a>) -> Op
     let mut inner = call;
     for ancestor in ctx.ancestors(call) {
         match ancestor.kind() {
-            "function_definition" | "lambda" | "class_definition" => return None,
+            // A `with` inside the loop (a per-key lock) makes each call its own step.
+            "function_definition" | "lambda" | "class_definition" | "with_statement" => {
+                return None
+            }
             // Not a loop over a handful of literals (`for prefix in ("a", "b")`).
             "for_statement"
                 if ancestor.field("body").is_some_and(|b| b.id() == inner.id())

@@ -185,10 +185,13 @@ fn check_method<'a>(
         } else {
             false
         };
+        // One hit per method: a chain built over several statements
+        // (`qs = obj.slots.filter(...)`, `qs = qs.filter(...)`) is one query.
         if queries {
             hits.push(Hit::node(call).with_message(format!(
                 "`{name}()` runs a query for each serialized object: N+1 queries on every list; annotate or prefetch it in the view's queryset"
             )));
+            return;
         }
     }
 }

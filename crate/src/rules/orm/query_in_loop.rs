@@ -4,6 +4,7 @@ use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
+use crate::rules::is_one_off_path;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets, CHAINED};
 use tree_sitter::Node;
 
@@ -68,7 +69,7 @@ const TERMINAL: &[&str] = &[
 ];
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !may_hold_querysets(ctx) || one_off_code(ctx.path) {
+    if !may_hold_querysets(ctx) || is_one_off_path(ctx.path) {
         return;
     }
     let querysets = Querysets::new(ctx);
@@ -159,19 +160,4 @@ fn continues_chain<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
         .filter(|c| c.kind() == "call")
         .and_then(|c| ctx.method_call(c))
         .is_some_and(|(_, m)| CHAINED.contains(&m) || TERMINAL.contains(&m))
-}
-
-/// Migrations, tests and management commands run once, offline: a query per row there
-/// costs minutes once, not latency on every request.
-fn one_off_code(path: &str) -> bool {
-    let path = path.replace('\\', "/");
-    path.contains("/migrations/")
-        || path.starts_with("migrations/")
-        || path.contains("/management/commands/")
-        || path.contains("/tests/")
-        || path.starts_with("tests/")
-        || path
-            .rsplit('/')
-            .next()
-            .is_some_and(|f| f.starts_with("test_") || f == "tests.py")
 }

@@ -60,7 +60,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
             continue;
         }
-        if querysets.of(call).is_none() {
+        if expects_an_error(ctx, statement) || querysets.of(call).is_none() {
             continue;
         }
         let mut hit = Hit::node(call).with_message(format!(
@@ -87,4 +87,19 @@ fn chain_start<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Option<Node<'a>
             _ => return Some(node),
         };
     }
+}
+
+/// Whether the statement runs for the exception it may raise: inside
+/// `with self.assertRaises(...)` / `pytest.raises(...)`, or in the body of a `try`
+/// (`qs.filter(**lookups)` to validate the lookups).
+fn expects_an_error<'a>(ctx: &FileContext<'a>, statement: Node<'a>) -> bool {
+    ctx.ancestors(statement)
+        .take_while(|a| !matches!(a.kind(), "function_definition" | "class_definition"))
+        .any(|a| match a.kind() {
+            "try_statement" => a.field("body").is_some_and(|b| ctx.is_within(statement, b)),
+            "with_statement" => a
+                .named_child(0)
+                .is_some_and(|clause| ctx.text(clause).to_ascii_lowercase().contains("raises")),
+            _ => false,
+        })
 }

@@ -4,7 +4,7 @@ use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::querysets::{may_hold_querysets, Querysets};
+use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -115,7 +115,11 @@ fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr:
     let Some(queryset) = querysets.of(expr) else {
         return false;
     };
-    if queryset.is_manager() {
+    // A bare `self.get_queryset()` may hand out one cached queryset whose rows other
+    // code reads later (Django's `BaseModelFormSet.get_queryset()` keeps it in
+    // `self._queryset`): measuring it there loads rows that are used anyway.
+    if queryset.is_manager() || queryset.origin == Origin::GetQueryset && queryset.steps.is_empty()
+    {
         return false;
     }
     if expr.kind() != "identifier" {

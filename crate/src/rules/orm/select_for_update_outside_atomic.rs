@@ -66,7 +66,11 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let Some(function) = ctx.enclosing_function(call) else {
             continue;
         };
-        if querysets.of(call).is_none() || in_atomic(ctx, call, function) {
+        if querysets.of(call).is_none()
+            || in_atomic(ctx, call, function)
+            || !is_entry_point(ctx, function)
+            || expects_a_transaction(ctx, call, function)
+        {
             continue;
         }
         if !evaluated_here(ctx, call, function) || called_in_atomic(ctx, function) {
@@ -211,4 +215,46 @@ fn called_in_atomic<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
                 .enclosing_function(call)
                 .is_some_and(|caller| in_atomic(ctx, call, caller))
     })
+}
+
+/// A module-level function or a view's method: code that may be called with no
+/// transaction around it. Methods of models and other helper classes (`user.lock()`,
+/// `component.update_checks()`) are called by code that owns the transaction, often in
+/// another file, so the rule does not judge them.
+fn is_entry_point<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
+    match ctx.method_class(function) {
+        None => {
+            ctx.enclosing_function(function).is_none() && ctx.enclosing_class(function).is_none()
+        }
+        Some(class) => std::iter::once(ctx.definition_name(class).to_string())
+            .chain(ctx.class_bases(class))
+            .any(|n| n.contains("View")),
+    }
+}
+
+/// Signs that the code expects its caller's transaction: it checks
+/// `connection.in_atomic_block` or `get_autocommit()`, the lock is taken under a
+/// condition that names atomic (`if self.is_atomic:`), or the locked row is returned.
+fn expects_a_transaction<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: Node<'a>) -> bool {
+    let body = ctx.text(function);
+    if body.contains("in_atomic_block") || body.contains("get_autocommit") {
+        return true;
+    }
+    let conditioned = ctx
+        .ancestors(call)
+        .take_while(|a| a.id() != function.id())
+        .filter(|a| {
+            matches!(
+                a.kind(),
+                "if_statement" | "elif_clause" | "conditional_expression"
+            )
+        })
+        .any(|a| {
+            ctx.text(a.field("condition").unwrap_or(a))
+                .contains("atomic")
+        });
+    conditioned
+        || ctx
+            .parent(chain_top(ctx, call))
+            .is_some_and(|p| p.kind() == "return_statement")
 }
