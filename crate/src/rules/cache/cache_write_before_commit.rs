@@ -120,25 +120,21 @@ fn describe(context: &str) -> String {
     }
 }
 
-/// Whether a method `save`/`delete` calls `super().save(...)`/`super().delete(...)`:
-/// a model's override (not a form's `save(commit=...)` or a cache wrapper's `delete`).
+/// Whether a method `save`/`delete` of a model calls `super().save(...)`/
+/// `super().delete(...)`: a model's override (not a form's `save(commit=...)`, a session
+/// store's `save()` or a cache wrapper's `delete`).
 fn calls_super<'a>(ctx: &FileContext<'a>, function: Node<'a>, name: &str) -> bool {
     let Some(class) = ctx.method_class(function) else {
         return false;
     };
-    // Cache backends, storages, forms and serializers have `save`/`delete` methods too.
-    let not_a_model = [
-        "Cache",
-        "Backend",
-        "Storage",
-        "Form",
-        "Serializer",
-        "Client",
-    ];
-    if std::iter::once(ctx.definition_name(class).to_string())
-        .chain(ctx.class_bases(class))
-        .any(|n| not_a_model.iter().any(|w| n.contains(w)))
-    {
+    // A model: a base named like one (`models.Model`, `TimeStampedModel`, Wagtail's
+    // `Page`). Session stores, cache backends, storages, forms and serializers have
+    // `save`/`delete` methods too.
+    let is_model = ctx.class_bases(class).iter().any(|b| {
+        let last = b.rsplit('.').next().unwrap_or(b);
+        last.ends_with("Model") || last.ends_with("Page")
+    });
+    if !is_model {
         return false;
     }
     nodes_within(ctx, "call", function).any(|call| {
