@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     name: "query-in-loop",
     severity: Severity::Info,
     category: Category::Orm,
-    message: "A query for each item of the loop: N round trips to the database",
+    message: "A query for each row of the loop: N round trips to the database",
     explanation: include_str!("query_in_loop.md"),
     bad: BAD,
     fixed: FIXED,
@@ -29,11 +29,6 @@ def invoice_all():
         customer = Customer.objects.get(pk=order.customer_id)
         send_invoice(customer, order)
 
-
-def close_all():
-    for order in Order.objects.filter(status="open"):
-        order.status = "closed"
-        order.save()
 "#;
 
 const FIXED: &str = r#"from .models import Customer, Order
@@ -43,12 +38,9 @@ def invoice_all():
     for order in Order.objects.filter(status="paid").select_related("customer"):
         send_invoice(order.customer, order)
 
-
-def close_all():
-    Order.objects.filter(status="open").update(status="closed")
 "#;
 
-/// Queryset methods that end a chain with a query (writes included).
+/// Queryset methods that end a chain with a read.
 const TERMINAL: &[&str] = &[
     "get",
     "first",
@@ -59,6 +51,10 @@ const TERMINAL: &[&str] = &[
     "latest",
     "earliest",
     "in_bulk",
+];
+
+/// Methods that write: a chain ending in one is not a read (and is left alone).
+const WRITES: &[&str] = &[
     "create",
     "get_or_create",
     "update_or_create",
@@ -86,7 +82,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             continue;
         }
         // Rows of a queryset, each followed by a query about it: the N+1 that a
-        // prefetch, `__in` or a bulk write removes. Loops over other values (input
+        // prefetch or `__in` removes. Loops over other values (input
         // rows, ids, choices) are left alone: there a query per item may be the design.
         if querysets.of(iterable).is_none() {
             continue;
@@ -99,22 +95,15 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             let Some((receiver, method)) = ctx.method_call(call) else {
                 continue;
             };
-            // `order.save()` on each row of a queryset.
-            if matches!(method, "save" | "delete")
-                && receiver.kind() == "identifier"
-                && targets.contains(&ctx.text(receiver))
-            {
-                hits.push(Hit::node(call).with_message(format!(
-                    "`{method}()` on each row of the queryset: one query per row; `bulk_update()` or `update()`/`delete()` on the queryset do it in one, if nothing needs the model's `{method}()` or its signals"
-                )));
-                continue;
-            }
             let is_query = if CHAINED.contains(&method) {
                 false
             } else {
                 TERMINAL.contains(&method)
             };
-            if !is_query && !CHAINED.contains(&method) || continues_chain(ctx, call) {
+            if !is_query && !CHAINED.contains(&method)
+                || continues_chain(ctx, call)
+                || ends_in_write(ctx, call)
+            {
                 continue;
             }
             let chain = if is_query {
@@ -136,7 +125,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
                 continue;
             }
             hits.push(Hit::node(call).with_message(format!(
-                "`{method}()` queries once per item of the loop: N round trips; fetch them together (`__in`, `in_bulk()`, a prefetch) or write them together (`bulk_create()`, `bulk_update()`)"
+                "`{method}()` queries once per row of the loop: N round trips; fetch them together (`select_related()`, `prefetch_related()`, `__in`, `in_bulk()`)"
             )));
         }
     }
@@ -160,4 +149,25 @@ fn continues_chain<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
         .filter(|c| c.kind() == "call")
         .and_then(|c| ctx.method_call(c))
         .is_some_and(|(_, m)| CHAINED.contains(&m) || TERMINAL.contains(&m))
+}
+
+/// Whether the chain that `call` belongs to ends in a write (`.filter(...).update(...)`).
+fn ends_in_write<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
+    let mut node = call;
+    for _ in 0..32 {
+        let Some(next) = ctx
+            .parent(node)
+            .filter(|p| p.kind() == "attribute")
+            .and_then(|a| ctx.parent(a))
+            .filter(|c| c.kind() == "call")
+        else {
+            return false;
+        };
+        match ctx.method_call(next) {
+            Some((_, m)) if WRITES.contains(&m) => return true,
+            Some(_) => node = next,
+            None => return false,
+        }
+    }
+    false
 }
