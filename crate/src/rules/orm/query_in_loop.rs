@@ -124,6 +124,30 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             if !per_item || chain.root.start_byte() < body.start_byte() {
                 continue;
             }
+            // Deliberate per-row queries: a row locked on its own (`select_for_update()`),
+            // a row re-read by its own key (`get(pk=row.pk)`, a refresh), a fallback in an
+            // `except` clause; and a chain only built here (assigned, then written to).
+            let refresh = ctx
+                .keyword_arg(call, "pk")
+                .or_else(|| ctx.keyword_arg(call, "id"))
+                .is_some_and(|v| {
+                    v.kind() == "attribute"
+                        && v.field("object")
+                            .is_some_and(|o| targets.contains(&ctx.text(o)))
+                        && v.field("attribute")
+                            .is_some_and(|a| matches!(ctx.text(a), "pk" | "id"))
+                });
+            let in_except = ctx
+                .ancestors(call)
+                .take_while(|a| a.id() != loop_.id())
+                .any(|a| a.kind() == "except_clause");
+            if chain.applies("select_for_update")
+                || refresh
+                || in_except
+                || !is_query && !iterated(ctx, call)
+            {
+                continue;
+            }
             hits.push(Hit::node(call).with_message(format!(
                 "`{method}()` queries once per row of the loop: N round trips; fetch them together (`select_related()`, `prefetch_related()`, `__in`, `in_bulk()`)"
             )));
@@ -170,4 +194,27 @@ fn ends_in_write<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
         }
     }
     false
+}
+
+/// Whether the queryset `call` builds is iterated where it stands: a `for` loop or a
+/// comprehension over it, or `list()`/`len()`/... of it.
+fn iterated<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
+    let Some(parent) = ctx.parent(call) else {
+        return false;
+    };
+    match parent.kind() {
+        "for_statement" | "for_in_clause" => {
+            parent.field("right").is_some_and(|r| r.id() == call.id())
+        }
+        "argument_list" => ctx.parent(parent).is_some_and(|c| {
+            ctx.callee(c).is_some_and(|f| {
+                f.kind() == "identifier"
+                    && matches!(
+                        ctx.text(f),
+                        "list" | "tuple" | "set" | "len" | "sorted" | "bool"
+                    )
+            })
+        }),
+        _ => false,
+    }
 }
