@@ -28,6 +28,7 @@ impl Severity {
 pub enum Category {
     Cache,
     Orm,
+    Drf,
     Wagtail,
     Signals,
     Imports,
@@ -38,6 +39,7 @@ impl Category {
         match self {
             Category::Cache => "cache",
             Category::Orm => "orm",
+            Category::Drf => "drf",
             Category::Wagtail => "wagtail",
             Category::Signals => "signals",
             Category::Imports => "imports",

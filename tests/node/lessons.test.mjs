@@ -12,9 +12,9 @@ const api = await loadEngine();
 const known = new Set(api.rules().map((r) => r.id));
 const lessons = parseLessons(lessonSources(path.join(ROOT, "web/lessons")));
 
-test("six lessons: one per seed pattern, plus WAG002", () => {
+test("the first six lessons: one per seed pattern, plus WAG002; later ones follow", () => {
   assert.deepEqual(
-    lessons.map((l) => l.rules.join(",")),
+    lessons.slice(0, 6).map((l) => l.rules.join(",")),
     ["CACHE001,CACHE003", "ORM001,ORM002", "CACHE010,CACHE011,CACHE012", "SIG001", "IMP001", "WAG002"],
   );
   for (const l of lessons) {
