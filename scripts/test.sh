@@ -5,6 +5,7 @@
 #   3. node --test tests/node/         (the wasm API under node, CLI parity)
 #   4. node --test tests/browser/      (the page in headless Chromium)
 #   5. tests/corpus-fix.sh             (every fix applied to Django, DRF and Wagtail keeps them compiling)
+#   6. scripts/ecosystem.py            (every hit on 19 real applications is triaged: tests/ecosystem)
 # Every part runs even when an earlier one fails (except those that need the build); the exit
 # code is non-zero if anything failed. Timings and a total count close the output.
 set -uo pipefail
@@ -35,6 +36,7 @@ else
   FAILED+=("node (not run)" "browser (not run)")
 fi
 part corpus bash tests/corpus-fix.sh
+part ecosystem python3 scripts/ecosystem.py
 
 # Totals: cargo's "test result: ... N passed; M failed" lines and node's "# pass N" / "# fail N".
 passed=0
@@ -49,6 +51,15 @@ for log in "$LOGS/node.log" "$LOGS/browser.log"; do
   [ -f "$log" ] || continue
   passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))
   failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))
+done
+
+# Other parts close with a plain "N passed, M failed" line (e.g. "ecosystem: 22 passed, 0 failed").
+for log in "$LOGS"/*.log; do
+  case "$(basename "$log")" in cargo.log | node.log | browser.log) continue ;; esac
+  while read -r p f; do
+    passed=$((passed + p))
+    failed=$((failed + f))
+  done < <(sed -n 's/^\([a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed$/\2 \3/p' "$log" | tail -1)
 done
 
 echo "=== timings"
