@@ -5,9 +5,7 @@ use crate::grammar::kind_id;
 pub use crate::grammar::Field;
 use crate::imports::Imports;
 use crate::index::NodeIndex;
-use crate::parse::{parse_file, ParsedFile};
 use crate::source::LineIndex;
-use crate::source::SourceFile;
 use std::cell::{OnceCell, RefCell};
 use tree_sitter::{Node, Tree};
 
@@ -49,42 +47,6 @@ impl<'a> CallParts<'a> {
             method,
             arguments: call.field("arguments"),
         }
-    }
-}
-
-/// Every file of a check, for rules that look across files. Trees are not kept from
-/// the per-file pass (on a large repository they would dominate memory): each file's
-/// imports are, and `context` parses a file again, once, when a rule asks for it.
-pub struct Project<'a> {
-    pub files: &'a [SourceFile],
-    /// Imports per file; None for a file that could not be checked (too large, too deep).
-    imports: Vec<Option<Imports>>,
-    reparsed: Vec<OnceCell<Option<ParsedFile>>>,
-}
-
-impl<'a> Project<'a> {
-    pub fn new(files: &'a [SourceFile], imports: Vec<Option<Imports>>) -> Self {
-        let reparsed = files.iter().map(|_| OnceCell::new()).collect();
-        Self {
-            files,
-            imports,
-            reparsed,
-        }
-    }
-
-    /// The full context of one file, parsed on first use.
-    pub fn context(&self, index: usize) -> Option<FileContext<'_>> {
-        let file = self.files.get(index)?;
-        self.imports.get(index)?.as_ref()?;
-        let parsed = self.reparsed[index]
-            .get_or_init(|| parse_file(file).ok())
-            .as_ref()?;
-        Some(FileContext::new(&file.path, &file.text, &parsed.tree))
-    }
-
-    /// Imports of one file, from the per-file pass.
-    pub fn imports(&self, index: usize) -> Option<&Imports> {
-        self.imports.get(index)?.as_ref()
     }
 }
 
@@ -494,6 +456,7 @@ impl<'a> FileContext<'a> {
 mod tests {
     use super::*;
     use crate::parse::parse_file;
+    use crate::source::SourceFile;
 
     fn with_ctx(text: &str, f: impl FnOnce(&FileContext)) {
         let file = SourceFile::new("t.py", text);

@@ -2,11 +2,12 @@
 //! it, then the project rules on the whole set; and the fix loop on top of that.
 
 use crate::config::Config;
-use crate::context::{FileContext, Project};
+use crate::context::FileContext;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
 use crate::fix::apply_fixes;
 use crate::imports::Imports;
 use crate::parse::{parse_file, syntax_errors, too_deep, ParseCache};
+use crate::project::{FileFacts, Project};
 use crate::rule::{Applicability, Check, Rule};
 use crate::rules;
 use crate::source::LineIndex;
@@ -42,6 +43,9 @@ pub fn check(files: &[SourceFile], config: &Config) -> Report {
 struct FileOutcome {
     /// None when the file could not be checked.
     imports: Option<Imports>,
+    /// What the project index keeps of the file; None when it could not be checked or
+    /// no rule that asks the index runs.
+    facts: Option<FileFacts>,
     /// Line index, for placing project hits, if the per-file pass built one.
     lines: Option<LineIndex>,
     suppressions: Suppressions,
@@ -75,7 +79,8 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
         .collect();
     if !project_rules.is_empty() {
         let imports = outcomes.iter_mut().map(|o| o.imports.take()).collect();
-        let project = Project::new(files, imports);
+        let facts = outcomes.iter_mut().map(|o| o.facts.take()).collect();
+        let project = Project::new(files, imports, facts);
         for rule in project_rules {
             let Check::Project(run) = rule.check else {
                 continue;
@@ -125,6 +130,7 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
 fn not_checked(file: &SourceFile, message: String) -> FileOutcome {
     FileOutcome {
         imports: None,
+        facts: None,
         lines: None,
         suppressions: Suppressions::default(),
         diagnostics: Vec::new(),
@@ -173,9 +179,16 @@ fn check_file(
         }
     }
     let syntax_errors = syntax_errors(file, &parsed);
+    // The index's facts, read from the tree while it is here (the tree is dropped with
+    // this function); only when a project rule may ask for them.
+    let facts = rules::all()
+        .iter()
+        .any(|r| matches!(r.check, Check::Project(_)) && enabled(index, r))
+        .then(|| FileFacts::extract(&ctx));
     let imports = std::mem::take(&mut ctx.imports);
     FileOutcome {
         imports: Some(imports),
+        facts,
         lines: ctx.take_lines(),
         suppressions,
         diagnostics,

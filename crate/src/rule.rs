@@ -1,7 +1,8 @@
 //! What a rule is: static metadata, its documentation and examples, and its check.
 
-use crate::context::{FileContext, Project};
+use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::Project;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -27,6 +28,7 @@ impl Severity {
 pub enum Category {
     Cache,
     Orm,
+    Drf,
     Wagtail,
     Signals,
     Imports,
@@ -37,6 +39,7 @@ impl Category {
         match self {
             Category::Cache => "cache",
             Category::Orm => "orm",
+            Category::Drf => "drf",
             Category::Wagtail => "wagtail",
             Category::Signals => "signals",
             Category::Imports => "imports",

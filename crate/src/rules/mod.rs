@@ -5,14 +5,17 @@ use crate::rule::Rule;
 use std::sync::LazyLock;
 
 pub mod cache;
+pub mod drf;
 pub mod imports;
 pub mod orm;
+pub mod querysets;
 pub mod signals;
 pub mod wagtail;
 
 static FAMILIES: &[&[&Rule]] = &[
     cache::RULES,
     orm::RULES,
+    drf::RULES,
     wagtail::RULES,
     signals::RULES,
     imports::RULES,

@@ -6,6 +6,8 @@ use crate::context::FileContext;
 use crate::rule::Rule;
 use tree_sitter::Node;
 
+pub mod cache_call_per_item;
+pub mod cache_write_before_commit;
 pub mod delete_pattern_without_fallback;
 pub mod silent_invalidation_fallback;
 pub mod tracked_keys_as_list;
@@ -20,6 +22,8 @@ pub static RULES: &[&Rule] = &[
     &truncated_cache_key_hash::RULE,
     &weak_cache_key_hash::RULE,
     &unordered_hash_input::RULE,
+    &cache_write_before_commit::RULE,
+    &cache_call_per_item::RULE,
 ];
 
 /// Methods of Django's cache API (and django-redis's extras) that take a key.
@@ -500,7 +504,7 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
 }
 
 /// The file imports Django's cache framework or django-redis.
-fn uses_django_cache<'a>(ctx: &FileContext<'a>) -> bool {
+pub(crate) fn uses_django_cache<'a>(ctx: &FileContext<'a>) -> bool {
     ctx.imports.modules.iter().any(|m| {
         m.module.starts_with("django.core.cache")
             || m.module.starts_with("django_redis")

@@ -1,8 +1,8 @@
 //! IMP001: `pkg/name.py` beside a directory `pkg/name/` holding Python files.
 
 use super::module_getattr_functions;
-use crate::context::Project;
 use crate::diagnostic::Hit;
+use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,7 +1,8 @@
 use super::is_receiver_decorator;
 use crate::context::Field;
-use crate::context::{FileContext, Project};
+use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
 use tree_sitter::Node;
 

@@ -1,0 +1,90 @@
+//! ORM010: a new queryset built as a statement and thrown away.
+
+use crate::context::{Field, FileContext};
+use crate::diagnostic::{Edit, Hit};
+use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rules::querysets::{may_hold_querysets, Querysets, CHAINED};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "ORM010",
+    name: "queryset-discarded",
+    severity: Severity::Blocker,
+    category: Category::Orm,
+    message: "A new queryset is built and thrown away: querysets are never changed in place, so this line does nothing",
+    explanation: include_str!("queryset_discarded.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: Some(Applicability::Unsafe),
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"from .models import Post
+
+
+def published_posts(request):
+    posts = Post.objects.all()
+    posts.filter(published=True)
+    if request.GET.get("order") == "new":
+        posts.order_by("-created")
+    return posts
+"#;
+
+const FIXED: &str = r#"from .models import Post
+
+
+def published_posts(request):
+    posts = Post.objects.all()
+    posts = posts.filter(published=True)
+    if request.GET.get("order") == "new":
+        posts = posts.order_by("-created")
+    return posts
+"#;
+
+fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+    if !may_hold_querysets(ctx) {
+        return;
+    }
+    let querysets = Querysets::new(ctx);
+    for (call, _, method) in ctx.method_calls(CHAINED) {
+        let mut value = call;
+        while let Some(p) = ctx
+            .parent(value)
+            .filter(|p| p.kind() == "parenthesized_expression")
+        {
+            value = p;
+        }
+        let Some(statement) = ctx.parent(value) else {
+            continue;
+        };
+        if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
+            continue;
+        }
+        if querysets.of(call).is_none() {
+            continue;
+        }
+        let mut hit = Hit::node(call).with_message(format!(
+            "`{method}()` returns a new queryset, which this statement throws away: the queryset it was called on is unchanged"
+        ));
+        if let Some(name) = chain_start(ctx, call).filter(|n| n.kind() == "identifier") {
+            let name = ctx.text(name);
+            hit = hit.with_fix(
+                format!("Assign the result back to `{name}`"),
+                vec![Edit::insert(call.start_byte(), format!("{name} = "))],
+            );
+        }
+        hits.push(hit);
+    }
+}
+
+/// The expression a method chain starts from: `qs` for `qs.filter(a).order_by(b)`.
+fn chain_start<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Option<Node<'a>> {
+    loop {
+        node = ctx.unparenthesize(node);
+        node = match node.kind() {
+            "call" => ctx.method_call(node)?.0,
+            "subscript" => node.field("value")?,
+            _ => return Some(node),
+        };
+    }
+}
