@@ -82,8 +82,10 @@ fn block_base<'a>(ctx: &FileContext<'a>, class: Node<'a>, depth: usize) -> Optio
     None
 }
 
-/// Whether the method reaches the parent's `clean`: `super().clean`, `super(C, self).clean`,
-/// or `Base.clean(self, ...)` for one of the class's bases.
+/// Whether the method reaches the parent's `clean` (`super().clean`, `super(C, self).clean`,
+/// `Base.clean(self, ...)` for one of the class's bases) or cleans the child blocks itself
+/// (`self.child_blocks["image"].clean(...)`, `self.child_block.clean(...)`): Wagtail's
+/// own `ImageBlock` does the latter, because its value is an image, not a `StructValue`.
 fn calls_parent_clean<'a>(ctx: &FileContext<'a>, method: Node<'a>, class: Node<'a>) -> bool {
     let bases = ctx.class_bases(class);
     let attrs = ctx.nodes("attribute");
@@ -95,6 +97,7 @@ fn calls_parent_clean<'a>(ctx: &FileContext<'a>, method: Node<'a>, class: Node<'
         .filter_map(|a| a.field("object"))
         .any(|object| match object.kind() {
             "call" => ctx.call_simple_name(object) == Some("super"),
+            "subscript" | "attribute" if ctx.text(object).starts_with("self.child_block") => true,
             _ => ctx
                 .dotted_name(object)
                 .is_some_and(|name| bases.contains(&name)),

@@ -2,8 +2,9 @@
 //! for every item.
 
 use crate::context::Field;
-use crate::context::{FileContext, Project};
+use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
 use crate::rules::orm::viewset::{viewset_kind, ViewsetKind};
 use tree_sitter::Node;
