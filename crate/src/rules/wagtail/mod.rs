@@ -8,11 +8,13 @@ pub mod drf_action_in_wagtail_api_viewset;
 pub mod large_rendition_in_list;
 pub mod page_url_without_request;
 pub mod repeated_rendition;
+pub mod specific_per_item;
 pub mod streamfield_in_api_listing;
 
 pub static RULES: &[&Rule] = &[
     &large_rendition_in_list::RULE,
     &drf_action_in_wagtail_api_viewset::RULE,
+    &specific_per_item::RULE,
     &page_url_without_request::RULE,
     &repeated_rendition::RULE,
     &block_clean_without_super::RULE,
