@@ -120,9 +120,17 @@ fn may_prefetch<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>, target: &Tar
                 let Some(lookup) = lookup else {
                     return true;
                 };
-                let renditions_inside = ctx
-                    .argument(arg, 1, "queryset")
-                    .is_some_and(|q| ctx.text(q).contains("renditions"));
+                // The inner queryset, through a local name (`queryset=thumbnails`); one
+                // that cannot be read (a parameter) may prefetch them.
+                let inner = ctx.argument(arg, 1, "queryset").map(|q| match q.kind() {
+                    "identifier" => ctx.assigned_value(ctx.text(q), q),
+                    _ => Some(q),
+                });
+                let renditions_inside = match inner {
+                    Some(Some(q)) => ctx.text(q).contains("renditions"),
+                    Some(None) => true,
+                    None => false,
+                };
                 match target {
                     Target::Item if lookup.starts_with("renditions") => return true,
                     Target::Relation(relation)
