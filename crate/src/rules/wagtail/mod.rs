@@ -9,6 +9,7 @@ pub mod large_rendition_in_list;
 pub mod page_url_without_request;
 pub mod rendition_per_item_without_prefetch;
 pub mod repeated_rendition;
+pub mod search_filter_not_indexed;
 pub mod specific_per_item;
 pub mod streamfield_in_api_listing;
 
@@ -19,6 +20,7 @@ pub static RULES: &[&Rule] = &[
     &rendition_per_item_without_prefetch::RULE,
     &page_url_without_request::RULE,
     &repeated_rendition::RULE,
+    &search_filter_not_indexed::RULE,
     &block_clean_without_super::RULE,
     &streamfield_in_api_listing::RULE,
 ];
