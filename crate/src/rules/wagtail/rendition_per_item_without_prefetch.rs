@@ -5,7 +5,7 @@ use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
-use crate::rules::modules::is_test_module;
+use crate::rules::modules::is_offline_module;
 use crate::rules::orm::is_prefetch_object;
 use crate::rules::querysets::{loop_iterable, may_hold_querysets, Origin, Queryset, Querysets};
 use tree_sitter::Node;
@@ -209,7 +209,7 @@ fn fix<'a>(
 }
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !ctx.mentions("get_rendition") || !may_hold_querysets(ctx) || is_test_module(ctx.path) {
+    if !ctx.mentions("get_rendition") || !may_hold_querysets(ctx) || is_offline_module(ctx.path) {
         return;
     }
     let querysets = Querysets::new(ctx);

@@ -4,6 +4,7 @@ use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
+use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{loop_iterable, may_hold_querysets, yields_generic_pages, Querysets};
 
 pub static RULE: Rule = Rule {
@@ -44,7 +45,7 @@ class HomePage(Page):
 "#;
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !ctx.mentions(".specific") || !may_hold_querysets(ctx) {
+    if !ctx.mentions(".specific") || !may_hold_querysets(ctx) || is_offline_module(ctx.path) {
         return;
     }
     let querysets = Querysets::new(ctx);
