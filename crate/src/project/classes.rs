@@ -39,7 +39,10 @@ pub struct FieldDecl {
     pub name: String,
     /// The callee's dotted name, resolved through the file's imports.
     pub callee: String,
+    /// The first positional argument only.
     pub positional: Vec<Value>,
+    /// The keyword arguments the index uses (`to`, `related_name`, `parent_link`,
+    /// `source`, `method_name`, `many`).
     pub keywords: Vec<(String, Value)>,
 }
 
@@ -66,16 +69,20 @@ pub struct ClassFact {
     pub bases: Vec<String>,
     pub attrs: Vec<Attr>,
     pub fields: Vec<FieldDecl>,
-    /// Names of the methods defined in the class body.
-    pub methods: Vec<String>,
+    /// The methods of [`KNOWN_METHODS`] the class body defines (the others are not
+    /// kept: on a large project their names alone would cost megabytes).
+    pub methods: Vec<&'static str>,
     /// The nested `class Meta:`: its attributes and bases.
     pub meta: Option<(Vec<Attr>, Vec<String>)>,
+    /// A class-level `name = Callable(...)` that is not kept as a field declaration (a
+    /// custom field class named otherwise): what it declares is unknown.
+    pub undeclared_calls: bool,
     /// Models: the class-level `search_fields`, if assigned.
     pub search_fields: Option<SearchFields>,
     /// Serializers: what each `get_<name>(self, obj)` method reads of `obj`.
     pub method_reads: Vec<MethodReads>,
     /// Viewsets (classes with `get_queryset`, `get_serializer_class` or a `queryset`).
-    pub viewset: Option<ViewsetFacts>,
+    pub viewset: Option<Box<ViewsetFacts>>,
 }
 
 impl ClassFact {
@@ -100,10 +107,40 @@ impl ClassFact {
         self.fields.iter().rev().find(|f| f.name == name)
     }
 
+    /// Whether the class defines `name`, one of [`KNOWN_METHODS`].
     pub fn has_method(&self, name: &str) -> bool {
-        self.methods.iter().any(|m| m == name)
+        debug_assert!(KNOWN_METHODS.contains(&name), "{name} is not kept");
+        self.methods.iter().any(|m| *m == name)
     }
 }
+
+/// The methods whose presence the index keeps: what viewsets and serializers override.
+pub const KNOWN_METHODS: &[&str] = &[
+    "get_queryset",
+    "get_serializer_class",
+    "get_serializer",
+    "list",
+    "retrieve",
+    "listing_view",
+    "detail_view",
+    "to_representation",
+    "get_fields",
+    "get_field_names",
+    "build_field",
+    "__init__",
+    "save",
+    "delete",
+];
+
+/// The keyword arguments of a field declaration the index keeps.
+const KNOWN_KEYWORDS: &[&str] = &[
+    "to",
+    "related_name",
+    "parent_link",
+    "source",
+    "method_name",
+    "many",
+];
 
 pub fn last_segment(dotted: &str) -> &str {
     dotted.rsplit('.').next().unwrap_or(dotted)
@@ -162,8 +199,10 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
     for statement in body_statements(class) {
         match statement.kind() {
             "function_definition" => {
-                fact.methods
-                    .push(ctx.definition_name(statement).to_string());
+                let name = ctx.definition_name(statement);
+                if let Some(known) = KNOWN_METHODS.iter().find(|m| **m == name) {
+                    fact.methods.push(known);
+                }
                 methods.push(statement);
             }
             "class_definition" if ctx.definition_name(statement) == "Meta" => {
@@ -191,8 +230,9 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
                     fact.search_fields = Some(models::search_fields(ctx, right));
                 }
                 if right.kind() == "call" {
-                    if let Some(field) = read_field(ctx, name, right) {
-                        fact.fields.push(field);
+                    match read_field(ctx, name, right) {
+                        Some(field) => fact.fields.push(field),
+                        None => fact.undeclared_calls = true,
                     }
                 }
                 fact.attrs.push(Attr {
@@ -203,8 +243,20 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
             }
         }
     }
-    fact.method_reads = serializers::method_reads(ctx, &methods);
-    fact.viewset = viewsets::facts(ctx, class, &fact, &methods);
+    // Method fields live on serializers: a class with a base named like one, or one
+    // declaring a method field.
+    let serializer_like = fact
+        .bases
+        .iter()
+        .any(|b| last_segment(b).contains("Serializer"))
+        || fact
+            .fields
+            .iter()
+            .any(|f| f.kind() == "SerializerMethodField");
+    if serializer_like {
+        fact.method_reads = serializers::method_reads(ctx, &methods);
+    }
+    fact.viewset = viewsets::facts(ctx, class, &fact, &methods).map(Box::new);
     fact
 }
 
@@ -235,8 +287,19 @@ fn read_attr<'a>(ctx: &FileContext<'a>, statement: Node<'a>) -> Option<Attr> {
     })
 }
 
+/// Whether a callee's last segment names a model or serializer field, a nested
+/// serializer or a relation manager: the calls the index keeps as field declarations.
+fn declares_a_field(kind: &str) -> bool {
+    ["Field", "Serializer", "Key", "Relation", "Manager"]
+        .iter()
+        .any(|end| kind.ends_with(end))
+}
+
 fn read_field<'a>(ctx: &FileContext<'a>, name: &str, call: Node<'a>) -> Option<FieldDecl> {
     let callee = ctx.dotted_name(ctx.callee(call)?)?;
+    if !declares_a_field(last_segment(&callee)) {
+        return None;
+    }
     let args = call.field("arguments")?;
     let mut positional = Vec::new();
     let mut keywords = Vec::new();
@@ -245,10 +308,16 @@ fn read_field<'a>(ctx: &FileContext<'a>, name: &str, call: Node<'a>) -> Option<F
         match arg.kind() {
             "keyword_argument" => {
                 if let (Some(k), Some(v)) = (arg.field("name"), arg.field("value")) {
-                    keywords.push((ctx.text(k).to_string(), value(ctx, v)));
+                    let key = ctx.text(k);
+                    if KNOWN_KEYWORDS.contains(&key) {
+                        keywords.push((key.to_string(), value(ctx, v)));
+                    }
                 }
             }
             "comment" => {}
+            // Only the first positional argument is kept (a relation's target, a method
+            // field's method name).
+            _ if !positional.is_empty() => {}
             "list_splat" | "dictionary_splat" => positional.push(Value::Other),
             _ => positional.push(value(ctx, arg)),
         }

@@ -31,6 +31,7 @@ use crate::source::SourceFile;
 use classes::ClassFact;
 use receivers::{ConnectFact, ReceiverFact};
 use std::cell::OnceCell;
+use std::collections::HashMap;
 
 /// How many re-exports (`from .models import Blog` in a package `__init__`) a name
 /// is followed through.
@@ -77,6 +78,11 @@ pub struct ProjectIndex {
     modules: Vec<String>,
     /// Whether each file is a package's `__init__.py`.
     packages: Vec<bool>,
+    /// Files by every dotted suffix of their module path (`apps.blog.models`,
+    /// `blog.models`, `models`), for `module_file`.
+    by_suffix: HashMap<String, Vec<usize>>,
+    /// Every accessor the project's relations add, built on first use (models.rs).
+    accessors: OnceCell<Vec<models::AccessorEntry>>,
 }
 
 /// The dotted module path of a file path: `apps/blog/models.py` -> (`apps.blog.models`,
@@ -123,12 +129,26 @@ impl ProjectIndex {
         facts: Vec<Option<FileFacts>>,
         imports: Vec<Option<Imports>>,
     ) -> Self {
-        let (modules, packages) = files.iter().map(|f| module_path(&f.path)).unzip();
+        let (modules, packages): (Vec<String>, Vec<bool>) =
+            files.iter().map(|f| module_path(&f.path)).unzip();
+        let mut by_suffix: HashMap<String, Vec<usize>> = HashMap::new();
+        for (file, module) in modules.iter().enumerate() {
+            let mut suffix = module.as_str();
+            loop {
+                by_suffix.entry(suffix.to_string()).or_default().push(file);
+                match suffix.split_once('.') {
+                    Some((_, rest)) => suffix = rest,
+                    None => break,
+                }
+            }
+        }
         Self {
             files: facts,
             imports,
             modules,
             packages,
+            by_suffix,
+            accessors: OnceCell::new(),
         }
     }
 
@@ -202,17 +222,14 @@ impl ProjectIndex {
     /// the only one whose path ends with it (files are often checked from above the
     /// import root: `src/apps/blog/models.py` for `apps.blog.models`).
     pub fn module_file(&self, module: &str) -> Option<usize> {
-        if let Some(exact) = self.modules.iter().position(|m| m == module) {
+        let found = self.by_suffix.get(module)?;
+        if let Some(&exact) = found.iter().find(|&&f| self.modules[f] == module) {
             return Some(exact);
         }
-        let suffix = format!(".{module}");
-        let mut found = self
-            .modules
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.ends_with(&suffix));
-        let first = found.next()?.0;
-        found.next().is_none().then_some(first)
+        match found.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
 }
 

@@ -32,6 +32,51 @@ pub const PAGE_ROOTS: &[&str] = &[
     "wagtail.wagtailcore.models.Page",
 ];
 
+/// The fields a Wagtail page inherits from `Page` (Wagtail 8.0: `wagtail/models/pages.py`
+/// with treebeard's `MP_Node`, `TranslatableMixin`, `RevisionMixin`, `DraftStateMixin`,
+/// `LockableMixin`, and their foreign keys' `_id` columns). A name missing here is taken for
+/// a property, which makes a reader's answer unknown: the safe side.
+const PAGE_FIELDS: &[&str] = &[
+    "id",
+    "page_ptr",
+    "page_ptr_id",
+    "path",
+    "depth",
+    "numchild",
+    "translation_key",
+    "locale",
+    "locale_id",
+    "latest_revision",
+    "latest_revision_id",
+    "live",
+    "has_unpublished_changes",
+    "first_published_at",
+    "last_published_at",
+    "live_revision",
+    "live_revision_id",
+    "go_live_at",
+    "expire_at",
+    "expired",
+    "locked",
+    "locked_at",
+    "locked_by",
+    "locked_by_id",
+    "title",
+    "draft_title",
+    "slug",
+    "content_type",
+    "content_type_id",
+    "url_path",
+    "owner",
+    "owner_id",
+    "seo_title",
+    "show_in_menus",
+    "search_description",
+    "latest_revision_created_at",
+    "alias_of",
+    "alias_of_id",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
     /// `ForeignKey`, `ParentalKey`: to-one forward, to-many reverse.
@@ -92,6 +137,24 @@ pub enum Accessor {
     OneToOne(ClassId),
     /// A reverse foreign key or many-to-many (`blog.entry_set`).
     Many(ClassId),
+}
+
+/// The model an accessor is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum On {
+    Model(ClassId),
+    /// Wagtail's `Page`.
+    Page,
+    /// A target the index cannot resolve (`settings.AUTH_USER_MODEL`, an installed app).
+    Unknown,
+}
+
+/// An accessor, the model it is on, and its name.
+#[derive(Debug, Clone)]
+pub struct AccessorEntry {
+    pub on: On,
+    pub name: String,
+    pub accessor: Accessor,
 }
 
 /// `search_fields = [...]` of a model, as far as it can be read.
@@ -235,7 +298,7 @@ impl ProjectIndex {
     /// concrete), and whether that is all of them.
     pub fn model_fields(&self, model: &Model) -> (Vec<ModelField>, bool) {
         let mut fields = Vec::new();
-        let mut complete = model.bases_known;
+        let complete = model.bases_known;
         let mut pending = vec![(model.id, 0)];
         let mut seen = Vec::new();
         while let Some((id, depth)) = pending.pop() {
@@ -251,8 +314,15 @@ impl ProjectIndex {
             }
             for base in &class.bases {
                 if PAGE_ROOTS.contains(&base.as_str()) {
-                    // Page's own fields (title, slug, ...) are not listed here.
-                    complete = false;
+                    if !fields.iter().any(|f: &ModelField| f.name == "path") {
+                        fields.extend(PAGE_FIELDS.iter().map(|name| ModelField {
+                            name: name.to_string(),
+                            relation: None,
+                            target: None,
+                            related_name: None,
+                            parent_link: false,
+                        }));
+                    }
                 } else if let Some(parent) = self.class_qualified(id.file, base, 0) {
                     pending.push((parent, depth + 1));
                 }
@@ -310,90 +380,78 @@ impl ProjectIndex {
         }
     }
 
-    /// The accessors relations of the project's models add to `model`, by name: reverse
-    /// one-to-ones and foreign keys, and the links to multi-table children.
-    pub fn accessors_of(&self, model: ClassId) -> Vec<(String, Accessor)> {
-        let mut out = Vec::new();
-        for (file, facts) in self.files() {
-            for class in 0..facts.classes.len() {
-                let id = ClassId { file, class };
-                let Some(other) = self.model(id) else {
-                    continue;
-                };
-                let lower = facts.classes[class].name.to_lowercase();
-                if !other.abstract_ && !other.proxy && other.concrete_parents.contains(&Some(model))
-                {
-                    out.push((lower.clone(), Accessor::Child(id)));
-                }
-                let (fields, _) = self.model_fields(&other);
-                for field in fields {
-                    let (Some(relation), Some(target)) = (field.relation, field.target) else {
+    /// Every accessor the relations and multi-table parents of the project's models add,
+    /// built once per check.
+    fn accessor_entries(&self) -> &[AccessorEntry] {
+        self.accessors.get_or_init(|| {
+            let mut out = Vec::new();
+            for (file, facts) in self.files() {
+                for (class, fact) in facts.classes.iter().enumerate() {
+                    let id = ClassId { file, class };
+                    let Some(model) = self.model(id) else {
                         continue;
                     };
-                    if target != model || other.abstract_ {
+                    if model.abstract_ {
                         continue;
                     }
-                    let name = match (&field.related_name, relation) {
-                        (Some(n), _) if n.ends_with('+') || n == "?" => continue,
-                        (Some(n), _) => n.clone(),
-                        (None, Relation::OneToOne) => lower.clone(),
-                        (None, Relation::Generic) => continue,
-                        (None, _) => format!("{lower}_set"),
-                    };
-                    let accessor = match relation {
-                        Relation::OneToOne if field.parent_link => Accessor::Child(id),
-                        Relation::OneToOne => Accessor::OneToOne(id),
-                        _ => Accessor::Many(id),
-                    };
-                    out.push((name, accessor));
-                }
-            }
-        }
-        out
-    }
-
-    /// What `name` is on instances of `parent`'s children: for SIG001, the project
-    /// models reachable as `<instance>.<name>` where `name` is the lower-cased name of a
-    /// multi-table child of some model (a page type below `Page`), or a one-to-one
-    /// accessor. Every match, since the receiver's instance type is rarely known.
-    pub fn accessors_named(&self, name: &str) -> Vec<Accessor> {
-        let mut out = Vec::new();
-        for (file, facts) in self.files() {
-            for (class, fact) in facts.classes.iter().enumerate() {
-                let id = ClassId { file, class };
-                if fact.name.to_lowercase() == name {
-                    if let Some(model) = self.model(id) {
-                        if !model.abstract_ && !model.proxy && !model.concrete_parents.is_empty() {
-                            out.push(Accessor::Child(id));
+                    let lower = fact.name.to_lowercase();
+                    if !model.proxy {
+                        for parent in &model.concrete_parents {
+                            out.push(AccessorEntry {
+                                on: parent.map_or(On::Page, On::Model),
+                                name: lower.clone(),
+                                accessor: Accessor::Child(id),
+                            });
                         }
                     }
-                }
-                if !fact.fields.iter().any(|f| f.kind() == "OneToOneField") {
-                    continue;
-                }
-                let Some(model) = self.model(id) else {
-                    continue;
-                };
-                let (fields, _) = self.model_fields(&model);
-                for field in fields {
-                    if field.relation != Some(Relation::OneToOne) || model.abstract_ {
-                        continue;
-                    }
-                    let accessor = field
-                        .related_name
-                        .clone()
-                        .unwrap_or_else(|| fact.name.to_lowercase());
-                    if accessor == name {
-                        out.push(if field.parent_link {
-                            Accessor::Child(id)
-                        } else {
-                            Accessor::OneToOne(id)
+                    let (fields, _) = self.model_fields(&model);
+                    for field in fields {
+                        let Some(relation) = field.relation else {
+                            continue;
+                        };
+                        let name = match (&field.related_name, relation) {
+                            (Some(n), _) if n.ends_with('+') || n == "?" => continue,
+                            (Some(n), _) => n.clone(),
+                            (None, Relation::OneToOne) => lower.clone(),
+                            (None, Relation::Generic) => continue,
+                            (None, _) => format!("{lower}_set"),
+                        };
+                        let accessor = match relation {
+                            Relation::OneToOne if field.parent_link => Accessor::Child(id),
+                            Relation::OneToOne => Accessor::OneToOne(id),
+                            _ => Accessor::Many(id),
+                        };
+                        out.push(AccessorEntry {
+                            on: field.target.map_or(On::Unknown, On::Model),
+                            name,
+                            accessor,
                         });
                     }
                 }
             }
-        }
-        out
+            out
+        })
+    }
+
+    /// The accessors relations of the project's models add to `model`, by name: reverse
+    /// one-to-ones and foreign keys, and the links to multi-table children.
+    pub fn accessors_of(&self, model: ClassId) -> Vec<(String, Accessor)> {
+        self.accessor_entries()
+            .iter()
+            .filter(|e| e.on == On::Model(model))
+            .map(|e| (e.name.clone(), e.accessor.clone()))
+            .collect()
+    }
+
+    /// Every accessor named `name`, on whichever model: for SIG001, where the receiver's
+    /// instance type is rarely known. A multi-table child's accessor (a page type below
+    /// `Page`, `restaurant` on `Place`) or a one-to-one's (`profile`).
+    pub fn accessors_named(&self, name: &str) -> Vec<Accessor> {
+        self.accessor_entries()
+            .iter()
+            .filter(|e| e.name == name && !matches!(e.accessor, Accessor::Many(_)))
+            .map(|e| e.accessor.clone())
+            .collect()
     }
 
     /// Whether `name` is an attribute the index knows `model` has from its fields and

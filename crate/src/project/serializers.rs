@@ -197,7 +197,7 @@ impl ProjectIndex {
             if flat.meta.is_none() && class.meta.is_some() {
                 flat.meta = Some((class, id.file));
             }
-            if DYNAMIC_METHODS.iter().any(|m| class.has_method(m)) {
+            if class.undeclared_calls || DYNAMIC_METHODS.iter().any(|m| class.has_method(m)) {
                 flat.known = false;
             }
             let mut bases = Vec::new();

@@ -314,3 +314,64 @@ fn viewsets_serializers_and_prefetches() {
         ]
     );
 }
+
+#[test]
+fn receivers_signals_and_senders_across_files() {
+    let index = index(&[
+        (
+            "blog/signals.py",
+            "\
+from django.db.models.signals import post_save, post_migrate
+from django.dispatch import receiver
+from .models import Post
+
+@receiver(post_save, sender=Post)
+@receiver(post_save, sender='blog.Tag')
+def on_save(sender, instance, **kwargs): pass
+
+@receiver(post_migrate)
+def on_migrate(sender, **kwargs): pass
+
+def handler(sender, instance, **kwargs): pass
+post_save.connect(handler)
+",
+        ),
+        (
+            "blog/apps.py",
+            "from django.db.models.signals import pre_save\nfrom .signals import handler\nfrom .models import Post\npre_save.connect(handler, sender=Post)\n",
+        ),
+        ("blog/models.py", MODELS),
+    ]);
+    let facts = index.file(0).unwrap();
+    let fact = |n: &str| {
+        let r = facts.receivers.iter().find(|r| r.function == n).unwrap();
+        index.receiver_at(0, r.range.clone()).unwrap()
+    };
+    let on_save = fact("on_save");
+    assert_eq!(
+        on_save.signals,
+        vec!["django.db.models.signals.post_save"; 2]
+    );
+    assert_eq!(
+        on_save.senders,
+        vec![".models.Post".to_string(), "?".to_string()]
+    );
+    let (models, all) = index.sender_models(0, &on_save);
+    assert_eq!(models.len(), 1);
+    assert!(!all);
+    let handler = fact("handler");
+    assert_eq!(
+        handler.signals,
+        vec![
+            "django.db.models.signals.post_save",
+            "django.db.models.signals.pre_save"
+        ]
+    );
+    assert_eq!(handler.senders, vec![".models.Post".to_string()]);
+    assert!(fact("on_migrate")
+        .signals
+        .iter()
+        .all(|s| !receivers::sends_model_class(s)));
+    assert!(receivers::sends_model_class("post_save"));
+    assert!(!receivers::sends_model_class("myapp.signals.order_placed"));
+}

@@ -134,7 +134,9 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
             let Some(viewset) = index.viewset(id) else {
                 continue;
             };
+            // A base from outside DRF may override `list()` or the serializer choice.
             if viewset.kind != ViewsetKind::Drf
+                || !viewset.bases_known
                 || !fact.viewset.as_ref().is_some_and(|v| v.may_list)
                 || viewset.mro.iter().any(|(_, c)| c.has_method("list"))
             {
