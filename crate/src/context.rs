@@ -471,6 +471,26 @@ impl<'a> FileContext<'a> {
             .collect()
     }
 
+    /// The indentation before `node` when it starts its line (only spaces and tabs before
+    /// it there): what a fix inserting a statement before it writes first.
+    pub fn line_indent(&self, node: Node) -> Option<&'a str> {
+        let start = node.start_byte();
+        let line_start = self.text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let indent = &self.text[line_start..start];
+        indent
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            .then_some(indent)
+    }
+
+    /// The file's line ending, for text a fix inserts: `\r\n` when its first line ends so.
+    pub fn newline(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(i) if i > 0 && self.text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
+    }
+
     /// `node` with any wrapping parentheses removed.
     pub fn unparenthesize(&self, mut node: Node<'a>) -> Node<'a> {
         while node.kind() == "parenthesized_expression" {

@@ -27,7 +27,7 @@ const MODEL_ROOTS: &[&str] = &[
 
 /// Wagtail's `Page` (2.x `wagtail.core.models`, 1.x `wagtail.wagtailcore.models`): a
 /// concrete model, so page types are multi-table children of it.
-const PAGE_ROOTS: &[&str] = &[
+pub const PAGE_ROOTS: &[&str] = &[
     "wagtail.models.Page",
     "wagtail.core.models.Page",
     "wagtail.wagtailcore.models.Page",

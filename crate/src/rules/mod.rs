@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 pub mod cache;
 pub mod drf;
 pub mod imports;
+pub mod modules;
 pub mod orm;
 pub mod querysets;
 pub mod signals;

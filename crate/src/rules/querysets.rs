@@ -327,6 +327,68 @@ impl<'c, 'a> Querysets<'c, 'a> {
     }
 }
 
+/// Wagtail's `Page` as imports resolve it (`wagtail.models`; 2.x `wagtail.core.models`).
+const PAGE_MODELS: &[&str] = &[
+    "Page",
+    "wagtail.models.Page",
+    "wagtail.core.models.Page",
+    "wagtail.wagtailcore.models.Page",
+];
+
+/// Whether a queryset yields generic `Page` objects (added for the wagtail rules): a page
+/// tree (`page.get_children()`: Wagtail's `Page` returns `Page` instances there, whatever
+/// the type of the page asked), or `Page.objects...` with `Page` Wagtail's own. Querysets
+/// of a page type (`BlogPage.objects`) yield that type, so they are not counted.
+pub fn yields_generic_pages<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>) -> bool {
+    match queryset.origin {
+        Origin::PageTree => true,
+        Origin::Manager => queryset
+            .model_name(ctx)
+            .is_some_and(|name| PAGE_MODELS.contains(&ctx.imports.resolve(name).as_str())),
+        _ => false,
+    }
+}
+
+/// The iterable of the loop or comprehension that binds `name` (an identifier read inside
+/// its body): `pages` for `p` in `for p in pages: p.specific`. None when the name is not
+/// a plain loop target there (unpacked, or rebound in between), or the loop is outside
+/// the function holding `name`.
+pub fn loop_iterable<'a>(ctx: &FileContext<'a>, name: Node<'a>) -> Option<Node<'a>> {
+    let text = ctx.text(name);
+    let binds = |target: Option<Node<'a>>| {
+        target.is_some_and(|t| t.kind() == "identifier" && ctx.text(t) == text)
+    };
+    let mut inner = name;
+    for ancestor in ctx.ancestors(name) {
+        match ancestor.kind() {
+            "function_definition" | "lambda" | "class_definition" => return None,
+            "for_statement" if ancestor.field("body").is_some_and(|b| b.id() == inner.id()) => {
+                if binds(ancestor.field("left")) {
+                    return ancestor.field("right");
+                }
+            }
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                let mut cursor = ancestor.walk();
+                let clause = ancestor
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "for_in_clause")
+                    .find(|c| binds(c.field("left")));
+                if let Some(clause) = clause {
+                    let right = clause.field("right")?;
+                    // The name read in the iterable itself is not the loop's item.
+                    return (!ctx.is_within(name, right)).then_some(right);
+                }
+            }
+            _ => {}
+        }
+        inner = ancestor;
+    }
+    None
+}
+
 /// `self` or `super()` (with or without arguments).
 fn is_self_or_super<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     match node.kind() {

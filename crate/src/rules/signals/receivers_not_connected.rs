@@ -4,6 +4,7 @@ use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
+use crate::rules::modules::{is_test_module, split_path};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -58,26 +59,8 @@ def invalidate_blog_cache(sender, instance, **kwargs):
 /// Wagtail's own `signal_handlers.py`.
 const SIGNAL_MODULES: &[&str] = &["signals", "signal_handlers"];
 
-/// A path split into its directory and file stem: `apps/blog/signals.py` ->
-/// (`apps/blog`, `signals`).
-fn split_path(path: &str) -> (&str, &str) {
-    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
-    (dir, file.strip_suffix(".py").unwrap_or(file))
-}
-
 fn normalize(path: &str) -> String {
     path.replace('\\', "/")
-}
-
-/// Test modules do not count as importers: they connect receivers under the test
-/// runner only.
-fn is_test_module(path: &str) -> bool {
-    let (dir, stem) = split_path(path);
-    stem == "tests"
-        || stem == "conftest"
-        || stem.starts_with("test_")
-        || stem.ends_with("_tests")
-        || dir.split('/').any(|c| c == "tests" || c == "test")
 }
 
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
@@ -108,6 +91,8 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         };
         let module_path = format!("{dir}{}{stem}", if dir.is_empty() { "" } else { "/" });
         let imported = (0..paths.len())
+            // Test modules do not count as importers: they connect receivers under the
+            // test runner only.
             .filter(|&j| j != index && !is_test_module(&paths[j]))
             .any(|j| imports_module(project, j, &paths[j], &module_path, stem));
         if imported {
