@@ -584,6 +584,63 @@ fn root_of<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Node<'a> {
     node
 }
 
+/// Whether `condition` tests for `delete_pattern`: Some(true) when it is true only if
+/// the method exists (`hasattr(c, "delete_pattern")`, `getattr(...)`, `callable(...)`,
+/// `and` of such), Some(false) for the negation (`not hasattr(...)`).
+pub fn guard<'a>(ctx: &FileContext<'a>, condition: Node<'a>) -> Option<bool> {
+    guard_at(ctx, condition, 0)
+}
+
+/// Most nested `not`/`and`/`or` levels looked at: conditions are short, hostile input is not.
+const MAX_GUARD_DEPTH: usize = 16;
+
+fn guard_at<'a>(ctx: &FileContext<'a>, condition: Node<'a>, depth: usize) -> Option<bool> {
+    if depth > MAX_GUARD_DEPTH {
+        return None;
+    }
+    let condition = ctx.unparenthesize(condition);
+    match condition.kind() {
+        "not_operator" => guard_at(ctx, condition.field("argument")?, depth + 1).map(|g| !g),
+        "boolean_operator" => {
+            let op = condition.field("operator").map(|o| ctx.text(o));
+            let left = guard_at(ctx, condition.field("left")?, depth + 1);
+            let right = guard_at(ctx, condition.field("right")?, depth + 1);
+            match op {
+                Some("and") if left == Some(true) || right == Some(true) => Some(true),
+                Some("or") if left == Some(false) || right == Some(false) => Some(false),
+                _ => None,
+            }
+        }
+        "call" => {
+            let name = ctx.call_simple_name(condition)?;
+            if name == "callable" {
+                return guard_at(ctx, *ctx.positional_args(condition).first()?, depth + 1);
+            }
+            if name != "hasattr" && name != "getattr" {
+                return None;
+            }
+            let attr = ctx.positional_args(condition).get(1).copied()?;
+            (ctx.string_value(attr)? == "delete_pattern").then_some(true)
+        }
+        // `delete_pattern = getattr(cache, "delete_pattern", None)` then `if delete_pattern:`
+        "identifier" => {
+            let value = ctx.assigned_value(ctx.text(condition), condition)?;
+            let value = ctx.unparenthesize(value);
+            (value.kind() == "call" && ctx.call_simple_name(value) == Some("getattr"))
+                .then(|| guard_at(ctx, value, depth + 1))
+                .flatten()
+        }
+        "comparison_operator" => {
+            // `getattr(c, "delete_pattern", None) is not None`
+            let text = ctx.text(condition);
+            let first = condition.named_child(0)?;
+            let negative = text.contains(" is None") || text.contains("==");
+            guard_at(ctx, first, depth + 1).map(|g| if negative { !g } else { g })
+        }
+        _ => None,
+    }
+}
+
 /// Exception names whose handlers catch `AttributeError`.
 const CATCHES_ATTRIBUTE_ERROR: &[&str] = &["AttributeError", "Exception", "BaseException"];
 
