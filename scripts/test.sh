@@ -6,7 +6,8 @@
 #   4. node --test tests/browser/      (the page in headless Chromium)
 #   5. tests/corpus-fix.sh             (every fix applied to Django, DRF and Wagtail keeps them compiling)
 #   6. scripts/ecosystem.py            (every hit on 19 real applications is triaged: tests/ecosystem)
-#   7. tests/django/run.sh             (the rules' examples and the lessons run on Django, DRF, Wagtail, django-redis)
+#   7. tests/python-package.sh         (the wheel with pip, the pre-commit hooks, SARIF against its schema)
+#   8. tests/django/run.sh             (the rules' examples and the lessons run on Django, DRF, Wagtail, django-redis)
 # Every part runs even when an earlier one fails (except those that need the build); the exit
 # code is non-zero if anything failed. Timings and a total count close the output.
 set -uo pipefail
@@ -38,6 +39,7 @@ else
 fi
 part corpus bash tests/corpus-fix.sh
 part ecosystem python3 scripts/ecosystem.py
+part python bash tests/python-package.sh
 part django bash tests/django/run.sh
 
 # Totals: cargo's "test result: ... N passed; M failed" lines and node's "# pass N" / "# fail N".

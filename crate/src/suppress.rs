@@ -2,16 +2,17 @@
 //! line of a hit. A bare `# wagcheck: ignore` or `# noqa` silences every rule there.
 
 use crate::context::FileContext;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Suppression {
     All,
     Rules(Vec<String>),
 }
 
 /// Suppressions of a file by 0-based line.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Suppressions {
     by_line: HashMap<usize, Vec<Suppression>>,
 }

@@ -1,6 +1,7 @@
 //! The classes of a file as the index keeps them: name, bases, class-level attributes
 //! and field declarations, methods, the nested `Meta`, and the facts the model,
 //! serializer and viewset parts read from the class body while the tree is at hand.
+use serde::{Deserialize, Serialize};
 
 use super::models::{self, SearchFields};
 use super::serializers::{self, MethodReads};
@@ -10,7 +11,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 /// A class-level value the index can use without the tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Value {
     /// A name or dotted name, resolved through the file's imports.
     Name(String),
@@ -26,7 +27,7 @@ pub enum Value {
 }
 
 /// `name = value` in a class body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Attr {
     pub name: String,
     pub value: Value,
@@ -34,7 +35,7 @@ pub struct Attr {
 }
 
 /// `name = Callee(args...)` in a class body: a model field, a serializer field.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldDecl {
     pub name: String,
     /// The callee's dotted name, resolved through the file's imports.
@@ -60,7 +61,7 @@ impl FieldDecl {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ClassFact {
     pub name: String,
     pub range: Range<usize>,
@@ -71,6 +72,7 @@ pub struct ClassFact {
     pub fields: Vec<FieldDecl>,
     /// The methods of [`KNOWN_METHODS`] the class body defines (the others are not
     /// kept: on a large project their names alone would cost megabytes).
+    #[serde(with = "known_methods")]
     pub methods: Vec<&'static str>,
     /// The nested `class Meta:`: its attributes and bases.
     pub meta: Option<(Vec<Attr>, Vec<String>)>,
@@ -367,5 +369,30 @@ pub fn value<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Value {
             pairs.map_or(Value::Other, Value::Dict)
         }
         _ => Value::Other,
+    }
+}
+
+/// `ClassFact::methods` in the results cache: names of [`KNOWN_METHODS`], read back as
+/// the same static names (a name this build does not know fails the read, and the file
+/// is checked afresh).
+mod known_methods {
+    use super::KNOWN_METHODS;
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(methods: &[&'static str], s: S) -> Result<S::Ok, S::Error> {
+        methods.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|name| {
+                KNOWN_METHODS
+                    .iter()
+                    .find(|m| **m == name)
+                    .copied()
+                    .ok_or_else(|| D::Error::custom(format!("unknown method {name}")))
+            })
+            .collect()
     }
 }

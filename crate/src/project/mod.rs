@@ -17,6 +17,7 @@
 //! - `serializers`: DRF serializers and what they read of an object.
 //! - `viewsets`: DRF and Wagtail API viewsets (action branches, serializer choice, prefetches).
 //! - `receivers`: signal receivers (signals, senders, what they test).
+use serde::{Deserialize, Serialize};
 
 pub mod classes;
 pub mod models;
@@ -38,7 +39,7 @@ use std::collections::HashMap;
 const MAX_REEXPORTS: usize = 8;
 
 /// What the index keeps of one file, read from its tree in the per-file pass.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileFacts {
     /// Module-level classes (also those under module-level `if`/`try`), in source order.
     pub classes: Vec<ClassFact>,
@@ -239,6 +240,11 @@ impl ProjectIndex {
 /// again, once, when a rule asks for it.
 pub struct Project<'a> {
     pub files: &'a [SourceFile],
+    /// Whether `files` is the whole project, or only some of its files (those named on
+    /// the command line, as pre-commit passes the changed ones). A rule whose hit claims
+    /// something of every file ("nothing imports this module") cannot be right on a
+    /// partial set and stays silent there; one that claims what it sees still reports.
+    pub complete: bool,
     pub index: ProjectIndex,
     reparsed: Vec<OnceCell<Option<ParsedFile>>>,
 }
@@ -252,6 +258,7 @@ impl<'a> Project<'a> {
         let reparsed = files.iter().map(|_| OnceCell::new()).collect();
         Self {
             files,
+            complete: true,
             index: ProjectIndex::new(files, facts, imports),
             reparsed,
         }

@@ -8,6 +8,7 @@
 //! whose parent is a concrete model (multi-table inheritance) gets a parent link, and
 //! the parent the reverse accessor `<child>` (lower-cased class name). Wagtail page
 //! types are such children of `wagtail.models.Page`.
+use serde::{Deserialize, Serialize};
 
 use super::classes::{last_segment, ClassFact, FieldDecl, Value};
 use super::{ClassId, ProjectIndex};
@@ -158,7 +159,7 @@ pub struct AccessorEntry {
 }
 
 /// `search_fields = [...]` of a model, as far as it can be read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchFields {
     /// Names given to `index.FilterField(...)`.
     pub filter_fields: Vec<String>,

@@ -6,6 +6,7 @@
 //! Django's `Signal.connect(receiver, sender=None, ...)` and `receiver(signal, **kwargs)`
 //! (`django/dispatch/dispatcher.py`): a receiver connected with `sender=X` is called only
 //! for that exact sender (compared by `id()`), one connected without it for every sender.
+use serde::{Deserialize, Serialize};
 
 use super::{ClassId, ProjectIndex};
 use crate::context::FileContext;
@@ -156,7 +157,7 @@ pub fn receiver_of<'r, 'a>(
 }
 
 /// What the index keeps of a receiver.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReceiverFact {
     pub function: String,
     /// The function definition's range.
@@ -169,7 +170,7 @@ pub struct ReceiverFact {
 }
 
 /// `<signal>.connect(<handler>, sender=...)`, whatever the handler is.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConnectFact {
     pub signal: String,
     /// The handler's name, resolved through the file's imports.

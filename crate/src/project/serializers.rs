@@ -7,6 +7,7 @@
 //! its own name; a `SerializerMethodField` calls `get_<name>(obj)`. What a name reads
 //! is only known when the model says it is a field or relation: a property or method
 //! of the model may read anything.
+use serde::{Deserialize, Serialize};
 
 use super::classes::{last_segment, ClassFact, FieldDecl, Value};
 use super::{ClassId, ProjectIndex};
@@ -25,7 +26,7 @@ const DYNAMIC_METHODS: &[&str] = &[
 ];
 
 /// What `get_<name>(self, obj)` reads of `obj`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MethodReads {
     pub method: String,
     /// Attribute names read on `obj`, each with whether every read of it is a slice of

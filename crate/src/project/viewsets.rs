@@ -9,6 +9,7 @@
 //! routed by `BaseAPIViewSet.get_urlpatterns()` (`wagtail/api/v2/views.py`) with
 //! `as_view({"get": "listing_view"})`, `"detail_view"` and `"find_view"`, so there the
 //! list action is `"listing_view"`.
+use serde::{Deserialize, Serialize};
 
 use super::classes::{last_segment, ClassFact, Value};
 use super::{ClassId, ProjectIndex};
@@ -16,7 +17,7 @@ use crate::context::Field;
 use crate::context::FileContext;
 use tree_sitter::Node;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ViewsetKind {
     /// A Django REST framework viewset (or a class named like one).
     Drf,
@@ -458,7 +459,7 @@ pub fn in_list_branch<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
 
 /// Which serializer an action gets, as the viewset's code says it (resolved against the
 /// class and its bases in the index: [`ProjectIndex::serializer_for`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Pick {
     /// A class named in the code (resolved through the file's imports).
     Name(String),
@@ -477,7 +478,7 @@ pub enum Pick {
 }
 
 /// Whether code runs for an action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reach {
     Yes,
     No,
@@ -497,7 +498,7 @@ impl Reach {
 }
 
 /// Where a viewset prefetches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PrefetchOrigin {
     /// In `get_queryset(self)`.
     GetQueryset,
@@ -507,7 +508,7 @@ pub enum PrefetchOrigin {
 
 /// A `prefetch_related(...)` call of a viewset's own queryset (not one inside a
 /// `Prefetch(..., queryset=...)`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PrefetchSite {
     pub origin: PrefetchOrigin,
     /// The lookups named (string arguments, and `Prefetch("lookup", ...)`), each with
@@ -522,7 +523,7 @@ pub struct PrefetchSite {
 pub const ACTIONS: &[&str] = &["list", "retrieve"];
 
 /// What the index keeps of a class that looks like a viewset.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ViewsetFacts {
     /// The kind seen from this file alone (None: not known to be a viewset from here).
     pub kind: Option<ViewsetKind>,
