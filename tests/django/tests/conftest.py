@@ -6,8 +6,15 @@
 
 `load()` executes such code as a module of the project's `apps.blog` package (or a
 subpackage), so its relative imports (`from .models import BlogPost`) reach the models in
-`apps/blog/models.py`. Receivers it connects are disconnected after each test.
+`apps/blog/models.py`. `load_files()` does the same for a multi-file example or lesson: its
+files become modules of a fresh package tree, except a `models.py`, which must declare only
+models and fields the project's `apps/blog/models.py` has (checked) and is served by it (Django
+registers a model class once). Receivers the code connects are disconnected after each test.
 """
+
+import ast
+import importlib.abc
+import importlib.util
 
 import json
 import os
@@ -82,6 +89,83 @@ def load(code, label, package="apps.blog"):
     sys.modules[name] = module
     exec(compile(code, f"<{label}>", "exec"), module.__dict__)
     return module
+
+
+class _ExampleFiles(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports `<root>.<dotted path>` from an example's files."""
+
+    def __init__(self, modules):
+        self.modules = modules  # module name -> code
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname in self.modules:
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        code = self.modules[module.__name__]
+        exec(compile(code, f"<{module.__name__}>", "exec"), module.__dict__)
+
+
+def check_models(code, label):
+    """Every model and field the example's models.py declares exists in the project's."""
+    from apps.blog import models
+
+    for node in ast.parse(code).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        model = getattr(models, node.name, None)
+        assert model is not None, f"{label}: apps/blog/models.py has no model {node.name}"
+        for statement in node.body:
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+                for target in statement.targets:
+                    model._meta.get_field(target.id)  # FieldDoesNotExist names the gap
+
+
+# Project modules a multi-file example imports without containing them (`from .services import`).
+PROJECT_MODULES = ("services", "serializers", "signals")
+
+
+def load_files(files, label):
+    """Loads a multi-file example ({path: code}) and returns {path: module}."""
+    global _loaded
+    _loaded += 1
+    root = f"_example_{_loaded}"
+    modules, packages = {}, {root}
+    for path, code in files.items():
+        parts = [root, *path[: -len(".py")].split("/")]
+        packages.update(".".join(parts[:i]) for i in range(2, len(parts)))
+        modules[".".join(parts)] = (path, code)
+    for package in sorted(packages):
+        module = types.ModuleType(package)
+        module.__path__ = []
+        sys.modules[package] = module
+        for name in PROJECT_MODULES:
+            if f"{package}.{name}" not in modules:
+                sys.modules[f"{package}.{name}"] = importlib.import_module(f"apps.blog.{name}")
+    from apps.blog import models
+
+    runnable = {}
+    for name, (path, code) in modules.items():
+        if path.rsplit("/", 1)[-1] == "models.py":
+            check_models(code, f"{label} {path}")
+            sys.modules[name] = models
+        else:
+            runnable[name] = code
+    sys.meta_path.insert(0, _ExampleFiles(runnable))
+    try:
+        return {path: importlib.import_module(name) for name, (path, _) in modules.items()}
+    finally:
+        sys.meta_path.pop(0)
+
+
+def example_modules(rule_id, kind):
+    """A rule's example loaded, keyed by file name (`views.py`, `serializers.py`, ...)."""
+    modules = load_files(example_files(rule_id, kind), f"{rule_id} {kind}")
+    return {path.rsplit("/", 1)[-1]: module for path, module in modules.items()}
 
 
 def without_to_attr(code):

@@ -17,7 +17,7 @@ def source_of_tests():
 
 def test_every_framework_rule_has_its_examples_run():
     text = source_of_tests()
-    run = set(re.findall(r'example(?:_files)?\("([A-Z]+[0-9]+)"', text))
+    run = set(re.findall(r'example(?:_files|_modules)?\("([A-Z]+[0-9]+)"', text))
     run |= {m for group in re.findall(r'parametrize\("rule", \[([^\]]*)\]', text)
             for m in re.findall(r'"([A-Z]+[0-9]+)"', group)}
     wanted = {rule_id for rule_id, rule in catalogue().items() if rule["category"] not in NOT_RUN}

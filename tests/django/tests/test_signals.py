@@ -10,10 +10,7 @@ import pytest
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.signals import page_published
 
-from conftest import example, example_files, lesson_code, load
-
-LESSON4 = "apps/blog/signals.py"
-
+from conftest import example, example_files, example_modules, lesson, load, load_files
 
 def home():
     from wagtail.models import Site
@@ -78,7 +75,7 @@ def test_sig001_what_hasattr_answers_on_each_signal():
 def test_sig001_example_on_page_published(kind):
     from apps.blog.models import CALLS, BlogPostPage
 
-    load(example("SIG001", kind), f"SIG001 {kind}")
+    example_modules("SIG001", kind)
     page = BlogPostPage.objects.get(pk=new_page().pk)
     page.save_revision().publish()
     assert CALLS == [("invalidate_blog_post", "hello")]  # both pass here (see the table)
@@ -89,7 +86,7 @@ def test_sig001_example_on_page_published(kind):
 def test_lesson4_post_delete(kind, invalidated):
     from apps.blog.models import CALLS, BlogPostPage
 
-    load(lesson_code("4-signal-receivers", kind, LESSON4), f"lesson 4 {kind}")
+    load_files(lesson("4-signal-receivers")[kind], f"lesson 4 {kind}")
     page = new_page()
     CALLS.clear()
     BlogPostPage.objects.get(pk=page.pk).delete()
@@ -114,13 +111,13 @@ def test_sig002_proxy_sender(kind, for_proxy):
 
 @pytest.mark.django_db
 def test_m2m_changed_sends_the_through_model():
-    from apps.blog.models import BlogPostPage, PlantSpecies
+    from apps.blog.models import BlogPost, Tag
 
     senders = []
     m2m_changed.connect(lambda sender, **kwargs: senders.append(sender), weak=False)
-    page = new_page()
-    page.related_plant_species.add(PlantSpecies.objects.create(name="rose"))
-    assert senders and set(senders) == {BlogPostPage.related_plant_species.through}
+    post = BlogPost.objects.create(title="hello")
+    post.tags.add(Tag.objects.create(name="rose"))
+    assert senders and set(senders) == {BlogPost.tags.through}
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The models the rules' examples and the lessons import (`from .models import ...`)."""
 
 from django.db import connection, models
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.api import APIField
 from wagtail.models import Page
 
@@ -17,10 +18,11 @@ class PlantSpecies(models.Model):
 
 
 class BlogPost(models.Model):
-    """A plain model: ORM001/ORM002/ORM003's examples."""
+    """A plain model: ORM001/ORM002/ORM003's examples (their models.py declares a subset)."""
 
-    title = models.CharField(max_length=100)
-    tags = models.ManyToManyField(Tag, related_name="blog_posts_plain")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, related_name="posts")
 
 
 class BlogPostPlantSpecies(models.Model):
@@ -43,7 +45,7 @@ class BlogPostPage(Page):
     featured_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    related_plant_species = models.ManyToManyField(PlantSpecies, blank=True, related_name="blog_posts")
+    related_plant_species = ParentalManyToManyField(PlantSpecies, blank=True, related_name="blog_posts")
     tags = models.ManyToManyField(Tag, blank=True, related_name="blog_post_pages")
 
     api_fields = [APIField("featured_image")]
