@@ -70,7 +70,7 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
 /// walked, the playground's files) or only some of its files (named on the command
 /// line, as pre-commit passes the changed ones). Rules whose claim is about every file
 /// of the project (`Project::complete`) stay silent on a partial set.
-fn check_in(
+pub fn check_in(
     files: &[SourceFile],
     enabled: &Enabled,
     cache: Option<&ParseCache>,

@@ -10,7 +10,9 @@ use cli::settings::{enabled_in, relative_path, Resolver};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use wagcheck::engine::Enabled;
-use wagcheck::engine::{check_reusing, fix_files_in, runs_in_file_pass, FileError, MAX_FIX_ROUNDS};
+use wagcheck::engine::{
+    check_in, check_reusing, fix_files_in, runs_in_file_pass, FileError, MAX_FIX_ROUNDS,
+};
 use wagcheck::{rules, Applicability, Report, SourceFile};
 
 const EXIT_CLEAN: i32 = 0;
@@ -353,7 +355,7 @@ fn write_report(path: &str, output: &str) -> i32 {
 fn check(args: &CheckArgs, plan: &Plan, enabled: &Enabled) -> Report {
     let use_cache = !args.no_cache && args.stdin_filename.is_none();
     if !use_cache {
-        return check_reusing(&plan.files, enabled, &[], plan.complete).0;
+        return check_in(&plan.files, enabled, None, plan.complete);
     }
     let mut cache = cli::cache::Cache::open(
         &cli::cache::dir(args.cache_dir.as_deref()),

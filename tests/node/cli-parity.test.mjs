@@ -112,8 +112,9 @@ test("all examples at once, non-ASCII text and a syntax error: same output", () 
     for (const f of rule.bad) files.push({ path: `r${i}/bad/${f.path}`, text: f.text });
     for (const f of rule.fixed) files.push({ path: `r${i}/fixed/${f.path}`, text: f.text });
   });
-  files.push({ path: "unicode.py", text: "# é 😀\ns = 'naïve 😀'\n" + (RULES[0]?.bad[0].text ?? "x = 1\n") });
-  files.push({ path: "broken.py", text: "def f(:\n    return 'é'\n" });
+  // In a folder, so the CLI is given folders only: the whole project, as the page sees it.
+  files.push({ path: "misc/unicode.py", text: "# é 😀\ns = 'naïve 😀'\n" + (RULES[0]?.bad[0].text ?? "x = 1\n") });
+  files.push({ path: "misc/broken.py", text: "def f(:\n    return 'é'\n" });
   const wasm = assertSame(files);
-  assert.ok(wasm.syntax_errors.some((e) => e.path === "broken.py"));
+  assert.ok(wasm.syntax_errors.some((e) => e.path === "misc/broken.py"));
 });
