@@ -16,6 +16,7 @@ pub mod imports;
 pub mod index;
 pub mod js;
 pub mod parse;
+pub mod project;
 pub mod rule;
 pub mod rules;
 pub mod source;

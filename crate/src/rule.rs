@@ -1,7 +1,8 @@
 //! What a rule is: static metadata, its documentation and examples, and its check.
 
-use crate::context::{FileContext, Project};
+use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::Project;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -3,16 +3,17 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::Edit;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Suppression {
     All,
     Rules(Vec<String>),
 }
 
 /// Suppressions of a file by 0-based line.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Suppressions {
     by_line: HashMap<usize, Vec<Suppression>>,
 }

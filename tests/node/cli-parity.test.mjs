@@ -21,7 +21,10 @@ function runCli(files) {
       fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
       fs.writeFileSync(path.join(dir, f.path), f.text);
     }
-    const out = spawnSync(CLI, ["check", "--format", "json", ...files.map((f) => f.path)], { cwd: dir, encoding: "utf8" });
+    // The top folders (and top-level files), not each file: like the page, the CLI then
+    // sees the whole project, which the rules about every file (SIG004) need.
+    const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
+    const out = spawnSync(CLI, ["check", "--format", "json", "--no-cache", ...tops], { cwd: dir, encoding: "utf8" });
     assert.ok([0, 1].includes(out.status), `CLI exit ${out.status}: ${out.stderr}`);
     return JSON.parse(out.stdout);
   } finally {

@@ -19,6 +19,11 @@ Options for check:
   --stdin-filename PATH      read the code from standard input, named PATH
   --no-config                ignore [tool.wagcheck] in pyproject.toml files
   --color auto|always|never  colours in text output (default: auto)
+  --output-file PATH         write the report to PATH (atomically) instead of stdout
+  --exit-zero                exit 0 even when there are hits (errors still exit 2)
+  --no-cache                 neither read nor write the cache
+  --cache-dir DIR            where the cache lives (default: .wagcheck_cache, or
+                             $WAGCHECK_CACHE_DIR)
 
 Exit status: 0 no hits, 1 hits or syntax errors, 2 usage or I/O error.
 ";
@@ -49,6 +54,10 @@ pub struct CheckArgs {
     pub stdin_filename: Option<String>,
     pub no_config: bool,
     pub color: Option<Color>,
+    pub output_file: Option<String>,
+    pub exit_zero: bool,
+    pub no_cache: bool,
+    pub cache_dir: Option<String>,
 }
 
 #[derive(Debug)]
@@ -136,6 +145,14 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     }
 }
 
+fn non_empty(flag: &str, value: &str) -> Result<String, String> {
+    if value.is_empty() {
+        Err(format!("`{flag}` needs a non-empty value"))
+    } else {
+        Ok(value.to_string())
+    }
+}
+
 fn split_flag(arg: &str) -> (&str, Option<&str>) {
     match arg.split_once('=') {
         Some((flag, value)) if arg.starts_with("--") => (flag, Some(value)),
@@ -165,6 +182,12 @@ fn parse_check<'a>(iter: &mut impl Iterator<Item = &'a String>) -> Result<CheckA
             "--fix" => args.fix = true,
             "--unsafe-fixes" => args.unsafe_fixes = true,
             "--no-config" => args.no_config = true,
+            "--exit-zero" => args.exit_zero = true,
+            "--no-cache" => args.no_cache = true,
+            "--output-file" => {
+                args.output_file = Some(non_empty(flag, value(flag, inline, iter)?)?)
+            }
+            "--cache-dir" => args.cache_dir = Some(non_empty(flag, value(flag, inline, iter)?)?),
             "--stdin-filename" => {
                 args.stdin_filename = Some(value(flag, inline, iter)?.to_string())
             }
@@ -225,6 +248,19 @@ mod tests {
             panic!()
         };
         assert_eq!(a.paths, vec!["."]);
+        let Ok(Command::Check(a)) = p(&[
+            "check",
+            "--output-file=out.sarif",
+            "--exit-zero",
+            "--no-cache",
+            "--cache-dir",
+            "/tmp/c",
+        ]) else {
+            panic!()
+        };
+        assert_eq!(a.output_file.as_deref(), Some("out.sarif"));
+        assert_eq!(a.cache_dir.as_deref(), Some("/tmp/c"));
+        assert!(a.exit_zero && a.no_cache);
     }
 
     #[test]
@@ -235,5 +271,7 @@ mod tests {
         assert!(p(&["check", "--unsafe-fixes"]).is_err());
         assert!(p(&["frobnicate"]).is_err());
         assert!(p(&["explain"]).is_err());
+        assert!(p(&["check", "--output-file"]).is_err());
+        assert!(p(&["check", "--output-file="]).is_err());
     }
 }

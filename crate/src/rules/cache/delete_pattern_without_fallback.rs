@@ -12,8 +12,8 @@ pub static RULE: Rule = Rule {
     name: "delete-pattern-without-fallback",
     severity: Severity::Warning,
     category: Category::Cache,
-    message: "`delete_pattern()` exists only on django-redis's cache backend: without a fallback, \
-              invalidation fails on every other backend",
+    message: "`delete_pattern()` is not in Django's cache API, only in third-party backends such \
+              as django-redis: without a fallback, invalidation fails on every other backend",
     explanation: include_str!("delete_pattern_without_fallback.md"),
     bad: BAD,
     fixed: FIXED,

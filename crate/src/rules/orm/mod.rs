@@ -7,7 +7,8 @@ use tree_sitter::Node;
 pub mod magic_prefetch_limit;
 pub mod unbounded_list_prefetch;
 pub mod unconditional_viewset_prefetch;
-pub mod viewset;
+/// The viewset helpers moved to the project index; this name stays for the rules that use it.
+pub use crate::project::viewsets as viewset;
 
 pub static RULES: &[&Rule] = &[
     &unconditional_viewset_prefetch::RULE,
