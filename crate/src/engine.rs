@@ -69,8 +69,9 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
 /// `check_cached`; `complete` says whether `files` is the whole project (a directory
 /// walked, the playground's files) or only some of its files (named on the command
 /// line, as pre-commit passes the changed ones). Rules whose claim is about every file
-/// of the project (`Project::complete`) stay silent on a partial set.
-fn check_in(
+/// of the project (`Project::complete`) stay silent on a partial set. The language
+/// server checks the document being typed in as a partial set.
+pub fn check_in(
     files: &[SourceFile],
     enabled: &Enabled,
     cache: Option<&ParseCache>,
