@@ -69,7 +69,8 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
 /// `check_cached`; `complete` says whether `files` is the whole project (a directory
 /// walked, the playground's files) or only some of its files (named on the command
 /// line, as pre-commit passes the changed ones). Rules whose claim is about every file
-/// of the project (`Project::complete`) stay silent on a partial set.
+/// of the project (`Project::complete`) stay silent on a partial set. The language
+/// server checks the document being typed in as a partial set.
 pub fn check_in(
     files: &[SourceFile],
     enabled: &Enabled,
@@ -473,8 +474,7 @@ impl FilePass {
                     range: kept.range.clone(),
                     message: Some(kept.message.clone()),
                     fix,
-                    // Related places are other files' (cross-file hits); a per-file
-                    // rule's hit has none.
+                    // File rules point at no other file.
                     related: Vec::new(),
                 };
                 diagnostics.push(to_diagnostic(rule, file, lines, hit));

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import {
   createProtocolConnection,
@@ -84,6 +84,7 @@ test("wagcheck server with a real LSP client", { timeout: 60_000 }, async () => 
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
 
   const diagnostics = new Map(); // uri -> latest params
+  const publishes = new Map(); // uri -> how many times published
   const messages = [];
   const logs = [];
   const waiters = [];
@@ -107,6 +108,7 @@ test("wagcheck server with a real LSP client", { timeout: 60_000 }, async () => 
     });
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
     diagnostics.set(p.uri, p);
+    publishes.set(p.uri, (publishes.get(p.uri) || 0) + 1);
     settle();
   });
   conn.onNotification(ShowMessageNotification.type, (p) => {
@@ -227,6 +229,19 @@ test("wagcheck server with a real LSP client", { timeout: 60_000 }, async () => 
   assert.deepEqual(hits.map((d) => d.code), ["CACHE012"]);
   hits = await send([{ range: { start: range.start, end: range.start }, newText: ", sort_keys=True" }]);
   assert.deepEqual(hits, []);
+
+  // A project rule whose evidence is in one file (SIG002) is there as you type, before the
+  // cross-file pass, and once only after it.
+  const sig002 = JSON.parse(spawnSync(CLI, ["rules", "--format", "json"], { encoding: "utf8" }).stdout).find((r) => r.id === "SIG002");
+  assert.equal(sig002.bad.length, 1);
+  const receiversUri = ws.uri("app/receivers.py");
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: receiversUri, languageId: "python", version: 1, text: sig002.bad[0].text },
+  });
+  const typed = await waitFor("SIG002 as typed", () => diagnostics.get(receiversUri)?.diagnostics.length && diagnostics.get(receiversUri));
+  assert.deepEqual(typed.diagnostics.map((d) => d.code), ["SIG002"]);
+  await waitFor("the cross-file pass over the new file", () => publishes.get(receiversUri) >= 2);
+  assert.deepEqual(diagnostics.get(receiversUri).diagnostics.map((d) => d.code), ["SIG002"]);
 
   // An edit outside the document: clamped and logged, the server carries on.
   await conn.sendNotification(DidChangeTextDocumentNotification.type, {

@@ -10,7 +10,7 @@ use lsp_types::{
 };
 use std::collections::HashMap;
 use wagcheck::context::FileContext;
-use wagcheck::engine::{fix_files, MAX_FIX_ROUNDS};
+use wagcheck::engine::{fix_files_in, MAX_FIX_ROUNDS};
 use wagcheck::suppress::ignore_edit;
 use wagcheck::{Applicability, Diagnostic, Rule, SourceFile};
 
@@ -19,16 +19,21 @@ pub fn fix_all_kind() -> CodeActionKind {
     CodeActionKind::new("source.fixAll.wagcheck")
 }
 
-/// Every hit of an open document: its file-rule hits, and the cross-file ones while
-/// they still describe its text.
+/// Every hit of an open document: its own check's, with the project rules' hits of the
+/// last cross-file pass instead of its own once that pass has seen its text.
 pub fn hits_of<'a>(ws: &'a Workspace, doc: &'a Document) -> impl Iterator<Item = &'a Diagnostic> {
+    let fresh = doc.project_fresh;
     let project = ws
         .project
         .get(&doc.path)
-        .filter(|_| doc.project_fresh)
+        .filter(|_| fresh)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    doc.report.diagnostics.iter().chain(project)
+    doc.report
+        .diagnostics
+        .iter()
+        .filter(move |d| !fresh || !wagcheck::rules::find(d.rule).is_some_and(is_project_rule))
+        .chain(project)
 }
 
 fn wanted(only: &Option<Vec<CodeActionKind>>, kind: &CodeActionKind) -> bool {
@@ -142,13 +147,13 @@ pub fn code_actions(
 fn fix_all(doc: &Document, lines: &Lines, enabled_row: &[bool]) -> Option<TextEdit> {
     let files = [SourceFile::new(doc.shown.clone(), doc.text.clone())];
     let row = [enabled_row.to_vec()];
-    let enabled = |i: usize, rule: &Rule| !is_project_rule(rule) && enabled_in(&row, i, rule);
+    let enabled = |i: usize, rule: &Rule| enabled_in(&row, i, rule);
     let safe = |d: &Diagnostic| {
         d.fix
             .as_ref()
             .is_some_and(|f| f.applicability == Applicability::Safe)
     };
-    let outcome = fix_files(&files, &enabled, &safe, MAX_FIX_ROUNDS);
+    let outcome = fix_files_in(&files, &enabled, &safe, MAX_FIX_ROUNDS, false);
     let new = &outcome.files[0].text;
     if *new == doc.text {
         return None;

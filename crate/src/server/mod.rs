@@ -498,8 +498,15 @@ impl<'a> Server<'a> {
         self.publish_config_errors();
         let (sender, receiver) = crossbeam_channel::bounded(1);
         std::thread::spawn(move || {
-            let done = std::panic::catch_unwind(AssertUnwindSafe(|| job.run()))
-                .map_err(|payload| panic_reason(&*payload));
+            // All cores but one: the next keystroke's check must not queue behind it.
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1).max(1));
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+            let done = std::panic::catch_unwind(AssertUnwindSafe(|| match &pool {
+                Ok(pool) => pool.install(|| job.run()),
+                Err(_) => job.run(),
+            }))
+            .map_err(|payload| panic_reason(&*payload));
             let _ = sender.send(done);
         });
         self.running = Some(receiver);

@@ -13,7 +13,7 @@ use crate::cli::settings::{enabled_in, ConfigError, Resolver};
 use lsp_types::Url;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use wagcheck::engine::{check_cached, check_with, Report};
+use wagcheck::engine::{check_in, check_with, Report};
 use wagcheck::parse::ParseCache;
 use wagcheck::rule::Check;
 use wagcheck::{Diagnostic, Rule, SourceFile};
@@ -147,7 +147,7 @@ impl Workspace {
         &self.enabled[path]
     }
 
-    /// Checks an open document with the file rules, incrementally.
+    /// Checks an open document, incrementally.
     pub fn check_document(&mut self, uri: &Url) {
         let Some(path) = self.open.get(uri).map(|d| d.path.clone()) else {
             return;
@@ -157,8 +157,11 @@ impl Workspace {
             return;
         };
         let files = [SourceFile::new(doc.shown.clone(), doc.text.clone())];
-        let enabled = |i: usize, rule: &Rule| !is_project_rule(rule) && enabled_in(&row, i, rule);
-        doc.report = check_cached(&files, &enabled, Some(&doc.cache));
+        let enabled = |i: usize, rule: &Rule| enabled_in(&row, i, rule);
+        // A partial set: the project rules report what this file alone shows (ORM001 on
+        // a viewset and its serializer in one module); those whose claim needs every
+        // file stay silent until the cross-file pass has seen this text.
+        doc.report = check_in(&files, &enabled, Some(&doc.cache), false);
     }
 
     /// A snapshot for the cross-file rules: every Python file of the workspace, open
