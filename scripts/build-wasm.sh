@@ -59,7 +59,22 @@ if command -v wasm-opt >/dev/null 2>&1 && [ "$PROFILE" != dev ]; then
   echo "build-wasm: wasm-opt -Os --strip-debug"
   wasm-opt -Os --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals \
-    "$OUT/wagcheck_bg.wasm" -o "$OUT/wagcheck_bg.wasm.opt" && mv "$OUT/wagcheck_bg.wasm.opt" "$OUT/wagcheck_bg.wasm"
+    "$OUT/wagcheck_bg.wasm" -o "$OUT/wagcheck_bg.wasm.opt"
+  # Some wasm-opt releases (Debian's binaryen 108) export the function table under the name
+  # of wasm-bindgen's externref table, and the module then fails to start. Keep the
+  # optimised module only if it still loads and answers through the generated glue.
+  cp "$OUT/wagcheck_bg.wasm" "$OUT/wagcheck_bg.wasm.plain"
+  mv "$OUT/wagcheck_bg.wasm.opt" "$OUT/wagcheck_bg.wasm"
+  if node --input-type=module -e '
+      import fs from "node:fs";
+      const api = await import(process.argv[1] + "/wagcheck.js");
+      api.initSync({ module: fs.readFileSync(process.argv[1] + "/wagcheck_bg.wasm") });
+      api.version();' "$OUT" >/dev/null 2>&1; then
+    rm "$OUT/wagcheck_bg.wasm.plain"
+  else
+    echo "build-wasm: wasm-opt's output does not load ($(wasm-opt --version)): keeping the module as wasm-bindgen wrote it"
+    mv "$OUT/wagcheck_bg.wasm.plain" "$OUT/wagcheck_bg.wasm"
+  fi
 else
   echo "build-wasm: wasm-opt not found, module left as wasm-bindgen wrote it"
 fi
