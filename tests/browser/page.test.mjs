@@ -185,7 +185,8 @@ test("while typing, the hit list, tab count and lint marks follow a hit that app
   if (!rules.some((r) => r.id === "CACHE011")) return t.skip("CACHE011 is not in this build");
   const { page, errors } = await freshPage();
   await loadExample(page, "clean");
-  await setText(page, 'import hashlib\n\nfrom django.core.cache import cache\n\n\ndef search_results(query):\n    return cache.get(query)\n');
+  // The typed key reaches the cache (CACHE011 follows the value, not the name).
+  await setText(page, 'import hashlib\n\nfrom django.core.cache import cache\n\n\ndef search_results(query):\n    return cache.get(key)\n');
   await settled(page);
   const rows = hitRows(page, "CACHE011");
   const marks = page.locator(".cm-editor .cm-lintRange.wag-warning");
