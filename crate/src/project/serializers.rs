@@ -328,7 +328,7 @@ impl ProjectIndex {
             "SerializerMethodField" => {
                 let method = match field
                     .keyword("method_name")
-                    .or_else(|| field.positional.first())
+                    .or_else(|| field.first.as_ref())
                 {
                     Some(Value::Str(name)) => name.clone(),
                     Some(_) => {
