@@ -110,7 +110,7 @@ impl ClassFact {
     /// Whether the class defines `name`, one of [`KNOWN_METHODS`].
     pub fn has_method(&self, name: &str) -> bool {
         debug_assert!(KNOWN_METHODS.contains(&name), "{name} is not kept");
-        self.methods.iter().any(|m| *m == name)
+        self.methods.contains(&name)
     }
 }
 
