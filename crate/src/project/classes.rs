@@ -40,8 +40,8 @@ pub struct FieldDecl {
     pub name: String,
     /// The callee's dotted name, resolved through the file's imports.
     pub callee: String,
-    /// The first positional argument only.
-    pub positional: Vec<Value>,
+    /// The first positional argument (the others are not kept).
+    pub first: Option<Value>,
     /// The keyword arguments the index uses (`to`, `related_name`, `parent_link`,
     /// `source`, `method_name`, `many`).
     pub keywords: Vec<(String, Value)>,
@@ -75,12 +75,12 @@ pub struct ClassFact {
     #[serde(with = "known_methods")]
     pub methods: Vec<&'static str>,
     /// The nested `class Meta:`: its attributes and bases.
-    pub meta: Option<(Vec<Attr>, Vec<String>)>,
+    pub meta: Option<Box<(Vec<Attr>, Vec<String>)>>,
     /// A class-level `name = Callable(...)` that is not kept as a field declaration (a
     /// custom field class named otherwise): what it declares is unknown.
     pub undeclared_calls: bool,
     /// Models: the class-level `search_fields`, if assigned.
-    pub search_fields: Option<SearchFields>,
+    pub search_fields: Option<Box<SearchFields>>,
     /// Serializers: what each `get_<name>(self, obj)` method reads of `obj`.
     pub method_reads: Vec<MethodReads>,
     /// Viewsets (classes with `get_queryset`, `get_serializer_class` or a `queryset`).
@@ -97,7 +97,7 @@ impl ClassFact {
     }
 
     pub fn meta_attr(&self, name: &str) -> Option<&Value> {
-        let (attrs, _) = self.meta.as_ref()?;
+        let (attrs, _) = &**self.meta.as_ref()?;
         attrs
             .iter()
             .rev()
@@ -112,7 +112,7 @@ impl ClassFact {
     /// Whether the class defines `name`, one of [`KNOWN_METHODS`].
     pub fn has_method(&self, name: &str) -> bool {
         debug_assert!(KNOWN_METHODS.contains(&name), "{name} is not kept");
-        self.methods.iter().any(|m| *m == name)
+        self.methods.contains(&name)
     }
 }
 
@@ -132,6 +132,15 @@ pub const KNOWN_METHODS: &[&str] = &[
     "__init__",
     "save",
     "delete",
+];
+
+/// Class attributes kept even when their value is not readable (`queryset =
+/// Model.objects.filter(...)`): whether they are set is what counts.
+const KEPT_OPAQUE_ATTRS: &[&str] = &[
+    "queryset",
+    "serializer_class",
+    "model",
+    "list_serializer_class",
 ];
 
 /// The keyword arguments of a field declaration the index keeps.
@@ -212,7 +221,7 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
                     .into_iter()
                     .filter_map(|s| read_attr(ctx, s))
                     .collect();
-                fact.meta = Some((attrs, bases(ctx, statement)));
+                fact.meta = Some(Box::new((attrs, bases(ctx, statement))));
             }
             _ => {
                 let Some(assignment) = assignment_of(statement) else {
@@ -229,7 +238,7 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
                 };
                 let name = ctx.text(left);
                 if name == "search_fields" {
-                    fact.search_fields = Some(models::search_fields(ctx, right));
+                    fact.search_fields = Some(Box::new(models::search_fields(ctx, right)));
                 }
                 if right.kind() == "call" {
                     match read_field(ctx, name, right) {
@@ -237,11 +246,15 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
                         None => fact.undeclared_calls = true,
                     }
                 }
-                fact.attrs.push(Attr {
-                    name: name.to_string(),
-                    value: value(ctx, right),
-                    range: right.byte_range(),
-                });
+                // A value the index cannot read is kept only where its presence matters.
+                let value = value(ctx, right);
+                if value != Value::Other || KEPT_OPAQUE_ATTRS.contains(&name) {
+                    fact.attrs.push(Attr {
+                        name: name.to_string(),
+                        value,
+                        range: right.byte_range(),
+                    });
+                }
             }
         }
     }
@@ -303,7 +316,7 @@ fn read_field<'a>(ctx: &FileContext<'a>, name: &str, call: Node<'a>) -> Option<F
         return None;
     }
     let args = call.field("arguments")?;
-    let mut positional = Vec::new();
+    let mut first = None;
     let mut keywords = Vec::new();
     let mut cursor = args.walk();
     for arg in args.named_children(&mut cursor) {
@@ -319,15 +332,15 @@ fn read_field<'a>(ctx: &FileContext<'a>, name: &str, call: Node<'a>) -> Option<F
             "comment" => {}
             // Only the first positional argument is kept (a relation's target, a method
             // field's method name).
-            _ if !positional.is_empty() => {}
-            "list_splat" | "dictionary_splat" => positional.push(Value::Other),
-            _ => positional.push(value(ctx, arg)),
+            _ if first.is_some() => {}
+            "list_splat" | "dictionary_splat" => first = Some(Value::Other),
+            _ => first = Some(value(ctx, arg)),
         }
     }
     Some(FieldDecl {
         name: name.to_string(),
         callee: ctx.imports.resolve(&callee),
-        positional,
+        first,
         keywords,
     })
 }

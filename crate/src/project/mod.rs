@@ -278,6 +278,18 @@ impl<'a> Project<'a> {
     pub fn imports(&self, index: usize) -> Option<&Imports> {
         self.index.imports(index)
     }
+
+    /// Runs `f` on one file's context, parsing it for the call only (the tree is dropped
+    /// after), unless `context` already holds it: for a rule that looks at each file once.
+    pub fn with_context<R>(&self, index: usize, f: impl FnOnce(&FileContext) -> R) -> Option<R> {
+        let file = self.files.get(index)?;
+        self.index.imports(index)?;
+        if let Some(Some(parsed)) = self.reparsed[index].get() {
+            return Some(f(&FileContext::new(&file.path, &file.text, &parsed.tree)));
+        }
+        let parsed = parse_file(file).ok()?;
+        Some(f(&FileContext::new(&file.path, &file.text, &parsed.tree)))
+    }
 }
 
 #[cfg(test)]

@@ -335,7 +335,7 @@ impl ProjectIndex {
     fn model_field(&self, id: ClassId, class: &ClassFact, field: &FieldDecl) -> ModelField {
         let relation = Relation::of(field.kind());
         let target = relation.and_then(|_| {
-            let target = field.positional.first().or_else(|| field.keyword("to"))?;
+            let target = field.first.as_ref().or_else(|| field.keyword("to"))?;
             self.relation_target(id, class, target)
         });
         let related_name = match field.keyword("related_name") {

@@ -327,10 +327,7 @@ impl ProjectIndex {
         match field.kind() {
             "HiddenField" => {}
             "SerializerMethodField" => {
-                let method = match field
-                    .keyword("method_name")
-                    .or_else(|| field.positional.first())
-                {
+                let method = match field.keyword("method_name").or(field.first.as_ref()) {
                     Some(Value::Str(name)) => name.clone(),
                     Some(_) => {
                         reads.complete = false;

@@ -967,6 +967,9 @@ fn pick_in_block<'a>(
 
 /// What a returned expression picks for `action`.
 fn pick_of<'a>(ctx: &FileContext<'a>, value: Node<'a>, action: &str, depth: usize) -> Pick {
+    if depth > MAX_CONDITION_DEPTH {
+        return Pick::Unknown;
+    }
     let value = ctx.unparenthesize(value);
     match value.kind() {
         "identifier" => Pick::Name(ctx.imports.resolve(ctx.text(value))),

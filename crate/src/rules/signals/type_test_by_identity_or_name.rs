@@ -116,10 +116,9 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         if tested.is_empty() {
             continue;
         }
-        let Some(ctx) = project.context(file) else {
-            continue;
-        };
-        check_file(&ctx, &tested, &mut |hit| hits.push((file, hit)));
+        project.with_context(file, |ctx| {
+            check_file(ctx, &tested, &mut |hit| hits.push((file, hit)))
+        });
     }
 }
 
