@@ -92,8 +92,12 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         if grown.is_empty() {
             continue;
         }
+        // Read with no default and filled when missing, a list is usually a value computed
+        // on a miss (Wagtail's `SITE_ROOT_PATHS_CACHE_KEY`): there the cache key's name
+        // says nothing; the registry's own name or what it grows by must.
+        let reset_later = !default_is_list && !or_list;
         let about_keys = mentions_key(name)
-            || mentions_key(ctx.text(key))
+            || (!reset_later && mentions_key(ctx.text(key)))
             || grown.iter().any(|g| mentions_key(ctx.text(*g)));
         if about_keys {
             hits.push(Hit::node(call));
