@@ -362,10 +362,11 @@ pub fn loop_iterable<'a>(ctx: &FileContext<'a>, name: Node<'a>) -> Option<Node<'
     for ancestor in ctx.ancestors(name) {
         match ancestor.kind() {
             "function_definition" | "lambda" | "class_definition" => return None,
-            "for_statement" if ancestor.field("body").is_some_and(|b| b.id() == inner.id()) => {
-                if binds(ancestor.field("left")) {
-                    return ancestor.field("right");
-                }
+            "for_statement"
+                if ancestor.field("body").is_some_and(|b| b.id() == inner.id())
+                    && binds(ancestor.field("left")) =>
+            {
+                return ancestor.field("right");
             }
             "list_comprehension"
             | "set_comprehension"
