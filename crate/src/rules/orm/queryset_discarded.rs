@@ -70,7 +70,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             let name = ctx.text(name);
             hit = hit.with_fix(
                 format!("Assign the result back to `{name}`"),
-                vec![Edit::insert(call.start_byte(), format!("{name} = "))],
+                vec![Edit::insert(value.start_byte(), format!("{name} = "))],
             );
         }
         hits.push(hit);
