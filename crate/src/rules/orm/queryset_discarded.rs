@@ -46,20 +46,22 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         return;
     }
     let querysets = Querysets::new(ctx);
-    for (call, _, method) in ctx.method_calls(CHAINED) {
-        let mut value = call;
-        while let Some(p) = ctx
-            .parent(value)
-            .filter(|p| p.kind() == "parenthesized_expression")
-        {
-            value = p;
+    // From the statements, not from every call: most calls are not statements, so the
+    // method is compared with the long list of queryset methods only for the few that are.
+    for &statement in ctx.nodes("expression_statement") {
+        if statement.named_child_count() != 1 {
+            continue;
         }
-        let Some(statement) = ctx.parent(value) else {
+        let Some(value) = statement.named_child(0) else {
             continue;
         };
-        if statement.kind() != "expression_statement" || statement.named_child_count() != 1 {
+        let call = ctx.unparenthesize(value);
+        if call.kind() != "call" {
             continue;
         }
+        let Some((_, method)) = ctx.method_call(call).filter(|(_, m)| CHAINED.contains(m)) else {
+            continue;
+        };
         if expects_an_error(ctx, statement) || querysets.of(call).is_none() {
             continue;
         }
