@@ -555,6 +555,20 @@ fn par_map<T>(files: &[SourceFile], f: impl Fn(usize, &SourceFile) -> T) -> Vec<
         .collect()
 }
 
+/// What fixing `code` (one file, `m.py`) with `rule_id`'s fixes of every applicability
+/// writes: the rules' fix-output tests compare it with the expected text.
+#[cfg(test)]
+pub(crate) fn fixed_by(rule_id: &str, code: &str) -> String {
+    let files = [SourceFile::new("m.py", code)];
+    let outcome = fix_files(
+        &files,
+        &|_, rule| rule.id == rule_id,
+        &|_| true,
+        MAX_FIX_ROUNDS,
+    );
+    outcome.files[0].text.clone()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

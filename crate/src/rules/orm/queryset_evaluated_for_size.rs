@@ -4,6 +4,7 @@ use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
+use crate::rules::is_one_off_path;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
 use tree_sitter::Node;
 
@@ -45,7 +46,8 @@ def dashboard(request):
 "#;
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !may_hold_querysets(ctx) {
+    // Tests, migrations and management commands run once: the cost is not paid per request.
+    if !may_hold_querysets(ctx) || is_one_off_path(ctx.path) {
         return;
     }
     let querysets = Querysets::new(ctx);

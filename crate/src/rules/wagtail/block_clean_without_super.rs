@@ -164,18 +164,8 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::{fix_files, MAX_FIX_ROUNDS};
-    use crate::source::SourceFile;
-
     fn fixed(code: &str) -> String {
-        let files = [SourceFile::new("m.py", code)];
-        let outcome = fix_files(
-            &files,
-            &|_, rule| rule.id == "WAG016",
-            &|_| true,
-            MAX_FIX_ROUNDS,
-        );
-        outcome.files[0].text.clone()
+        crate::engine::fixed_by("WAG016", code)
     }
 
     #[test]
