@@ -28,27 +28,6 @@ static ALL_RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     all
 });
 
-/// Test code: under a `tests` folder, or a `test_*.py` / `tests.py` file.
-pub fn is_test_path(path: &str) -> bool {
-    let path = path.replace('\\', "/");
-    path.contains("/tests/")
-        || path.starts_with("tests/")
-        || path
-            .rsplit('/')
-            .next()
-            .is_some_and(|f| f.starts_with("test_") || f == "tests.py")
-}
-
-/// Code that runs once and offline: migrations, tests and management commands. A query
-/// or a cache call per item there costs time once, not latency on every request.
-pub fn is_one_off_path(path: &str) -> bool {
-    let path = path.replace('\\', "/");
-    path.contains("/migrations/")
-        || path.starts_with("migrations/")
-        || path.contains("/management/commands/")
-        || is_test_path(&path)
-}
-
 /// Every rule, sorted by id.
 pub fn all() -> &'static [&'static Rule] {
     &ALL_RULES

@@ -6,7 +6,7 @@ use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::project::{ClassId, Project};
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::is_test_path;
+use crate::rules::modules::is_test_module;
 use crate::rules::querysets::{Origin, Querysets};
 use tree_sitter::Node;
 
@@ -154,7 +154,7 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     for (file, source) in project.files.iter().enumerate() {
         let text = source.text.as_str();
         // Tests write rows behind the receivers' back on purpose.
-        if is_test_path(&source.path)
+        if is_test_module(&source.path)
             || !(text.contains(".update(") || text.contains("bulk_update"))
         {
             continue;

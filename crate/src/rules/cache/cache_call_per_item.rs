@@ -5,7 +5,7 @@ use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::is_one_off_path;
+use crate::rules::modules::is_offline_module;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -61,7 +61,7 @@ const PER_KEY: &[(&str, &str)] = &[
 ];
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !ctx.mentions("cache") || !uses_django_cache(ctx) || is_one_off_path(ctx.path) {
+    if !ctx.mentions("cache") || !uses_django_cache(ctx) || is_offline_module(ctx.path) {
         return;
     }
     let methods: Vec<&str> = PER_KEY.iter().map(|(m, _)| *m).collect();

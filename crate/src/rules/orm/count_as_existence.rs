@@ -4,7 +4,7 @@ use super::in_truth_context;
 use crate::context::{Field, FileContext};
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
-use crate::rules::is_one_off_path;
+use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::Querysets;
 use tree_sitter::Node;
 
@@ -60,7 +60,7 @@ enum Asks {
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     // Tests, migrations and management commands run once: the cost is not paid per request.
-    if !ctx.mentions("count()") || is_one_off_path(ctx.path) {
+    if !ctx.mentions("count()") || is_offline_module(ctx.path) {
         return;
     }
     let querysets = Querysets::new(ctx);

@@ -4,7 +4,7 @@ use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::is_one_off_path;
+use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets, CHAINED};
 use tree_sitter::Node;
 
@@ -65,7 +65,7 @@ const WRITES: &[&str] = &[
 ];
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !may_hold_querysets(ctx) || is_one_off_path(ctx.path) {
+    if !may_hold_querysets(ctx) || is_offline_module(ctx.path) {
         return;
     }
     let querysets = Querysets::new(ctx);

@@ -4,7 +4,7 @@ use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::is_one_off_path;
+use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
 use tree_sitter::Node;
 
@@ -47,7 +47,7 @@ def dashboard(request):
 
 fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     // Tests, migrations and management commands run once: the cost is not paid per request.
-    if !may_hold_querysets(ctx) || is_one_off_path(ctx.path) {
+    if !may_hold_querysets(ctx) || is_offline_module(ctx.path) {
         return;
     }
     let querysets = Querysets::new(ctx);
