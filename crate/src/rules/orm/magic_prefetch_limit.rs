@@ -1,9 +1,9 @@
 //! ORM003: a `Prefetch` queryset sliced with a number literal.
 
 use super::is_prefetch_object;
-use super::viewset::local_value;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::viewsets::local_value;
 use crate::rule::{Category, Check, Rule, Severity};
 use tree_sitter::Node;
 

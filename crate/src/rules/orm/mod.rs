@@ -1,4 +1,4 @@
-//! The orm rules: action-based prefetching in DRF and Wagtail API viewsets.
+//! The orm rules: prefetching in viewsets, and querysets built, evaluated and locked.
 
 use crate::context::{Field, FileContext};
 use crate::rule::Rule;
@@ -12,8 +12,6 @@ pub mod queryset_evaluated_for_size;
 pub mod select_for_update_outside_atomic;
 pub mod unbounded_list_prefetch;
 pub mod unconditional_viewset_prefetch;
-/// The viewset helpers moved to the project index; this name stays for the rules that use it.
-pub use crate::project::viewsets as viewset;
 
 pub static RULES: &[&Rule] = &[
     &unconditional_viewset_prefetch::RULE,

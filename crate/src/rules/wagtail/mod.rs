@@ -1,5 +1,5 @@
 //! The wagtail rules: renditions in list views and DRF habits in Wagtail API viewsets.
-//! The viewset helpers they share with the orm family live in `rules::orm::viewset`.
+//! The viewset facts they share with the orm family live in the project index (`project::viewsets`).
 
 use crate::rule::Rule;
 

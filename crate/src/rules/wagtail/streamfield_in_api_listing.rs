@@ -4,9 +4,9 @@
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::viewsets::{viewset_kind, ViewsetKind};
 use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::{viewset_kind, ViewsetKind};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
