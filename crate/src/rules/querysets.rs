@@ -26,6 +26,20 @@ use tree_sitter::Node;
 /// Manager attributes every model has (`django/db/models/base.py`, `ModelBase`; Django 5.2).
 pub const MANAGERS: &[&str] = &["objects", "_default_manager", "_base_manager"];
 
+/// Methods of `QuerySet` that end a chain with a read: they run a query and return a
+/// value (a row, a number, a dict) rather than a queryset.
+pub const READS: &[&str] = &[
+    "get",
+    "first",
+    "last",
+    "count",
+    "exists",
+    "aggregate",
+    "latest",
+    "earliest",
+    "in_bulk",
+];
+
 /// Methods of `QuerySet` (Django 5.2 `django/db/models/query.py`) and of Wagtail's
 /// `PageQuerySet`/`TreeQuerySet` and image querysets (Wagtail 6/7) that return a new,
 /// unevaluated queryset.

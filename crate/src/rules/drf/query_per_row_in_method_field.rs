@@ -4,7 +4,7 @@ use crate::context::{Field, FileContext};
 use crate::diagnostic::Hit;
 use crate::project::viewsets::{methods, nodes_within};
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::querysets::{Origin, Queryset, Querysets, CHAINED};
+use crate::rules::querysets::{Origin, Queryset, Querysets, CHAINED, READS};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -61,21 +61,11 @@ class PostSerializer(serializers.ModelSerializer):
         return [c.text for c in obj.approved_comment_list]
 "#;
 
-/// Methods that run a query and return a value rather than a queryset.
-const TERMINAL: &[&str] = &[
-    "get",
-    "first",
-    "last",
-    "count",
-    "exists",
-    "aggregate",
-    "latest",
-    "earliest",
-    "in_bulk",
-    "iterator",
-    "get_or_create",
-    "contains",
-];
+/// Methods that run a query and return a value rather than a queryset: the reads every
+/// query rule knows, and those a method field may also end with.
+fn is_terminal(method: &str) -> bool {
+    READS.contains(&method) || ["iterator", "get_or_create", "contains"].contains(&method)
+}
 
 /// Terminal methods that a related manager answers from a `prefetch_related` cache
 /// (`count()` and `exists()` read the prefetched result cache; `first()`/`last()` do
@@ -178,7 +168,7 @@ fn check_method<'a>(
             querysets
                 .of(call)
                 .is_some_and(|q| chain_queries(ctx, &q, None))
-        } else if TERMINAL.contains(&called) {
+        } else if is_terminal(called) {
             querysets
                 .of(receiver)
                 .is_some_and(|q| chain_queries(ctx, &q, Some((call, called))))
@@ -205,7 +195,7 @@ fn continues_chain<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     ctx.parent(attribute)
         .filter(|c| c.kind() == "call")
         .and_then(|c| ctx.method_call(c))
-        .is_some_and(|(_, m)| CHAINED.contains(&m) || TERMINAL.contains(&m))
+        .is_some_and(|(_, m)| CHAINED.contains(&m) || is_terminal(m))
 }
 
 /// Whether a chain (ending in `terminal`, if given) runs a query that a prefetch on the

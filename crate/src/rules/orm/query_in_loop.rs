@@ -5,7 +5,7 @@ use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
 use crate::rules::modules::is_offline_module;
-use crate::rules::querysets::{may_hold_querysets, Origin, Querysets, CHAINED};
+use crate::rules::querysets::{may_hold_querysets, Origin, Querysets, CHAINED, READS};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -39,19 +39,6 @@ def invoice_all():
         send_invoice(order.customer, order)
 
 "#;
-
-/// Queryset methods that end a chain with a read.
-const TERMINAL: &[&str] = &[
-    "get",
-    "first",
-    "last",
-    "count",
-    "exists",
-    "aggregate",
-    "latest",
-    "earliest",
-    "in_bulk",
-];
 
 /// Methods that write: a chain ending in one is not a read (and is left alone).
 const WRITES: &[&str] = &[
@@ -98,7 +85,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             let is_query = if CHAINED.contains(&method) {
                 false
             } else {
-                TERMINAL.contains(&method)
+                READS.contains(&method)
             };
             if !is_query && !CHAINED.contains(&method)
                 || continues_chain(ctx, call)
@@ -172,7 +159,7 @@ fn continues_chain<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     ctx.parent(attribute)
         .filter(|c| c.kind() == "call")
         .and_then(|c| ctx.method_call(c))
-        .is_some_and(|(_, m)| CHAINED.contains(&m) || TERMINAL.contains(&m))
+        .is_some_and(|(_, m)| CHAINED.contains(&m) || READS.contains(&m))
 }
 
 /// Whether the chain that `call` belongs to ends in a write (`.filter(...).update(...)`).
