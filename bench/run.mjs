@@ -1,17 +1,17 @@
 // `npm run bench`: the engine against the parse limit, peers and the browser budget.
 // Prints a table and writes bench/results.json. Machines are noisy: read the ratios,
 // which are measured side by side in one run. Sections can be picked by name:
-//   node bench/run.mjs [parse] [peers] [browser] [size] [memory]
+//   node bench/run.mjs [parse] [peers] [browser] [size] [memory] [cache] [server]
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdtempSync, cpSync, rmSync, appendFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
-import { join, dirname } from "node:path";
+import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync, brotliCompressSync } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wanted = process.argv.slice(2);
-const all = ["parse", "peers", "browser", "size", "memory"];
+const all = ["parse", "peers", "browser", "size", "memory", "cache", "server"];
 const sections = wanted.length ? wanted : all;
 for (const s of sections) if (!all.includes(s)) throw new Error(`unknown section ${s}; one of ${all.join(", ")}`);
 
@@ -24,8 +24,10 @@ const corpus = sh("bash", ["scripts/fetch-corpus.sh"]).trim();
 const dirs = ["django", "rest_framework", "wagtail"].map((d) => join(corpus, d));
 log("building the release CLI and the bench example");
 sh("cargo", ["build", "--release", "--quiet", "--bin", "wagcheck", "--example", "bench"]);
-const cli = join(root, "target/release/wagcheck");
-const benchBin = join(root, "target/release/examples/bench");
+// Cargo's target folder, as cargo itself finds it (CARGO_TARGET_DIR, else target/).
+const target = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target");
+const cli = join(target, "release/wagcheck");
+const benchBin = join(target, "release/examples/bench");
 
 const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: round(totalmem() / 2 ** 30, 1), node: process.version },
@@ -70,7 +72,7 @@ if (sections.includes("peers")) {
   }
   const rel = ["django", "rest_framework", "wagtail"];
   const peers = {};
-  peers.wagcheck = timeCommand(cli, ["check", ...rel, "--no-config", "--format", "json"]);
+  peers.wagcheck = timeCommand(cli, ["check", ...rel, "--no-config", "--no-cache", "--format", "json"]);
   row("peers", "wagcheck check (all cores)", `${round(peers.wagcheck)} s`);
   if (existsSync(join(venv, "bin/ruff"))) {
     peers.ruff = timeCommand(join(venv, "bin/ruff"), ["check", "--select", "DJ", "--no-cache", "--quiet", "--exit-zero", ...rel]);
@@ -147,10 +149,59 @@ if (sections.includes("memory")) {
   results.memory = memory;
 }
 
+if (sections.includes("cache")) {
+  // The results cache (crate/src/cli/cache.rs): the CLI on a copy of the corpus with no
+  // cache (--no-cache), with an empty one (check everything, write the cache), with a
+  // full one (nothing changed), and with one file changed. Each median of 5.
+  log("cache: cold and warm runs on a copy of the corpus");
+  const work = mkdtempSync(join(tmpdir(), "wagcheck-bench-cache-"));
+  const rel = ["django", "rest_framework", "wagtail"];
+  for (const d of rel) cpSync(join(corpus, d), join(work, d), { recursive: true });
+  const cacheDir = join(work, "cache");
+  const args = ["check", ...rel, "--no-config", "--format", "json", "--cache-dir", cacheDir];
+  const once = () => {
+    const t = performance.now();
+    const r = spawnSync(cli, args, { cwd: work, stdio: ["ignore", "ignore", "pipe"] });
+    if (r.error) throw r.error;
+    return (performance.now() - t) / 1000;
+  };
+  const changed = join(work, "django/db/models/query.py");
+  const cache = { no_cache: [], cold: [], warm: [], one_changed: [] };
+  once(); // file system warm-up
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    spawnSync(cli, [...args.slice(0, -2), "--no-cache"], { cwd: work, stdio: "ignore" });
+    cache.no_cache.push((performance.now() - t0) / 1000);
+    rmSync(cacheDir, { recursive: true, force: true });
+    cache.cold.push(once());
+    cache.warm.push(once());
+    appendFileSync(changed, `\n# bench edit ${i}\n`);
+    cache.one_changed.push(once());
+  }
+  const size = readdirSync(cacheDir, { recursive: true })
+    .map((f) => join(cacheDir, f))
+    .filter((f) => statSync(f).isFile())
+    .reduce((sum, f) => sum + statSync(f).size, 0);
+  rmSync(work, { recursive: true, force: true });
+  const m = Object.fromEntries(Object.entries(cache).map(([k, v]) => [k, round(median(v))]));
+  results.cache = { ...m, cache_bytes: size };
+  row("cache", "corpus, --no-cache", `${m.no_cache} s`);
+  row("cache", "cold: empty cache (check all, write it)", `${m.cold} s`);
+  row("cache", "warm: nothing changed", `${m.warm} s`, `${round(m.no_cache / m.warm, 1)}x faster than --no-cache`);
+  row("cache", "warm: one file changed (django/db/models/query.py)", `${m.one_changed} s`);
+  row("cache", "cache on disk", `${(size / 2 ** 20).toFixed(1)} MB`);
+}
+
 if (sections.includes("browser")) {
   log("3. browser");
   const { benchBrowser } = await import("./browser.mjs");
   results.browser = await benchBrowser(root, row);
+}
+
+if (sections.includes("server")) {
+  log("6. language server");
+  const { benchServer } = await import("./server.mjs");
+  results.server = await benchServer({ cli, corpus, row });
 }
 
 // A run of some sections updates those and keeps the others from the last run.

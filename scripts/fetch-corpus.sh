@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Fetches the real-code corpus once: Django, Django REST framework and Wagtail wheels
-# from PyPI, unpacked into .cache/corpus/src. Prints that directory.
+# from PyPI at the versions pinned in tests/ecosystem/pins.txt, unpacked into
+# .cache/corpus/src (fetched again when a pin changes). Prints that directory.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/.cache/corpus"
-packages=(django djangorestframework wagtail)
-if [ ! -f "$corpus/.done" ]; then
+mapfile -t packages < <(grep -E '^(django|djangorestframework|wagtail)==' "$root/tests/ecosystem/pins.txt")
+if [ "$(cat "$corpus/.pins" 2>/dev/null)" != "${packages[*]}" ]; then
   echo "fetching ${packages[*]} wheels into $corpus" >&2
   rm -rf "$corpus"; mkdir -p "$corpus/wheels" "$corpus/src"
   python3 -m pip download --quiet --no-deps --only-binary :all: -d "$corpus/wheels" "${packages[@]}" >&2
@@ -13,5 +14,6 @@ if [ ! -f "$corpus/.done" ]; then
     python3 -m zipfile -e "$wheel" "$corpus/src"
   done
   ls "$corpus/wheels" > "$corpus/.done"
+  echo "${packages[*]}" > "$corpus/.pins"
 fi
 echo "$corpus/src"

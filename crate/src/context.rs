@@ -5,9 +5,7 @@ use crate::grammar::kind_id;
 pub use crate::grammar::Field;
 use crate::imports::Imports;
 use crate::index::NodeIndex;
-use crate::parse::{parse_file, ParsedFile};
 use crate::source::LineIndex;
-use crate::source::SourceFile;
 use std::cell::{OnceCell, RefCell};
 use tree_sitter::{Node, Tree};
 
@@ -49,42 +47,6 @@ impl<'a> CallParts<'a> {
             method,
             arguments: call.field("arguments"),
         }
-    }
-}
-
-/// Every file of a check, for rules that look across files. Trees are not kept from
-/// the per-file pass (on a large repository they would dominate memory): each file's
-/// imports are, and `context` parses a file again, once, when a rule asks for it.
-pub struct Project<'a> {
-    pub files: &'a [SourceFile],
-    /// Imports per file; None for a file that could not be checked (too large, too deep).
-    imports: Vec<Option<Imports>>,
-    reparsed: Vec<OnceCell<Option<ParsedFile>>>,
-}
-
-impl<'a> Project<'a> {
-    pub fn new(files: &'a [SourceFile], imports: Vec<Option<Imports>>) -> Self {
-        let reparsed = files.iter().map(|_| OnceCell::new()).collect();
-        Self {
-            files,
-            imports,
-            reparsed,
-        }
-    }
-
-    /// The full context of one file, parsed on first use.
-    pub fn context(&self, index: usize) -> Option<FileContext<'_>> {
-        let file = self.files.get(index)?;
-        self.imports.get(index)?.as_ref()?;
-        let parsed = self.reparsed[index]
-            .get_or_init(|| parse_file(file).ok())
-            .as_ref()?;
-        Some(FileContext::new(&file.path, &file.text, &parsed.tree))
-    }
-
-    /// Imports of one file, from the per-file pass.
-    pub fn imports(&self, index: usize) -> Option<&Imports> {
-        self.imports.get(index)?.as_ref()
     }
 }
 
@@ -458,6 +420,77 @@ impl<'a> FileContext<'a> {
             .and_then(|a| a.field("right"))
     }
 
+    /// The calls of this file that may call `function` (a `def`), for following a value
+    /// from a `return` to where it is used: `name(...)` for a plain function, and for a
+    /// method also `x.name(...)` on any receiver (the receiver's type is not known, so
+    /// this over-approximates: callers of a same-named method elsewhere are included).
+    pub fn call_sites(&self, function: Node) -> Vec<Node<'a>> {
+        let name = self.definition_name(function);
+        let is_method = self.method_class(function).is_some();
+        self.nodes("call")
+            .iter()
+            .zip(self.all_call_parts())
+            .filter(|(_, parts)| match (parts.method, parts.callee) {
+                (Some((_, method)), _) => is_method && method == name,
+                (None, Some(callee)) => callee.kind() == "identifier" && self.text(callee) == name,
+                _ => false,
+            })
+            .map(|(&call, _)| call)
+            .collect()
+    }
+
+    /// The reads of `self.attr` (or `cls.attr`) in the class holding `target`, an
+    /// `attribute` node being assigned: where a value stored on the instance goes next.
+    /// Empty when `target` is not on `self`/`cls` inside a class.
+    pub fn attribute_reads(&self, target: Node) -> Vec<Node<'a>> {
+        let (Some(object), Some(attr)) = (target.field("object"), target.field("attribute")) else {
+            return Vec::new();
+        };
+        let owner = self.text(object);
+        let Some(class) = self
+            .enclosing_class(target)
+            .filter(|_| owner == "self" || owner == "cls")
+        else {
+            return Vec::new();
+        };
+        let attr = self.text(attr);
+        self.nodes("attribute")
+            .iter()
+            .copied()
+            .filter(|a| a.id() != target.id() && self.is_within(*a, class))
+            .filter(|a| {
+                a.field("object").is_some_and(|o| self.text(o) == owner)
+                    && a.field("attribute").is_some_and(|n| self.text(n) == attr)
+            })
+            // Not another assignment to the same attribute.
+            .filter(|a| {
+                self.parent(*a).is_none_or(|p| {
+                    !(p.kind() == "assignment" && p.field("left").is_some_and(|l| l.id() == a.id()))
+                })
+            })
+            .collect()
+    }
+
+    /// The indentation before `node` when it starts its line (only spaces and tabs before
+    /// it there): what a fix inserting a statement before it writes first.
+    pub fn line_indent(&self, node: Node) -> Option<&'a str> {
+        let start = node.start_byte();
+        let line_start = self.text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let indent = &self.text[line_start..start];
+        indent
+            .bytes()
+            .all(|b| b == b' ' || b == b'\t')
+            .then_some(indent)
+    }
+
+    /// The file's line ending, for text a fix inserts: `\r\n` when its first line ends so.
+    pub fn newline(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(i) if i > 0 && self.text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
+    }
+
     /// `node` with any wrapping parentheses removed.
     pub fn unparenthesize(&self, mut node: Node<'a>) -> Node<'a> {
         while node.kind() == "parenthesized_expression" {
@@ -474,6 +507,7 @@ impl<'a> FileContext<'a> {
 mod tests {
     use super::*;
     use crate::parse::parse_file;
+    use crate::source::SourceFile;
 
     fn with_ctx(text: &str, f: impl FnOnce(&FileContext)) {
         let file = SourceFile::new("t.py", text);

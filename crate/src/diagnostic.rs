@@ -48,6 +48,9 @@ pub struct Hit {
     pub range: Range<usize>,
     pub message: Option<String>,
     pub fix: Option<(String, Vec<Edit>)>,
+    /// Places in other files the hit is about (project rules): index of the file in the
+    /// checked set, byte range there, and what it is.
+    pub related: Vec<(usize, Range<usize>, String)>,
 }
 
 impl Hit {
@@ -56,6 +59,7 @@ impl Hit {
             range,
             message: None,
             fix: None,
+            related: Vec::new(),
         }
     }
     pub fn node(node: tree_sitter::Node) -> Self {
@@ -67,6 +71,15 @@ impl Hit {
     }
     pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
         self.fix = Some((title.into(), edits));
+        self
+    }
+    pub fn with_related(
+        mut self,
+        file: usize,
+        range: Range<usize>,
+        what: impl Into<String>,
+    ) -> Self {
+        self.related.push((file, range, what.into()));
         self
     }
 }
@@ -83,6 +96,18 @@ pub struct Diagnostic {
     pub end: Location,
     pub message: String,
     pub fix: Option<Fix>,
+    /// Other places the hit is about (an editor's "related information"); not part of
+    /// the JSON report, whose messages already name them.
+    #[serde(skip)]
+    pub related: Vec<Related>,
+}
+
+/// A place in another file that a diagnostic refers to.
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub path: String,
+    pub range: Range<usize>,
+    pub message: String,
 }
 
 /// A place where the parser could not make sense of the code. Rules still ran on

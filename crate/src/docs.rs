@@ -4,6 +4,13 @@
 use crate::examples::split_files;
 use crate::rule::Rule;
 
+/// The rule's anchor in docs/rules.md (`wagcheck rules --format markdown`): GitHub's
+/// slug of its heading `name (ID)`, e.g. `truncated-cache-key-hash-cache010`. Editors
+/// link a hit to `<docs/rules.md>#<anchor>`, so it must not change.
+pub fn anchor(rule: &Rule) -> String {
+    format!("{}-{}", rule.name, rule.id).to_lowercase()
+}
+
 /// Markdown for one rule: heading, metadata, the explanation's sections, then
 /// `## Example` (the bad code) and `Use instead:` (the fixed code), then any
 /// `## Fix safety` / `## References` sections of the explanation.
@@ -38,7 +45,8 @@ fn split_tail(explanation: &str) -> (&str, &str) {
     explanation.split_at(cut)
 }
 
-fn code_blocks(example: &str) -> String {
+/// An example's files as fenced Python blocks (a `path`: line before each when several).
+pub fn code_blocks(example: &str) -> String {
     let files = split_files(example);
     let mut out = String::new();
     for file in &files {

@@ -2,17 +2,19 @@
 //! it, then the project rules on the whole set; and the fix loop on top of that.
 
 use crate::config::Config;
-use crate::context::{FileContext, Project};
-use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
+use crate::context::FileContext;
+use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, Related, SyntaxError};
 use crate::fix::apply_fixes;
 use crate::imports::Imports;
 use crate::parse::{parse_file, syntax_errors, too_deep, ParseCache};
+use crate::project::{FileFacts, Project};
 use crate::rule::{Applicability, Check, Rule};
 use crate::rules;
 use crate::source::LineIndex;
 use crate::source::SourceFile;
 use crate::suppress::Suppressions;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// A file that could not be checked at all, and why.
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +44,9 @@ pub fn check(files: &[SourceFile], config: &Config) -> Report {
 struct FileOutcome {
     /// None when the file could not be checked.
     imports: Option<Imports>,
+    /// What the project index keeps of the file; None when it could not be checked or
+    /// no rule that asks the index runs.
+    facts: Option<FileFacts>,
     /// Line index, for placing project hits, if the per-file pass built one.
     lines: Option<LineIndex>,
     suppressions: Suppressions,
@@ -60,10 +65,34 @@ pub fn check_with(files: &[SourceFile], enabled: &Enabled) -> Report {
 
 /// `check_with`, re-parsing each file incrementally from its tree in `cache`.
 pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&ParseCache>) -> Report {
+    check_in(files, enabled, cache, true)
+}
+
+/// `check_cached`; `complete` says whether `files` is the whole project (a directory
+/// walked, the playground's files) or only some of its files (named on the command
+/// line, as pre-commit passes the changed ones). Rules whose claim is about every file
+/// of the project (`Project::complete`) stay silent on a partial set. The language
+/// server checks the document being typed in as a partial set.
+pub fn check_in(
+    files: &[SourceFile],
+    enabled: &Enabled,
+    cache: Option<&ParseCache>,
+    complete: bool,
+) -> Report {
     if let Some(cache) = cache {
         cache.retain(files);
     }
-    let mut outcomes = par_map(files, |index, file| check_file(index, file, enabled, cache));
+    let outcomes = par_map(files, |index, file| check_file(index, file, enabled, cache));
+    report_of(files, enabled, outcomes, complete)
+}
+
+/// The project pass over the per-file outcomes, and the report of both.
+fn report_of(
+    files: &[SourceFile],
+    enabled: &Enabled,
+    mut outcomes: Vec<FileOutcome>,
+    complete: bool,
+) -> Report {
     let mut report = Report {
         files: files.len(),
         ..Report::default()
@@ -77,7 +106,9 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
         .collect();
     if !project_rules.is_empty() {
         let imports = outcomes.iter_mut().map(|o| o.imports.take()).collect();
-        let project = Project::new(files, imports);
+        let facts = outcomes.iter_mut().map(|o| o.facts.take()).collect();
+        let mut project = Project::new(files, imports, facts);
+        project.complete = complete;
         for rule in project_rules {
             let Check::Project(run) = rule.check else {
                 continue;
@@ -98,9 +129,19 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
                 {
                     continue;
                 }
-                report
-                    .diagnostics
-                    .push(to_diagnostic(rule, &files[index], lines, hit));
+                let mut diagnostic = to_diagnostic(rule, &files[index], lines, hit.clone());
+                diagnostic.related = hit
+                    .related
+                    .into_iter()
+                    .filter_map(|(file, range, message)| {
+                        Some(Related {
+                            path: files.get(file)?.path.clone(),
+                            range,
+                            message,
+                        })
+                    })
+                    .collect();
+                report.diagnostics.push(diagnostic);
             }
         }
     }
@@ -128,6 +169,7 @@ pub fn check_cached(files: &[SourceFile], enabled: &Enabled, cache: Option<&Pars
 fn not_checked(file: &SourceFile, message: String) -> FileOutcome {
     FileOutcome {
         imports: None,
+        facts: None,
         lines: None,
         suppressions: Suppressions::default(),
         diagnostics: Vec::new(),
@@ -158,13 +200,17 @@ fn check_file(
     let fixes_trusted = fix_is_trusted(&ctx);
     let mut diagnostics = Vec::new();
     let mut hits = Vec::new();
+    // Only team rules can give up on a file.
+    #[cfg_attr(not(feature = "team"), allow(unused_mut))]
     let mut rule_errors = Vec::new();
     for rule in rules::all() {
-        if matches!(rule.check, Check::Project(_)) || !enabled(index, rule) {
+        // The rules for which `runs_in_file_pass` holds: this pass's result may be kept.
+        if !runs_in_file_pass(rule) || !enabled(index, rule) {
             continue;
         }
         match rule.check {
             Check::File(run) => run(&ctx, &mut hits),
+            #[cfg(feature = "team")]
             Check::Team(team) => {
                 if let Err(message) = team.run(&ctx, &mut hits) {
                     rule_errors.push(FileError {
@@ -186,9 +232,16 @@ fn check_file(
         }
     }
     let syntax_errors = syntax_errors(file, &parsed);
+    // The index's facts, read from the tree while it is here (the tree is dropped with
+    // this function); only when a project rule may ask for them.
+    let facts = rules::all()
+        .iter()
+        .any(|r| matches!(r.check, Check::Project(_)) && enabled(index, r))
+        .then(|| FileFacts::extract(&ctx));
     let imports = std::mem::take(&mut ctx.imports);
     FileOutcome {
         imports: Some(imports),
+        facts,
         lines: ctx.take_lines(),
         suppressions,
         diagnostics,
@@ -235,6 +288,7 @@ fn to_diagnostic(
         range: hit.range,
         message: hit.message.unwrap_or_else(|| rule.message.to_string()),
         fix,
+        related: Vec::new(),
     }
 }
 
@@ -260,12 +314,24 @@ pub fn fix_files(
     wanted: &(dyn Fn(&Diagnostic) -> bool + Sync),
     max_rounds: usize,
 ) -> FixOutcome {
+    fix_files_in(files, enabled, wanted, max_rounds, true)
+}
+
+/// `fix_files` on a set that is the whole project (`complete`) or only some of its
+/// files (see `check_in`).
+pub fn fix_files_in(
+    files: &[SourceFile],
+    enabled: &Enabled,
+    wanted: &(dyn Fn(&Diagnostic) -> bool + Sync),
+    max_rounds: usize,
+    complete: bool,
+) -> FixOutcome {
     let mut current: Vec<SourceFile> = files.to_vec();
     let mut applied = vec![0usize; files.len()];
     // One cache for the whole loop: the parse that counts a candidate's syntax errors
     // is the one the next check reuses, and every other parse is incremental.
     let cache = ParseCache::default();
-    let mut report = check_cached(&current, enabled, Some(&cache));
+    let mut report = check_in(&current, enabled, Some(&cache), complete);
     let baseline_errors = count_syntax_errors(&report, &current);
     for _ in 0..max_rounds {
         let mut changed = false;
@@ -297,7 +363,7 @@ pub fn fix_files(
         if !changed {
             break;
         }
-        report = check_cached(&current, enabled, Some(&cache));
+        report = check_in(&current, enabled, Some(&cache), complete);
     }
     FixOutcome {
         files: current,
@@ -319,6 +385,198 @@ fn count_syntax_errors(report: &Report, files: &[SourceFile]) -> Vec<usize> {
         .collect()
 }
 
+// What may be kept between runs.
+//
+// The per-file pass runs the rules that read one file alone (`Check::File`) and
+// collects what the project pass needs of that file (imports, suppressions). Its result
+// depends on nothing but the file's path and text and the rules enabled on it, so a
+// caller may keep it (the CLI's cache) and hand it back for an unchanged file. Nothing
+// that reads other files belongs in it: project rules (`Check::Project`) re-run over all
+// files on every check, from the kept imports. A rule that consults other files (a
+// project index) must not run in `check_file`, or its hits would be served stale: that
+// is the boundary, and `runs_in_file_pass` is where it is drawn.
+//
+// A team rule (`Check::Team`) reads its own file alone too, but its definition is not
+// part of the build: a caller keeping the pass must key it by the rule's text as well
+// (`Rule::definition_hash`; the CLI's cache does), so that editing a rule file re-checks.
+
+/// Whether a rule runs in the per-file pass, whose result may be kept between runs: only
+/// a rule that reads its own file alone. Any other kind of check re-runs every time.
+pub fn runs_in_file_pass(rule: &Rule) -> bool {
+    match rule.check {
+        Check::File(_) => true,
+        #[cfg(feature = "team")]
+        Check::Team(_) => true,
+        Check::Project(_) => false,
+    }
+}
+
+/// The per-file pass's result on one file, in a form that can be stored: hits by rule
+/// id, byte ranges (positions are recomputed from the text), no borrowed data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FilePass {
+    imports: Option<Imports>,
+    /// The project index's facts of the file, when a project rule was enabled.
+    facts: Option<FileFacts>,
+    suppressions: Suppressions,
+    hits: Vec<KeptHit>,
+    syntax_errors: Vec<(Range<usize>, String)>,
+    error: Option<String>,
+    /// Team rules that gave up on the file (their step budget): said again on a warm run.
+    #[serde(default)]
+    rule_errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct KeptHit {
+    rule: String,
+    range: Range<usize>,
+    message: String,
+    /// The fix's title and its edits (range, new text).
+    fix: Option<(String, Vec<(Range<usize>, String)>)>,
+}
+
+impl FilePass {
+    fn of(outcome: &FileOutcome) -> Self {
+        Self {
+            imports: outcome.imports.clone(),
+            facts: outcome.facts.clone(),
+            suppressions: outcome.suppressions.clone(),
+            hits: outcome
+                .diagnostics
+                .iter()
+                .map(|d| KeptHit {
+                    rule: d.rule.to_string(),
+                    range: d.range.clone(),
+                    message: d.message.clone(),
+                    fix: d.fix.as_ref().map(|f| {
+                        let edits = f.edits.iter();
+                        (
+                            f.title.clone(),
+                            edits
+                                .map(|e| (e.range.clone(), e.content.clone()))
+                                .collect(),
+                        )
+                    }),
+                })
+                .collect(),
+            syntax_errors: outcome
+                .syntax_errors
+                .iter()
+                .map(|e| (e.range.clone(), e.message.clone()))
+                .collect(),
+            error: outcome.error.as_ref().map(|e| e.message.clone()),
+            rule_errors: outcome
+                .rule_errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect(),
+        }
+    }
+
+    /// The outcome again, for `file` (which must be the text it was made from). None if
+    /// it does not fit the file or names a rule this build does not have: then the file
+    /// is checked afresh.
+    fn outcome(&self, file: &SourceFile) -> Option<FileOutcome> {
+        let text = file.text.as_str();
+        let fits = |r: &Range<usize>| {
+            r.start <= r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+        };
+        // A line index only where something is placed (most files: nothing), as in the
+        // per-file pass.
+        let lines =
+            (!self.hits.is_empty() || !self.syntax_errors.is_empty()).then(|| LineIndex::new(text));
+        let mut diagnostics = Vec::with_capacity(self.hits.len());
+        let mut syntax_errors = Vec::with_capacity(self.syntax_errors.len());
+        if let Some(lines) = &lines {
+            for kept in &self.hits {
+                let rule = rules::find(&kept.rule).filter(|r| runs_in_file_pass(r))?;
+                let fix = match &kept.fix {
+                    Some((title, edits)) => Some((
+                        title.clone(),
+                        edits
+                            .iter()
+                            .map(|(r, c)| fits(r).then(|| Edit::replace(r.clone(), c.clone())))
+                            .collect::<Option<Vec<Edit>>>()?,
+                    )),
+                    None => None,
+                };
+                if !fits(&kept.range) {
+                    return None;
+                }
+                let hit = Hit {
+                    range: kept.range.clone(),
+                    message: Some(kept.message.clone()),
+                    fix,
+                    // File rules point at no other file.
+                    related: Vec::new(),
+                };
+                diagnostics.push(to_diagnostic(rule, file, lines, hit));
+            }
+            for (range, message) in &self.syntax_errors {
+                if !fits(range) {
+                    return None;
+                }
+                syntax_errors.push(SyntaxError {
+                    path: file.path.clone(),
+                    start: lines.location(text, range.start),
+                    end: lines.location(text, range.end),
+                    range: range.clone(),
+                    message: message.clone(),
+                });
+            }
+        }
+        Some(FileOutcome {
+            imports: self.imports.clone(),
+            facts: self.facts.clone(),
+            lines,
+            suppressions: self.suppressions.clone(),
+            diagnostics,
+            syntax_errors,
+            error: self.error.as_ref().map(|message| FileError {
+                path: file.path.clone(),
+                message: message.clone(),
+            }),
+            rule_errors: self
+                .rule_errors
+                .iter()
+                .map(|message| FileError {
+                    path: file.path.clone(),
+                    message: message.clone(),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// `check_with`, reusing `kept[i]` (a `FilePass` of an earlier check of the same text
+/// with the same rules enabled) instead of the per-file pass on file `i`. Project rules
+/// run over every file as always. Also returns the per-file pass of each file checked
+/// afresh (None where one was reused), for the caller to keep.
+pub fn check_reusing(
+    files: &[SourceFile],
+    enabled: &Enabled,
+    kept: &[Option<FilePass>],
+    complete: bool,
+) -> (Report, Vec<Option<FilePass>>) {
+    let results = par_map(files, |index, file| {
+        match kept
+            .get(index)
+            .and_then(Option::as_ref)
+            .and_then(|k| k.outcome(file))
+        {
+            Some(outcome) => (outcome, None),
+            None => {
+                let outcome = check_file(index, file, enabled, None);
+                let pass = FilePass::of(&outcome);
+                (outcome, Some(pass))
+            }
+        }
+    });
+    let (outcomes, fresh) = results.into_iter().unzip();
+    (report_of(files, enabled, outcomes, complete), fresh)
+}
+
 /// Maps files to results in parallel where threads exist (native), in order.
 #[cfg(not(target_arch = "wasm32"))]
 fn par_map<T: Send>(files: &[SourceFile], f: impl Fn(usize, &SourceFile) -> T + Sync) -> Vec<T> {
@@ -337,4 +595,82 @@ fn par_map<T>(files: &[SourceFile], f: impl Fn(usize, &SourceFile) -> T) -> Vec<
         .enumerate()
         .map(|(i, file)| f(i, file))
         .collect()
+}
+
+/// What fixing `code` (one file, `m.py`) with `rule_id`'s fixes of every applicability
+/// writes: the rules' fix-output tests compare it with the expected text.
+#[cfg(test)]
+pub(crate) fn fixed_by(rule_id: &str, code: &str) -> String {
+    let files = [SourceFile::new("m.py", code)];
+    let outcome = fix_files(
+        &files,
+        &|_, rule| rule.id == rule_id,
+        &|_| true,
+        MAX_FIX_ROUNDS,
+    );
+    outcome.files[0].text.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule's examples, and every fixture as one set (syntax errors, suppressions,
+    /// fixes, cross-file hits): checked once, the kept passes written as JSON and read
+    /// back, then checked again from them. The second check must check no file afresh
+    /// and report exactly what the first did.
+    #[test]
+    fn kept_passes_give_the_same_report() {
+        let mut sets: Vec<Vec<SourceFile>> = Vec::new();
+        for rule in rules::all() {
+            sets.push(crate::examples::split_files(rule.bad));
+            sets.push(crate::examples::split_files(rule.fixed));
+        }
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut stack = vec![fixtures.clone()];
+        let mut all_fixtures = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "py") {
+                    let rel = path.strip_prefix(&fixtures).unwrap().to_string_lossy();
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    all_fixtures.push(SourceFile::new(rel.into_owned(), text));
+                }
+            }
+        }
+        all_fixtures.sort_by(|a, b| a.path.cmp(&b.path));
+        sets.push(all_fixtures);
+        let all: &Enabled = &|_, _| true;
+        let mut hits = 0;
+        for files in sets {
+            let (cold, fresh) = check_reusing(&files, all, &[], true);
+            assert!(fresh.iter().all(Option::is_some));
+            let json = serde_json::to_string(&fresh).unwrap();
+            let kept: Vec<Option<FilePass>> = serde_json::from_str(&json).unwrap();
+            let (warm, again) = check_reusing(&files, all, &kept, true);
+            assert!(again.iter().all(Option::is_none), "every file reused");
+            assert_eq!(format!("{cold:?}"), format!("{warm:?}"));
+            hits += warm.diagnostics.len();
+        }
+        assert!(hits > 50, "the sets have hits to keep: {hits}");
+    }
+
+    /// A kept pass that does not fit the text (a stale or corrupt cache entry) is not
+    /// used: the file is checked afresh.
+    #[test]
+    fn a_kept_pass_that_does_not_fit_is_not_used() {
+        let files = vec![SourceFile::new(
+            "a.py",
+            "from django.core.cache import cache\ncache.delete_pattern('x:*')\n",
+        )];
+        let all: &Enabled = &|_, _| true;
+        let (cold, fresh) = check_reusing(&files, all, &[], true);
+        let shorter = vec![SourceFile::new("a.py", "x = 1\n")];
+        let (report, again) = check_reusing(&shorter, all, &fresh, true);
+        assert!(again[0].is_some(), "checked afresh");
+        assert!(report.diagnostics.is_empty() && !cold.diagnostics.is_empty());
+    }
 }

@@ -2,10 +2,11 @@
 //! `hashlib.md5` and `from django.core.cache import cache as c` as the cache.
 
 use crate::context::Field;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Imports {
     /// Local name -> fully qualified dotted name.
     aliases: HashMap<String, String>,
@@ -14,7 +15,7 @@ pub struct Imports {
     pub modules: Vec<ImportedModule>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportedModule {
     /// `from X import a, b` gives module X with names [a, b]; `import X` gives X, no names.
     pub module: String,

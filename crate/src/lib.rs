@@ -16,10 +16,13 @@ pub mod imports;
 pub mod index;
 pub mod js;
 pub mod parse;
+pub mod project;
 pub mod rule;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod syntax_tree;
+#[cfg(feature = "team")]
 pub mod team;
 
 #[cfg(target_arch = "wasm32")]

@@ -2,13 +2,17 @@
 //! 2 usage or I/O error.
 
 mod cli;
+mod server;
 
 use cli::args::{self, CheckArgs, Color, Command, Format};
 use cli::files::{self, ReadError};
-use cli::settings::{relative_path, Resolver};
+use cli::settings::{enabled_in, relative_path, Resolver};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use wagcheck::engine::{check_with, fix_files, FileError, MAX_FIX_ROUNDS};
+use wagcheck::engine::Enabled;
+use wagcheck::engine::{
+    check_in, check_reusing, fix_files_in, runs_in_file_pass, FileError, MAX_FIX_ROUNDS,
+};
 use wagcheck::{rules, Applicability, Report, SourceFile};
 
 const EXIT_CLEAN: i32 = 0;
@@ -28,6 +32,7 @@ fn main() {
         Ok(Command::Explain(id, team)) => with_team(&team, || explain(&id)),
         Ok(Command::TestRules(paths)) => cli::team::test_rules(&paths),
         Ok(Command::Check(check)) => run_check(check),
+        Ok(Command::Server) => server::run(),
     };
     std::process::exit(code);
 }
@@ -82,7 +87,7 @@ fn list_rules(format: Format) -> i32 {
                 out.push_str(&format!(
                     "| [{id}](#{anchor}) | {name} | {sev} | {fix} | {msg} |\n",
                     id = r.id,
-                    anchor = format!("{}-{}", r.name, r.id).to_lowercase(),
+                    anchor = wagcheck::docs::anchor(r),
                     name = r.name,
                     sev = r.severity.as_str(),
                     fix = r.fix.map_or("", |f| f.as_str()),
@@ -155,6 +160,12 @@ impl<'a> From<&'a Report> for JsonReport<'a> {
 struct Plan {
     files: Vec<SourceFile>,
     enabled: Vec<Vec<bool>>,
+    /// Per file, what besides its text decides the per-file pass (for the cache key):
+    /// the config that applies and the per-file rules it enables.
+    settings: Vec<String>,
+    /// Whether the files are the whole project (only directories were given) rather
+    /// than some files of it (files named on the command line, or standard input).
+    complete: bool,
     problems: Vec<ReadError>,
 }
 
@@ -182,20 +193,50 @@ fn plan(args: &CheckArgs) -> Result<Plan, String> {
             (files, paths, problems)
         }
     };
+    let complete =
+        args.stdin_filename.is_none() && args.paths.iter().all(|p| Path::new(p).is_dir());
     let mut enabled = Vec::with_capacity(files.len());
+    let mut keys = Vec::with_capacity(files.len());
+    let mut described: Option<(*const cli::settings::Settings, String)> = None;
+    // A rule as the cache key names it. A team rule is not part of the build: its text is
+    // part of the key, so an edited rule file re-checks every file it runs on.
+    let rule_keys: Vec<String> = rules::all()
+        .iter()
+        .map(|rule| match wagcheck::team::team_of(rule) {
+            Some(team) => format!("{}:{:016x}", rule.id, cli::cache::text_hash(&team.source)),
+            None => rule.id.to_string(),
+        })
+        .collect();
     for path in &paths {
         let settings = resolver.for_file(path)?;
         let rel = relative_path(&settings, path);
-        enabled.push(
-            rules::all()
-                .iter()
-                .map(|r| settings.config.is_enabled_for(r, &rel))
-                .collect(),
-        );
+        let on: Vec<bool> = rules::all()
+            .iter()
+            .map(|r| settings.config.is_enabled_for(r, &rel))
+            .collect();
+        // Files mostly share one config: describe it once per run of equal settings.
+        let ptr = std::sync::Arc::as_ptr(&settings);
+        if described.as_ref().is_none_or(|(p, _)| *p != ptr) {
+            described = Some((ptr, format!("{:?}", settings.config)));
+        }
+        let mut key = described
+            .as_ref()
+            .map(|(_, d)| d.clone())
+            .unwrap_or_default();
+        for ((rule, on), name) in rules::all().iter().zip(&on).zip(&rule_keys) {
+            if *on && runs_in_file_pass(rule) {
+                key.push(' ');
+                key.push_str(name);
+            }
+        }
+        keys.push(key);
+        enabled.push(on);
     }
     Ok(Plan {
         files,
         enabled,
+        settings: keys,
+        complete,
         problems,
     })
 }
@@ -209,19 +250,15 @@ fn run_check(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let plan = match plan(&args) {
+    let mut plan = match plan(&args) {
         Ok(plan) => plan,
         Err(message) => {
             eprintln!("wagcheck: error: {message}");
             return EXIT_ERROR;
         }
     };
-    let all = rules::all();
-    let enabled = |i: usize, rule: &wagcheck::Rule| {
-        all.binary_search_by_key(&rule.id, |r| r.id)
-            .is_ok_and(|k| plan.enabled[i][k])
-    };
-    let mut problems: Vec<ReadError> = plan.problems;
+    let enabled = |i: usize, rule: &wagcheck::Rule| enabled_in(&plan.enabled, i, rule);
+    let mut problems: Vec<ReadError> = std::mem::take(&mut plan.problems);
     // A rule file that is wrong is reported with the files that could not be read: the
     // run goes on with every other rule, and exits 2.
     problems.extend(team.errors.iter().map(|e| ReadError {
@@ -234,7 +271,13 @@ fn run_check(args: CheckArgs) -> i32 {
                 .as_ref()
                 .is_some_and(|f| f.applicability == Applicability::Safe || args.unsafe_fixes)
         };
-        let outcome = fix_files(&plan.files, &enabled, &wanted, MAX_FIX_ROUNDS);
+        let outcome = fix_files_in(
+            &plan.files,
+            &enabled,
+            &wanted,
+            MAX_FIX_ROUNDS,
+            plan.complete,
+        );
         let mut fixed = 0;
         if args.stdin_filename.is_none() {
             for ((before, after), count) in
@@ -259,7 +302,7 @@ fn run_check(args: CheckArgs) -> i32 {
         }
         (outcome.report, outcome.files, fixed)
     } else {
-        (check_with(&plan.files, &enabled), plan.files.clone(), 0)
+        (check(&args, &plan, &enabled), plan.files.clone(), 0)
     };
     let mut report = report;
     report.errors.extend(problems.iter().map(|p| FileError {
@@ -282,6 +325,7 @@ fn run_check(args: CheckArgs) -> i32 {
             let color = match args.color.unwrap_or(Color::Auto) {
                 Color::Always => true,
                 Color::Never => false,
+                Color::Auto if args.output_file.is_some() => false,
                 Color::Auto => {
                     std::env::var_os("NO_COLOR").is_none()
                         && (std::env::var_os("FORCE_COLOR").is_some()
@@ -306,18 +350,80 @@ fn run_check(args: CheckArgs) -> i32 {
     for error in &report.errors {
         eprintln!("wagcheck: error: {}: {}", error.path, error.message);
     }
-    let written = if stdin_fix {
+    let mut written = match &args.output_file {
+        Some(path) => write_report(path, &output),
         // The fixed code goes to stdout, as formatters do; the report to stderr.
-        eprint!("{output}");
-        emit(&files[0].text)
-    } else {
-        emit(&output)
+        None if stdin_fix => {
+            eprint!("{output}");
+            EXIT_CLEAN
+        }
+        None => emit(&output),
     };
+    if stdin_fix && written == EXIT_CLEAN {
+        written = emit(&files[0].text);
+    }
+    let hits = !report.diagnostics.is_empty() || !report.syntax_errors.is_empty();
     if written != EXIT_CLEAN || !report.errors.is_empty() {
         EXIT_ERROR
-    } else if !report.diagnostics.is_empty() || !report.syntax_errors.is_empty() {
+    } else if hits && !args.exit_zero {
         EXIT_HITS
     } else {
         EXIT_CLEAN
     }
+}
+
+/// `--output-file`: the whole report or nothing (a temporary file, then a rename), its
+/// folder created if missing.
+fn write_report(path: &str, output: &str) -> i32 {
+    let path = Path::new(path);
+    let result = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => std::fs::create_dir_all(dir),
+        None => Ok(()),
+    }
+    .and_then(|()| cli::write::write_atomic(path, output));
+    match result {
+        Ok(()) => EXIT_CLEAN,
+        Err(e) => {
+            eprintln!(
+                "wagcheck: error: cannot write the report to {}: {}",
+                path.display(),
+                files::describe_io(&e)
+            );
+            EXIT_ERROR
+        }
+    }
+}
+
+/// The check without `--fix`: through the cache unless `--no-cache` (or the code came
+/// from standard input).
+fn check(args: &CheckArgs, plan: &Plan, enabled: &Enabled) -> Report {
+    let use_cache = !args.no_cache && args.stdin_filename.is_none();
+    if !use_cache {
+        return check_in(&plan.files, enabled, None, plan.complete);
+    }
+    let mut cache = cli::cache::Cache::open(
+        &cli::cache::dir(args.cache_dir.as_deref()),
+        &format!("{:?} {:?} {}", args.select, args.ignore, args.no_config),
+    );
+    let keys: Vec<cli::cache::Key> = plan
+        .files
+        .iter()
+        .zip(&plan.settings)
+        .map(|(f, s)| cli::cache::Key::new(&f.text, s))
+        .collect();
+    let kept: Vec<_> = plan
+        .files
+        .iter()
+        .zip(&keys)
+        .map(|(f, k)| cache.get(&f.path, *k).cloned())
+        .collect();
+    let (report, fresh) = check_reusing(&plan.files, enabled, &kept, plan.complete);
+    drop(kept);
+    for ((file, key), pass) in plan.files.iter().zip(keys).zip(fresh) {
+        if let Some(pass) = pass {
+            cache.put(&file.path, key, pass);
+        }
+    }
+    cache.save();
+    report
 }

@@ -1,7 +1,8 @@
 //! What a rule is: static metadata, its documentation and examples, and its check.
 
-use crate::context::{FileContext, Project};
+use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::Project;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -27,6 +28,7 @@ impl Severity {
 pub enum Category {
     Cache,
     Orm,
+    Drf,
     Wagtail,
     Signals,
     Imports,
@@ -39,6 +41,7 @@ impl Category {
         match self {
             Category::Cache => "cache",
             Category::Orm => "orm",
+            Category::Drf => "drf",
             Category::Wagtail => "wagtail",
             Category::Signals => "signals",
             Category::Imports => "imports",
@@ -73,6 +76,7 @@ pub enum Check {
     /// Gets every file of the set; each hit names the index of its file.
     Project(fn(&Project, &mut Vec<(usize, Hit)>)),
     /// A team rule: an ast-grep rule read from YAML at run time (`team`).
+    #[cfg(feature = "team")]
     Team(&'static crate::team::TeamRule),
 }
 

@@ -1,6 +1,10 @@
-//! The WebAssembly API: `check`, `rules`, `applyFixes`, `version`, with plain JS
-//! objects in and out. Positions cross into JS as UTF-16 offsets and 1-based
+//! The WebAssembly API: `check`, `rules`, `applyFixes`, `syntaxTree`, `version`, with
+//! plain JS objects in and out. Positions cross into JS as UTF-16 offsets and 1-based
 //! line/UTF-16 column, which is what JS strings and CodeMirror count.
+//!
+//! Built twice for the page: without the `team` feature (web/pkg/, the first load) and
+//! with it (web/pkg-team/: also `testRules` and the `rules` option, loaded when team
+//! rules are used). The first module refuses the `rules` option with a clear error.
 
 use crate::config::{parse_selectors, Config};
 use crate::diagnostic::Diagnostic;
@@ -8,6 +12,7 @@ use crate::engine::{check_cached, fix_files, Report};
 use crate::js::{JsFixResult, JsReport, JsRule};
 use crate::parse::ParseCache;
 use crate::source::SourceFile;
+#[cfg(feature = "team")]
 use crate::team::{self, RuleError};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -76,6 +81,12 @@ struct JsOptions {
     rules: Vec<JsFile>,
 }
 
+/// Without team rules there are no rule errors; `ruleErrors` is still there, empty, so
+/// both modules answer in one shape.
+#[cfg(not(feature = "team"))]
+#[derive(serde::Serialize)]
+enum RuleError {}
+
 /// A result with the errors of the team rule files that did not load.
 #[derive(serde::Serialize)]
 struct WithRuleErrors<T: serde::Serialize> {
@@ -123,7 +134,16 @@ fn read_config(options: JsValue) -> Result<(Config, Vec<RuleError>), JsError> {
         serde_wasm_bindgen::from_value(options)
             .map_err(|e| JsError::new(&format!("bad options: {e}")))?
     };
+    #[cfg(feature = "team")]
     let rule_errors = use_team(options.rules).errors;
+    #[cfg(not(feature = "team"))]
+    let rule_errors = if options.rules.is_empty() {
+        Vec::new()
+    } else {
+        return Err(JsError::new(
+            "this engine module is built without team rules: load the team module (web/pkg-team/) to use the `rules` option",
+        ));
+    };
     let mut config = Config::default();
     if let Some(select) = &options.select {
         config.select =
@@ -135,6 +155,7 @@ fn read_config(options: JsValue) -> Result<(Config, Vec<RuleError>), JsError> {
 }
 
 /// Loads team rule files and makes them the team rules of the rule list.
+#[cfg(feature = "team")]
 fn use_team(files: Vec<JsFile>) -> team::Loaded {
     let files: Vec<SourceFile> = files
         .into_iter()
@@ -170,11 +191,12 @@ pub fn check(
 /// The syntax tree of `text` as team rules see it: kinds, fields, ranges.
 #[wasm_bindgen(js_name = syntaxTree, unchecked_return_type = "SyntaxTree")]
 pub fn syntax_tree(text: &str) -> Result<JsValue, JsError> {
-    to_js(&team::tree::syntax_tree(text))
+    to_js(&crate::syntax_tree::syntax_tree(text))
 }
 
 /// Loads team rule files `[{path, text}]` and runs each rule's examples and cases.
 /// The rules stay in the rule list, as after `check` with them.
+#[cfg(feature = "team")]
 #[wasm_bindgen(js_name = testRules, unchecked_return_type = "TestReport")]
 pub fn test_rules(
     #[wasm_bindgen(unchecked_param_type = "RuleFile[]")] files: JsValue,

@@ -405,7 +405,7 @@ fn fix_writes_safe_fixes_then_unsafe_on_request_and_converges() {
     let leftovers: Vec<_> = fs::read_dir(t.path())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("wagcheck"))
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".wagcheck.tmp"))
         .collect();
     assert!(
         leftovers.is_empty(),
@@ -460,5 +460,268 @@ fn docs_rules_md_is_the_generated_catalogue() {
     assert!(
         stdout(&o) == committed,
         "docs/rules.md is stale: regenerate it with `cargo run -- rules --format markdown > docs/rules.md`"
+    );
+}
+
+#[test]
+fn output_file_gets_the_report_and_exit_zero_passes_hits() {
+    let t = TempDir::new("output-file");
+    t.write("services.py", DELETE_PATTERN);
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--output-file",
+            "out/report.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "the report goes to the file only");
+    let written = fs::read_to_string(t.path().join("out/report.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(doc["diagnostics"][0]["rule"], "CACHE001");
+    // Text to a file is never coloured, whatever the terminal.
+    let o = run(
+        t.path(),
+        &["check", ".", "--output-file=report.txt", "--exit-zero"],
+    );
+    assert_eq!(o.status.code(), Some(0), "--exit-zero: hits, yet exit 0");
+    let text = fs::read_to_string(t.path().join("report.txt")).unwrap();
+    assert!(
+        text.contains("CACHE001") && !text.contains('\x1b'),
+        "{text}"
+    );
+    // --exit-zero does not hide errors.
+    let o = run(t.path(), &["check", "missing.py", "--exit-zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(t.path(), &["check", ".", "--exit-zero"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("CACHE001"), "--exit-zero still reports");
+}
+
+#[test]
+fn output_file_that_cannot_be_written_leaves_nothing_behind() {
+    let t = TempDir::new("output-file-error");
+    t.write("services.py", DELETE_PATTERN);
+    // A file where the report's folder should be: the folder cannot be made.
+    t.write("blocked", "not a folder");
+    let o = run(
+        t.path(),
+        &["check", ".", "--output-file", "blocked/report.json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot write the report to blocked/report.json"),
+        "{}",
+        stderr(&o)
+    );
+    // An existing report is replaced whole or not at all: a folder in its place makes
+    // the rename fail, and no temporary file is left.
+    fs::create_dir_all(t.path().join("dir.json")).unwrap();
+    let o = run(t.path(), &["check", ".", "--output-file", "dir.json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let leftovers: Vec<_> = fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let o = run(t.path(), &["check", ".", "--output-file"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// The cache file of the one selection these tests use.
+fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for build in fs::read_dir(dir.join(".wagcheck_cache")).unwrap() {
+        let build = build.unwrap().path();
+        if build.is_dir() {
+            for f in fs::read_dir(&build).unwrap() {
+                found.push(f.unwrap().path());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn cache_reuses_unchanged_files_and_rechecks_changed_ones() {
+    let t = TempDir::new("cache");
+    t.write("apps/blog/services.py", DELETE_PATTERN);
+    t.write("apps/blog/models.py", "x = 1\n");
+    let cold = run(t.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(cold.status.code(), Some(1));
+    let root = t.path().join(".wagcheck_cache");
+    assert!(fs::read_to_string(root.join("CACHEDIR.TAG"))
+        .unwrap()
+        .starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+    assert!(fs::read_to_string(root.join(".gitignore"))
+        .unwrap()
+        .ends_with("*\n"));
+    let files = cache_files(t.path());
+    assert_eq!(files.len(), 1, "{files:?}");
+    let warm = run(t.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(
+        stdout(&warm),
+        stdout(&cold),
+        "a warm run reports what a cold one did"
+    );
+
+    // The warm run read the kept result: a message changed in the cache shows up...
+    let kept = fs::read_to_string(&files[0]).unwrap();
+    let message = "`delete_pattern()` is not in Django's cache API";
+    assert!(kept.contains(message));
+    fs::write(
+        &files[0],
+        kept.replace(message, &format!("KEPT: {message}")),
+    )
+    .unwrap();
+    let o = run(t.path(), &["check", "."]);
+    assert!(stdout(&o).contains("KEPT:"), "{}", stdout(&o));
+    // ...but never for a file whose text changed, nor with --no-cache.
+    let o = run(t.path(), &["check", ".", "--no-cache"]);
+    assert!(!stdout(&o).contains("KEPT:"));
+    t.write("apps/blog/services.py", &format!("{DELETE_PATTERN}\n"));
+    let o = run(t.path(), &["check", "."]);
+    assert!(!stdout(&o).contains("KEPT:"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("CACHE001"));
+
+    // Another rule set is another key: ignored rules are not served from the cache.
+    let o = run(t.path(), &["check", ".", "--ignore", "CACHE001"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    t.write(
+        "pyproject.toml",
+        "[tool.wagcheck]\nignore = [\"CACHE001\"]\n",
+    );
+    let o = run(t.path(), &["check", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "config is in the key: {}",
+        stdout(&o)
+    );
+    fs::remove_file(t.path().join("pyproject.toml")).unwrap();
+
+    // A corrupt cache is ignored (and rewritten), never an error.
+    for f in cache_files(t.path()) {
+        fs::write(f, "{ not json").unwrap();
+    }
+    let o = run(t.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+
+    // --no-cache writes nothing.
+    let u = TempDir::new("no-cache");
+    u.write("services.py", DELETE_PATTERN);
+    run(u.path(), &["check", ".", "--no-cache"]);
+    assert!(!u.path().join(".wagcheck_cache").exists());
+    // --cache-dir and $WAGCHECK_CACHE_DIR choose the folder.
+    run(u.path(), &["check", ".", "--cache-dir", "elsewhere"]);
+    assert!(u.path().join("elsewhere/CACHEDIR.TAG").is_file());
+    let o = Command::new(BIN)
+        .args(["check", "."])
+        .current_dir(u.path())
+        .env("WAGCHECK_CACHE_DIR", u.path().join("from-env"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(u.path().join("from-env/CACHEDIR.TAG").is_file());
+    assert!(!u.path().join(".wagcheck_cache").exists());
+}
+
+const APPS_PY: &str =
+    "from django.apps import AppConfig\n\n\nclass BlogConfig(AppConfig):\n    name = \"apps.blog\"\n";
+const SIGNALS_PY: &str = "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n\n@receiver(post_save)\ndef refresh(sender, instance, **kwargs):\n    pass\n";
+
+#[test]
+fn cross_file_rules_stay_right_with_the_cache() {
+    let t = TempDir::new("cache-project");
+    t.write("apps/blog/apps.py", APPS_PY);
+    t.write("apps/blog/signals.py", SIGNALS_PY);
+    t.write("apps/blog/models.py", "x = 1\n");
+    let o = run(t.path(), &["check", "."]);
+    assert!(stdout(&o).contains("SIG004"), "{}", stdout(&o));
+    // signals.py is unchanged (served from the cache), yet its receivers are now
+    // connected by models.py: the project rule re-runs and the hit goes.
+    t.write(
+        "apps/blog/models.py",
+        "from . import signals  # noqa: F401\n",
+    );
+    let o = run(t.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    t.write("apps/blog/models.py", "x = 1\n");
+    let o = run(t.path(), &["check", "."]);
+    assert!(stdout(&o).contains("SIG004"), "{}", stdout(&o));
+    // A suppression in the unchanged file still silences the project rule's hit.
+    t.write(
+        "apps/blog/signals.py",
+        &SIGNALS_PY.replace(
+            "@receiver(post_save)",
+            "@receiver(post_save)  # noqa: SIG004",
+        ),
+    );
+    run(t.path(), &["check", "."]);
+    let o = run(t.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn cross_file_rules_on_some_files_claim_only_what_they_see() {
+    let t = TempDir::new("partial");
+    t.write("apps/blog/apps.py", APPS_PY);
+    t.write("apps/blog/signals.py", SIGNALS_PY);
+    // Connected by models.py, which pre-commit does not pass when it did not change.
+    t.write(
+        "apps/blog/models.py",
+        "from . import signals  # noqa: F401\n",
+    );
+    let partial = [
+        "check",
+        "apps/blog/apps.py",
+        "apps/blog/signals.py",
+        "--no-cache",
+    ];
+    let o = run(t.path(), &partial);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Not connected at all: on the whole tree SIG004 reports it; on the two files it
+    // still cannot know (the importer could be any file not given) and stays silent.
+    t.write("apps/blog/models.py", "x = 1\n");
+    assert_eq!(run(t.path(), &partial).status.code(), Some(0));
+    let o = run(t.path(), &["check", "apps", "--no-cache"]);
+    assert!(stdout(&o).contains("SIG004"), "{}", stdout(&o));
+    let o = run(t.path(), &["check", "apps", "--fix", "--no-cache"]);
+    assert!(stdout(&o).contains("SIG004"), "{}", stdout(&o));
+
+    // IMP001: two files that clash are a hit whatever else exists; but which side wins
+    // depends on a `services/__init__.py` that a partial set may not show.
+    t.write("apps/blog/services.py", "x = 1\n");
+    t.write("apps/blog/services/__init__.py", "");
+    t.write("apps/blog/services/cache.py", "y = 2\n");
+    let o = run(
+        t.path(),
+        &[
+            "check",
+            "apps/blog/services.py",
+            "apps/blog/services/cache.py",
+            "--no-cache",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("IMP001") && !out.contains("namespace package"),
+        "{out}"
+    );
+    let o = run(
+        t.path(),
+        &["check", "apps", "--select", "IMP001", "--no-cache"],
+    );
+    assert!(
+        stdout(&o).contains("shadowed by the package"),
+        "{}",
+        stdout(&o)
     );
 }

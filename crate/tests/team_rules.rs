@@ -377,3 +377,83 @@ fn test_rules_reports_like_a_test_runner() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The cache files of a check run in `dir` (one per build and rule selection).
+fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for build in std::fs::read_dir(dir.join(".wagcheck_cache")).unwrap() {
+        let build = build.unwrap().path();
+        if build.is_dir() {
+            for f in std::fs::read_dir(&build).unwrap() {
+                found.push(f.unwrap().path());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_results_cache_keys_team_rules_by_their_text() {
+    let dir = temp_dir("cache");
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        "[tool.wagcheck]\nrule-dirs = [\".wagcheck/rules\"]\n",
+    )
+    .unwrap();
+    let rule_file = dir.join(".wagcheck/rules/orm.yml");
+    let orm = std::fs::read_to_string(examples_dir().join("orm.yml")).unwrap();
+    std::fs::write(&rule_file, &orm).unwrap();
+    std::fs::write(
+        dir.join("views.py"),
+        "def v(qs):\n    return qs.count() > 0\n",
+    )
+    .unwrap();
+    let json = ["check", ".", "--format", "json"];
+
+    let cold = run(&dir, &json);
+    assert_eq!(cold.status.code(), Some(1), "{}", text(&cold.stderr));
+    assert!(text(&cold.stdout).contains("ACME002"));
+    let warm = run(&dir, &json);
+    assert_eq!(
+        text(&warm.stdout),
+        text(&cold.stdout),
+        "a warm run with team rules reports what a cold one did"
+    );
+
+    // The warm run served the team rule's hit from the cache: a message changed there
+    // shows up...
+    let files = cache_files(&dir);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let kept = std::fs::read_to_string(&files[0]).unwrap();
+    let message = "counts every row";
+    assert!(kept.contains("ACME002") && kept.contains(message), "{kept}");
+    std::fs::write(&files[0], kept.replace(message, "KEPT counts every row")).unwrap();
+    let out = run(&dir, &json);
+    assert!(text(&out.stdout).contains("KEPT"), "{}", text(&out.stdout));
+
+    // ...until the rule file is edited: then the file is checked afresh with the new rule.
+    std::fs::write(
+        &rule_file,
+        orm.replace("counts every row to learn", "reads every row to learn"),
+    )
+    .unwrap();
+    let out = run(&dir, &json);
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("KEPT"), "{stdout}");
+    assert!(stdout.contains("reads every row to learn"), "{stdout}");
+
+    // A rule that no longer matches leaves no hit behind (a changed pattern).
+    std::fs::write(
+        &rule_file,
+        orm.replace("pattern: $QS.count() > 0", "pattern: $QS.count() > 1")
+            .replace(
+                "count() > 0:\n        notify",
+                "count() > 1:\n        notify",
+            )
+            .replace("user.posts.count() > 0", "user.posts.count() > 1"),
+    )
+    .unwrap();
+    let out = run(&dir, &json);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -223,11 +223,28 @@ test("a docs page on another origin loads the widget from the wagcheck host (COR
   const html = `<!doctype html><title>docs</title>
 <script type="module" src="${wagOrigin}/assets/wagcheck-embed.js"></script>
 <wagcheck-snippet id="w" rules="ORM001">
-  from rest_framework import viewsets
+  from django.db import models
+  from rest_framework import serializers, viewsets
+
+  class Post(models.Model):
+      tags = models.ManyToManyField("Tag")
+
+  class Short(serializers.ModelSerializer):
+      class Meta:
+          model = Post
+          fields = ["id"]
+
+  class Full(serializers.ModelSerializer):
+      class Meta:
+          model = Post
+          fields = ["id", "tags"]
 
   class V(viewsets.ModelViewSet):
+      def get_serializer_class(self):
+          return Short if self.action == "list" else Full
+
       def get_queryset(self):
-          return V.objects.prefetch_related("tags")
+          return Post.objects.prefetch_related("tags")
 </wagcheck-snippet>`;
   const docs = http.createServer((req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
   await new Promise((resolve) => docs.listen(0, "127.0.0.1", resolve));

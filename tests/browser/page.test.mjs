@@ -185,7 +185,8 @@ test("while typing, the hit list, tab count and lint marks follow a hit that app
   if (!rules.some((r) => r.id === "CACHE011")) return t.skip("CACHE011 is not in this build");
   const { page, errors } = await freshPage();
   await loadExample(page, "clean");
-  await setText(page, 'import hashlib\n\nfrom django.core.cache import cache\n\n\ndef search_results(query):\n    return cache.get(query)\n');
+  // The typed key reaches the cache (CACHE011 follows the value, not the name).
+  await setText(page, 'import hashlib\n\nfrom django.core.cache import cache\n\n\ndef search_results(query):\n    return cache.get(key)\n');
   await settled(page);
   const rows = hitRows(page, "CACHE011");
   const marks = page.locator(".cm-editor .cm-lintRange.wag-warning");
@@ -207,13 +208,15 @@ test("while typing, the hit list, tab count and lint marks follow a hit that app
   assert.equal(await rows.count(), 0);
   await page.locator(".no-hits").waitFor();
 
-  // Appears: typed one key at a time in front of the return.
+  // Appears: typed one key at a time on a new line after the def (Enter indents it; typed in
+  // front of the return, Enter would leave the return indented wrongly).
   await page.evaluate(() => {
     const v = window.wagcheck.checker.view;
-    v.dispatch({ selection: { anchor: v.state.doc.toString().indexOf("return") } });
+    const text = v.state.doc.toString();
+    v.dispatch({ selection: { anchor: text.indexOf("\n", text.indexOf("def search_results")) } });
     v.focus();
   });
-  await page.keyboard.type('key = "search:" + hashlib.md5(query.encode()).hexdigest()\n');
+  await page.keyboard.type('\nkey = "search:" + hashlib.md5(query.encode()).hexdigest()');
   await settled(page);
   let s = await state();
   assert.equal(await rows.count(), 1);

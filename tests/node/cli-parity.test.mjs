@@ -21,7 +21,10 @@ function runCli(files) {
       fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
       fs.writeFileSync(path.join(dir, f.path), f.text);
     }
-    const out = spawnSync(CLI, ["check", "--format", "json", ...files.map((f) => f.path)], { cwd: dir, encoding: "utf8" });
+    // The top folders (and top-level files), not each file: like the page, the CLI then
+    // sees the whole project, which the rules about every file (SIG004) need.
+    const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
+    const out = spawnSync(CLI, ["check", "--format", "json", "--no-cache", ...tops], { cwd: dir, encoding: "utf8" });
     assert.ok([0, 1].includes(out.status), `CLI exit ${out.status}: ${out.stderr}`);
     return JSON.parse(out.stdout);
   } finally {
@@ -109,8 +112,9 @@ test("all examples at once, non-ASCII text and a syntax error: same output", () 
     for (const f of rule.bad) files.push({ path: `r${i}/bad/${f.path}`, text: f.text });
     for (const f of rule.fixed) files.push({ path: `r${i}/fixed/${f.path}`, text: f.text });
   });
-  files.push({ path: "unicode.py", text: "# é 😀\ns = 'naïve 😀'\n" + (RULES[0]?.bad[0].text ?? "x = 1\n") });
-  files.push({ path: "broken.py", text: "def f(:\n    return 'é'\n" });
+  // In a folder, so the CLI is given folders only: the whole project, as the page sees it.
+  files.push({ path: "misc/unicode.py", text: "# é 😀\ns = 'naïve 😀'\n" + (RULES[0]?.bad[0].text ?? "x = 1\n") });
+  files.push({ path: "misc/broken.py", text: "def f(:\n    return 'é'\n" });
   const wasm = assertSame(files);
-  assert.ok(wasm.syntax_errors.some((e) => e.path === "broken.py"));
+  assert.ok(wasm.syntax_errors.some((e) => e.path === "misc/broken.py"));
 });

@@ -1,6 +1,8 @@
 // Team rules through the wasm API: the same rule gives the same hits in the page's engine and
 // in the CLI (`--rules`), rule files that are wrong come back as errors at their line and
 // column, the examples run as tests, and the syntax tree names kinds, fields and ranges.
+// Team rules run in the second module (web/pkg-team); the page's first module (web/pkg) is
+// built without them, refuses them clearly, and keeps the syntax tree.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -9,7 +11,8 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { cliBinary, cliPosition, loadEngine, ROOT } from "./engine.mjs";
 
-const api = await loadEngine();
+const api = await loadEngine("pkg-team");
+const core = await loadEngine("pkg");
 const RULES_DIR = path.join(ROOT, "examples/team-rules");
 const ruleFiles = fs
   .readdirSync(RULES_DIR)
@@ -114,8 +117,20 @@ test("testRules runs every example and case", () => {
   assert.ok(fixCase?.passed);
 });
 
-test("syntaxTree names kinds, fields and UTF-16 ranges", () => {
-  const tree = api.syntaxTree("é = cache.get(k)\n");
+test("the first-load module has no team rules: a clear error, not a silent empty result", () => {
+  assert.equal(core.testRules, undefined);
+  assert.throws(() => core.check(CODE, { rules: ruleFiles }), /built without team rules/);
+  const report = core.check(CODE, { rules: [] });
+  assert.deepEqual(report.ruleErrors, []);
+  assert.deepEqual(
+    core.rules().map((r) => r.id),
+    api.rules().map((r) => r.id).filter((id) => !id.startsWith("ACME")),
+  );
+});
+
+test("syntaxTree names kinds, fields and UTF-16 ranges (in both modules)", () => {
+  assert.deepEqual(core.syntaxTree("x = 1\n"), api.syntaxTree("x = 1\n"));
+  const tree = core.syntaxTree("é = cache.get(k)\n");
   assert.equal(tree.root.kind, "module");
   const assignment = tree.root.children[0].children[0];
   const right = assignment.children.find((c) => c.field === "right");

@@ -9,6 +9,7 @@ Usage:
   wagcheck explain ID                  the full documentation of a rule
   wagcheck test-rules [PATH...]        run the team rules' examples and cases (default:
                                        the rule-dirs of [tool.wagcheck])
+  wagcheck server                      the language server, on stdin/stdout (for editors)
   wagcheck --version
 
 Options for check:
@@ -22,6 +23,11 @@ Options for check:
   --color auto|always|never  colours in text output (default: auto)
   --rules PATH               team rules: a .yml file or a directory of them (repeatable;
                              also for rules, explain; added to [tool.wagcheck] rule-dirs)
+  --output-file PATH         write the report to PATH (atomically) instead of stdout
+  --exit-zero                exit 0 even when there are hits (errors still exit 2)
+  --no-cache                 neither read nor write the cache
+  --cache-dir DIR            where the cache lives (default: .wagcheck_cache, or
+                             $WAGCHECK_CACHE_DIR)
 
 Exit status: 0 no hits, 1 hits or syntax errors, 2 usage or I/O error.
 ";
@@ -54,6 +60,10 @@ pub struct CheckArgs {
     pub color: Option<Color>,
     /// `--rules PATH`: team rule files or directories.
     pub rules: Vec<String>,
+    pub output_file: Option<String>,
+    pub exit_zero: bool,
+    pub no_cache: bool,
+    pub cache_dir: Option<String>,
 }
 
 #[derive(Debug)]
@@ -64,6 +74,7 @@ pub enum Command {
     Explain(String, Vec<String>),
     /// Rule files or directories (none: the configured rule-dirs).
     TestRules(Vec<String>),
+    Server,
     Help,
     Version,
 }
@@ -106,6 +117,12 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "-V" | "--version" | "version" => Ok(Command::Version),
         "check" => parse_check(&mut iter).map(Command::Check),
+        "server" => match iter.next() {
+            // `--stdio` is what several editors' LSP clients add by default.
+            None => Ok(Command::Server),
+            Some(arg) if arg == "--stdio" && iter.next().is_none() => Ok(Command::Server),
+            Some(other) => Err(format!("unexpected argument `{other}` for `server`")),
+        },
         "rules" => {
             let mut format = Format::Text;
             let mut rules = Vec::new();
@@ -154,6 +171,14 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     }
 }
 
+fn non_empty(flag: &str, value: &str) -> Result<String, String> {
+    if value.is_empty() {
+        Err(format!("`{flag}` needs a non-empty value"))
+    } else {
+        Ok(value.to_string())
+    }
+}
+
 fn split_flag(arg: &str) -> (&str, Option<&str>) {
     match arg.split_once('=') {
         Some((flag, value)) if arg.starts_with("--") => (flag, Some(value)),
@@ -184,6 +209,12 @@ fn parse_check<'a>(iter: &mut impl Iterator<Item = &'a String>) -> Result<CheckA
             "--unsafe-fixes" => args.unsafe_fixes = true,
             "--no-config" => args.no_config = true,
             "--rules" => args.rules.push(value(flag, inline, iter)?.to_string()),
+            "--exit-zero" => args.exit_zero = true,
+            "--no-cache" => args.no_cache = true,
+            "--output-file" => {
+                args.output_file = Some(non_empty(flag, value(flag, inline, iter)?)?)
+            }
+            "--cache-dir" => args.cache_dir = Some(non_empty(flag, value(flag, inline, iter)?)?),
             "--stdin-filename" => {
                 args.stdin_filename = Some(value(flag, inline, iter)?.to_string())
             }
@@ -244,6 +275,19 @@ mod tests {
             panic!()
         };
         assert_eq!(a.paths, vec!["."]);
+        let Ok(Command::Check(a)) = p(&[
+            "check",
+            "--output-file=out.sarif",
+            "--exit-zero",
+            "--no-cache",
+            "--cache-dir",
+            "/tmp/c",
+        ]) else {
+            panic!()
+        };
+        assert_eq!(a.output_file.as_deref(), Some("out.sarif"));
+        assert_eq!(a.cache_dir.as_deref(), Some("/tmp/c"));
+        assert!(a.exit_zero && a.no_cache);
     }
 
     #[test]
@@ -254,5 +298,7 @@ mod tests {
         assert!(p(&["check", "--unsafe-fixes"]).is_err());
         assert!(p(&["frobnicate"]).is_err());
         assert!(p(&["explain"]).is_err());
+        assert!(p(&["check", "--output-file"]).is_err());
+        assert!(p(&["check", "--output-file="]).is_err());
     }
 }

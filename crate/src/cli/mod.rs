@@ -1,6 +1,7 @@
 //! The command-line interface (native only).
 
 pub mod args;
+pub mod cache;
 pub mod files;
 pub mod sarif;
 pub mod settings;

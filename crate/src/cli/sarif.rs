@@ -86,6 +86,9 @@ pub fn render(report: &Report) -> Value {
                 "version": wagcheck::VERSION,
                 "rules": rule_entries
             }},
+            // Columns count characters (Unicode scalar values), as in the text output;
+            // SARIF readers would otherwise assume UTF-16 code units.
+            "columnKind": "unicodeCodePoints",
             "invocations": [{
                 "executionSuccessful": report.errors.is_empty(),
                 "toolExecutionNotifications": notifications
@@ -95,17 +98,40 @@ pub fn render(report: &Report) -> Value {
     })
 }
 
-/// SARIF wants URIs: relative paths with `/`, spaces and the like percent-encoded.
+/// SARIF wants URIs: relative paths with `/`, spaces and the like percent-encoded; an
+/// absolute path as a `file://` URI (`/srv/app/x.py`, `C:\app\x.py`).
 fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let path = path.strip_prefix("./").unwrap_or(&path);
-    let mut out = String::new();
+    let drive = path.len() > 2
+        && path.as_bytes()[0].is_ascii_alphabetic()
+        && path.as_bytes()[1] == b':'
+        && path.as_bytes()[2] == b'/';
+    let mut out = match (path.starts_with('/'), drive) {
+        (true, _) => String::from("file://"),
+        (false, true) => String::from("file:///"),
+        _ => String::new(),
+    };
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) || (drive && b == b':') {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("./apps/blog/x.py"), "apps/blog/x.py");
+        assert_eq!(uri("apps\\my blog\\x.py"), "apps/my%20blog/x.py");
+        assert_eq!(uri("/srv/app/x.py"), "file:///srv/app/x.py");
+        assert_eq!(uri("C:\\app\\x.py"), "file:///C:/app/x.py");
+        assert_eq!(uri("a:b.py"), "a%3Ab.py");
+    }
 }

@@ -5,6 +5,25 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use wagcheck::config::{parse_selectors, Config};
 
+/// A pyproject.toml that cannot be read, or whose `[tool.wagcheck]` is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl From<ConfigError> for String {
+    fn from(e: ConfigError) -> Self {
+        e.to_string()
+    }
+}
+
 /// A config and the directory its per-file-ignores are relative to.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -49,7 +68,7 @@ impl Resolver {
     }
 
     /// Settings for a file, searching upward from its directory.
-    pub fn for_file(&mut self, file: &Path) -> Result<std::sync::Arc<Settings>, String> {
+    pub fn for_file(&mut self, file: &Path) -> Result<std::sync::Arc<Settings>, ConfigError> {
         if !self.use_files {
             return Ok(self.default.clone());
         }
@@ -65,11 +84,13 @@ impl Resolver {
             visited.push(d.clone());
             let candidate = d.join("pyproject.toml");
             if candidate.is_file() {
-                let text = std::fs::read_to_string(&candidate).map_err(|e| {
-                    format!("{}: {}", candidate.display(), super::files::describe_io(&e))
-                })?;
-                let config = Config::from_pyproject(&text)
-                    .map_err(|e| format!("{}: {e}", candidate.display()))?;
+                let error = |message| ConfigError {
+                    path: candidate.clone(),
+                    message,
+                };
+                let text = std::fs::read_to_string(&candidate)
+                    .map_err(|e| error(super::files::describe_io(&e)))?;
+                let config = Config::from_pyproject(&text).map_err(error)?;
                 if let Some(config) = config {
                     found = Some(std::sync::Arc::new(self.merge(Some(d.clone()), config)));
                     break;
@@ -82,6 +103,23 @@ impl Resolver {
         }
         Ok(found.unwrap_or_else(|| self.default.clone()))
     }
+
+    /// Which rules run on `file`, in the order of `rules::all()` (see `enabled_in`).
+    pub fn rules_for(&mut self, file: &Path) -> Result<Vec<bool>, ConfigError> {
+        let settings = self.for_file(file)?;
+        let rel = relative_path(&settings, file);
+        Ok(wagcheck::rules::all()
+            .iter()
+            .map(|r| settings.config.is_enabled_for(r, &rel))
+            .collect())
+    }
+}
+
+/// Whether `rule` runs on file `i`, from a table of `Resolver::rules_for` rows.
+pub fn enabled_in(table: &[Vec<bool>], i: usize, rule: &wagcheck::Rule) -> bool {
+    wagcheck::rules::all()
+        .binary_search_by_key(&rule.id, |r| r.id)
+        .is_ok_and(|k| table.get(i).is_some_and(|row| row[k]))
 }
 
 /// The file's path relative to the config's directory, with `/` separators, for

@@ -5,14 +5,18 @@ use crate::rule::Rule;
 use std::sync::{LazyLock, RwLock};
 
 pub mod cache;
+pub mod drf;
 pub mod imports;
+pub mod modules;
 pub mod orm;
+pub mod querysets;
 pub mod signals;
 pub mod wagtail;
 
 static FAMILIES: &[&[&Rule]] = &[
     cache::RULES,
     orm::RULES,
+    drf::RULES,
     wagtail::RULES,
     signals::RULES,
     imports::RULES,

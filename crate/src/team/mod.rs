@@ -13,7 +13,6 @@ pub mod budget;
 pub mod format;
 pub mod python;
 pub mod selftest;
-pub mod tree;
 
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
@@ -36,6 +35,9 @@ pub struct TeamRule {
     pub path: String,
     pub line: usize,
     pub column: usize,
+    /// The rule's YAML document: what its hits depend on, so a cache of hits is keyed
+    /// by it (the CLI's results cache; see `engine::runs_in_file_pass`).
+    pub source: String,
 }
 
 /// Rules read from a set of rule files, and what was wrong with the rest.
@@ -127,6 +129,7 @@ fn compile(path: &str, doc: &str, line_offset: usize) -> Compiled {
         path: path.to_string(),
         line: parsed.line,
         column: parsed.column,
+        source: doc.to_string(),
     }));
     Ok(Box::leak(Box::new(Rule {
         id: leak(parsed.id),

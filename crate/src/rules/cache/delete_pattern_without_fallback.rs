@@ -1,6 +1,6 @@
 //! CACHE001: `delete_pattern()` called with no fallback for backends that lack it.
 
-use super::{attribute_error_handler, delete_pattern_calls, suppress_items};
+use super::{attribute_error_handler, delete_pattern_calls, guard, suppress_items};
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
@@ -12,8 +12,8 @@ pub static RULE: Rule = Rule {
     name: "delete-pattern-without-fallback",
     severity: Severity::Warning,
     category: Category::Cache,
-    message: "`delete_pattern()` exists only on django-redis's cache backend: without a fallback, \
-              invalidation fails on every other backend",
+    message: "`delete_pattern()` is not in Django's cache API, only in third-party backends such \
+              as django-redis: without a fallback, invalidation fails on every other backend",
     explanation: include_str!("delete_pattern_without_fallback.md"),
     bad: BAD,
     fixed: FIXED,
@@ -138,55 +138,6 @@ fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>, early_exits: &[Node<'
         child = ancestor;
     }
     false
-}
-
-/// Whether `condition` tests for `delete_pattern`: Some(true) when it is true only if
-/// the method exists (`hasattr(c, "delete_pattern")`, `getattr(...)`, `callable(...)`,
-/// `and` of such), Some(false) for the negation (`not hasattr(...)`).
-fn guard<'a>(ctx: &FileContext<'a>, condition: Node<'a>) -> Option<bool> {
-    guard_at(ctx, condition, 0)
-}
-
-/// Most nested `not`/`and`/`or` levels looked at: conditions are short, hostile input is not.
-const MAX_GUARD_DEPTH: usize = 16;
-
-fn guard_at<'a>(ctx: &FileContext<'a>, condition: Node<'a>, depth: usize) -> Option<bool> {
-    if depth > MAX_GUARD_DEPTH {
-        return None;
-    }
-    let condition = ctx.unparenthesize(condition);
-    match condition.kind() {
-        "not_operator" => guard_at(ctx, condition.field("argument")?, depth + 1).map(|g| !g),
-        "boolean_operator" => {
-            let op = condition.field("operator").map(|o| ctx.text(o));
-            let left = guard_at(ctx, condition.field("left")?, depth + 1);
-            let right = guard_at(ctx, condition.field("right")?, depth + 1);
-            match op {
-                Some("and") if left == Some(true) || right == Some(true) => Some(true),
-                Some("or") if left == Some(false) || right == Some(false) => Some(false),
-                _ => None,
-            }
-        }
-        "call" => {
-            let name = ctx.call_simple_name(condition)?;
-            if name == "callable" {
-                return guard_at(ctx, *ctx.positional_args(condition).first()?, depth + 1);
-            }
-            if name != "hasattr" && name != "getattr" {
-                return None;
-            }
-            let attr = ctx.positional_args(condition).get(1).copied()?;
-            (ctx.string_value(attr)? == "delete_pattern").then_some(true)
-        }
-        "comparison_operator" => {
-            // `getattr(c, "delete_pattern", None) is not None`
-            let text = ctx.text(condition);
-            let first = condition.named_child(0)?;
-            let negative = text.contains(" is None") || text.contains("==");
-            guard_at(ctx, first, depth + 1).map(|g| if negative { !g } else { g })
-        }
-        _ => None,
-    }
 }
 
 /// Every `if not hasattr(cache, "delete_pattern"): return` (or raise/continue/break) of

@@ -6,6 +6,9 @@ use crate::context::FileContext;
 use crate::rule::Rule;
 use tree_sitter::Node;
 
+pub mod bulk_write_skips_invalidation;
+pub mod cache_call_per_item;
+pub mod cache_write_before_commit;
 pub mod delete_pattern_without_fallback;
 pub mod silent_invalidation_fallback;
 pub mod tracked_keys_as_list;
@@ -20,6 +23,9 @@ pub static RULES: &[&Rule] = &[
     &truncated_cache_key_hash::RULE,
     &weak_cache_key_hash::RULE,
     &unordered_hash_input::RULE,
+    &cache_write_before_commit::RULE,
+    &bulk_write_skips_invalidation::RULE,
+    &cache_call_per_item::RULE,
 ];
 
 /// Methods of Django's cache API (and django-redis's extras) that take a key.
@@ -238,16 +244,17 @@ const TRANSPARENT_METHODS: &[&str] = &[
 /// `"{}".format(h)`, `force_str(h)`.
 const TRANSPARENT_CALLS: &[&str] = &["str", "join", "format", "force_str", "force_bytes"];
 
-/// How many assignments `flows_into_cache_key` follows through plain names.
-const MAX_NAME_HOPS: usize = 3;
+/// How many names, attributes and returns `flows_into_cache_key` follows.
+const MAX_NAME_HOPS: usize = 5;
 /// How many parents one climb looks at.
 const MAX_CLIMB: usize = 40;
 
 /// Whether the value of `node` becomes part of a cache key, with evidence in the code:
-/// it reaches an argument of a cache call (`cache.get(key)`), a name or keyword that
-/// says key or cache (`cache_key = ...`), the return of a function so named
-/// (`def make_cache_key`), or a string built with a cache prefix
-/// (`f"{CACHE_PREFIX}:{h}"`). Plain names on the way are followed to their uses.
+/// it reaches the key argument of a cache call (`cache.get(key)`), a `key=` keyword, a
+/// call to a key-making function (`make_key(h)`), or a string built with a cache prefix
+/// (`f"{CACHE_PREFIX}:{h}"`). Names, `self` attributes and returns on the way are
+/// followed to their uses (a name that says key is not evidence); only a public
+/// function whose value leaves the file is judged by its name (`def make_cache_key`).
 pub fn flows_into_cache_key<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     flows(ctx, node, 0)
 }
@@ -282,10 +289,11 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                     return false;
                 };
                 if value.id() != node.id() {
-                    // `store[h]`: used as the key of a mapping that is a cache.
+                    // `store[h]`: used as the key of a mapping that is a cache
+                    // (`self._cache[h]`), not of any mapping whose name says key.
                     return ctx
                         .dotted_name(value)
-                        .is_some_and(|v| is_cache_object_name(&v) || is_key_name(&v));
+                        .is_some_and(|v| is_cache_object_name(&v));
                 }
             }
             "attribute" => {
@@ -304,7 +312,7 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                 let Some(string) = ctx.parent(parent) else {
                     return false;
                 };
-                if around_mentions_cache(ctx, string, parent) {
+                if literal_parts_mention_cache(ctx, string, parent) {
                     return true;
                 }
                 node = string;
@@ -366,26 +374,27 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                 if !is_right {
                     return false;
                 }
+                // A name is not evidence: `self._hash_cache = h` memoises an id and
+                // `redis_key = ...` feeds a counter. Follow the value to its uses.
+                if hops >= MAX_NAME_HOPS {
+                    return false;
+                }
                 return match left.kind() {
-                    "identifier" => {
-                        let name = ctx.text(left);
-                        is_key_name(name)
-                            || (hops < MAX_NAME_HOPS && uses_flow(ctx, name, parent, hops + 1))
-                    }
-                    "attribute" => left
-                        .field("attribute")
-                        .is_some_and(|a| is_key_name(ctx.text(a))),
-                    "subscript" => left
-                        .field("value")
-                        .and_then(|v| ctx.dotted_name(v))
-                        .is_some_and(|v| is_cache_object_name(&v)),
+                    "identifier" => uses_flow(ctx, ctx.text(left), parent, hops + 1),
+                    "attribute" => ctx
+                        .attribute_reads(left)
+                        .into_iter()
+                        .take(MAX_FOLLOWED)
+                        .any(|read| flows(ctx, read, hops + 1)),
+                    // `d[k] = h` stores `h` as a value, not a key.
                     _ => false,
                 };
             }
             "return_statement" => {
-                return ctx
-                    .enclosing_function(parent)
-                    .is_some_and(|f| is_key_name(ctx.definition_name(f)));
+                let Some(function) = ctx.enclosing_function(parent) else {
+                    return false;
+                };
+                return returned_value_flows(ctx, function, hops);
             }
             _ => return false,
         }
@@ -393,6 +402,54 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
     }
     false
 }
+
+/// Whether the value a function returns becomes part of a cache key: followed to the
+/// function's callers in this file (a helper that hashes and a caller that folds the
+/// hash into a key). A function with no caller here hands its value to other modules:
+/// then its name is the only evidence left, and it must say key (`make_cache_key`,
+/// `get_cache_key`) on a public function; a private one (`_get_source_cache_key`) is
+/// called from this module or not meant to be called at all.
+fn returned_value_flows<'a>(ctx: &FileContext<'a>, function: Node<'a>, hops: usize) -> bool {
+    let name = ctx.definition_name(function);
+    let callers: Vec<Node<'a>> = ctx
+        .call_sites(function)
+        .into_iter()
+        .filter(|c| !ctx.is_within(*c, function))
+        .collect();
+    if callers.is_empty() {
+        return is_key_name(name) && !name.starts_with('_');
+    }
+    hops < MAX_NAME_HOPS
+        && callers
+            .into_iter()
+            .take(MAX_FOLLOWED)
+            .any(|call| flows(ctx, call, hops + 1))
+}
+
+/// Whether the literal text of an f-string, or the plain names it interpolates
+/// (`f"{CACHE_PREFIX}:{h}"`), mention the cache, leaving out `skip` (the part holding
+/// the value) and interpolated calls (`{obj.cache.get("v")}` is another value).
+fn literal_parts_mention_cache<'a>(
+    ctx: &FileContext<'a>,
+    string: Node<'a>,
+    skip: Node<'a>,
+) -> bool {
+    let mut cursor = string.walk();
+    let found = string
+        .named_children(&mut cursor)
+        .any(|part| match part.kind() {
+            "string_content" => mentions_cache(ctx.text(part)),
+            "interpolation" if part.id() != skip.id() => part
+                .named_child(0)
+                .filter(|e| matches!(e.kind(), "identifier" | "attribute"))
+                .is_some_and(|e| mentions_cache(ctx.text(e))),
+            _ => false,
+        });
+    found
+}
+
+/// How many callers or attribute reads one step of `flows` follows.
+const MAX_FOLLOWED: usize = 8;
 
 /// Whether a later use of `name` (assigned by `assignment`, in the same function)
 /// flows into a cache key.
@@ -500,7 +557,7 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
 }
 
 /// The file imports Django's cache framework or django-redis.
-fn uses_django_cache<'a>(ctx: &FileContext<'a>) -> bool {
+pub(crate) fn uses_django_cache<'a>(ctx: &FileContext<'a>) -> bool {
     ctx.imports.modules.iter().any(|m| {
         m.module.starts_with("django.core.cache")
             || m.module.starts_with("django_redis")
@@ -525,6 +582,63 @@ fn root_of<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Node<'a> {
         }
     }
     node
+}
+
+/// Whether `condition` tests for `delete_pattern`: Some(true) when it is true only if
+/// the method exists (`hasattr(c, "delete_pattern")`, `getattr(...)`, `callable(...)`,
+/// `and` of such), Some(false) for the negation (`not hasattr(...)`).
+pub fn guard<'a>(ctx: &FileContext<'a>, condition: Node<'a>) -> Option<bool> {
+    guard_at(ctx, condition, 0)
+}
+
+/// Most nested `not`/`and`/`or` levels looked at: conditions are short, hostile input is not.
+const MAX_GUARD_DEPTH: usize = 16;
+
+fn guard_at<'a>(ctx: &FileContext<'a>, condition: Node<'a>, depth: usize) -> Option<bool> {
+    if depth > MAX_GUARD_DEPTH {
+        return None;
+    }
+    let condition = ctx.unparenthesize(condition);
+    match condition.kind() {
+        "not_operator" => guard_at(ctx, condition.field("argument")?, depth + 1).map(|g| !g),
+        "boolean_operator" => {
+            let op = condition.field("operator").map(|o| ctx.text(o));
+            let left = guard_at(ctx, condition.field("left")?, depth + 1);
+            let right = guard_at(ctx, condition.field("right")?, depth + 1);
+            match op {
+                Some("and") if left == Some(true) || right == Some(true) => Some(true),
+                Some("or") if left == Some(false) || right == Some(false) => Some(false),
+                _ => None,
+            }
+        }
+        "call" => {
+            let name = ctx.call_simple_name(condition)?;
+            if name == "callable" {
+                return guard_at(ctx, *ctx.positional_args(condition).first()?, depth + 1);
+            }
+            if name != "hasattr" && name != "getattr" {
+                return None;
+            }
+            let attr = ctx.positional_args(condition).get(1).copied()?;
+            (ctx.string_value(attr)? == "delete_pattern").then_some(true)
+        }
+        // `delete_pattern = getattr(cache, "delete_pattern", None)` then `if delete_pattern:`
+        "identifier" => {
+            let value = ctx.assigned_value(ctx.text(condition), condition)?;
+            let value = ctx.unparenthesize(value);
+            (value.kind() == "call" && ctx.call_simple_name(value) == Some("getattr"))
+                .then(|| guard_at(ctx, value, depth + 1))
+                .flatten()
+        }
+        "comparison_operator" => {
+            // `getattr(c, "delete_pattern", None) is not None`
+            let text = ctx.text(condition);
+            let first = condition.named_child(0)?;
+            let negative = text.contains(" is None") || text.contains("==");
+            guard_at(ctx, first, depth + 1).map(|g| if negative { !g } else { g })
+        }
+        _ => None,
+    }
 }
 
 /// Exception names whose handlers catch `AttributeError`.

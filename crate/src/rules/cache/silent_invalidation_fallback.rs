@@ -1,6 +1,8 @@
 //! CACHE003: the `AttributeError` fallback of a `delete_pattern` call does nothing.
 
-use super::{attribute_error_handler, delete_pattern_calls, suppress_items};
+use super::{
+    attribute_error_handler, delete_pattern_calls, guard, suppress_items, uses_django_cache,
+};
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
@@ -48,10 +50,11 @@ def invalidate_post(slug):
 "#;
 
 fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
-    let calls = delete_pattern_calls(ctx);
-    if calls.is_empty() {
+    if !ctx.mentions("delete_pattern") || !uses_django_cache(ctx) {
         return;
     }
+    let calls = delete_pattern_calls(ctx);
+    guards_without_else(ctx, &calls, hits);
     for try_stmt in ctx.nodes("try_statement") {
         let Some(body) = try_stmt.field("body") else {
             continue;
@@ -81,6 +84,39 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         }
         for item in suppress_items(ctx, *with) {
             hits.push(Hit::node(item));
+        }
+    }
+}
+
+/// `if hasattr(cache, "delete_pattern"): cache.delete_pattern(...)` with no `else`, also
+/// `delete_pattern = getattr(cache, "delete_pattern", None)` then `if delete_pattern:
+/// delete_pattern(...)`: on every other backend the guard skips the invalidation and
+/// nothing replaces it. Reported at the condition.
+fn guards_without_else<'a>(ctx: &FileContext<'a>, calls: &[Node<'a>], hits: &mut Vec<Hit>) {
+    for stmt in ctx.nodes("if_statement") {
+        let (Some(condition), Some(body)) = (stmt.field("condition"), stmt.field("consequence"))
+        else {
+            continue;
+        };
+        let mut cursor = stmt.walk();
+        let has_alternative = stmt
+            .named_children(&mut cursor)
+            .any(|c| matches!(c.kind(), "else_clause" | "elif_clause"));
+        if has_alternative || guard(ctx, condition) != Some(true) {
+            continue;
+        }
+        let through_method = calls.iter().any(|c| directly_within(ctx, *c, body));
+        let through_name = || {
+            ctx.nodes("call").iter().any(|call| {
+                directly_within(ctx, *call, body)
+                    && ctx
+                        .callee(*call)
+                        .filter(|c| c.kind() == "identifier")
+                        .is_some_and(|c| guard(ctx, c) == Some(true))
+            })
+        };
+        if (through_method || through_name()) && !fallback_elsewhere(ctx, *stmt) {
+            hits.push(Hit::node(condition));
         }
     }
 }

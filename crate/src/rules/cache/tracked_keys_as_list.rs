@@ -58,10 +58,16 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
             .is_some_and(|d| is_empty_list(ctx, d));
         // Without a list default, only `cache.get(K) or []` qualifies: peek at the text
         // after the call before climbing the tree (climbing builds the file's parent map).
-        if !default_is_list && !followed_by_or(ctx.text, call.end_byte()) {
-            continue;
-        }
-        let Some(assignment) = assignment_of(ctx, call, default_is_list) else {
+        let or_list = followed_by_or(ctx.text, call.end_byte());
+        let assignment = if default_is_list || or_list {
+            assignment_of(ctx, call, default_is_list)
+        } else if followed_by_if(ctx.text, call.end_byte()) {
+            // `x = cache.get(K)` then `if not x: x = []`: the list comes a line later.
+            assignment_of(ctx, call, true).filter(|a| reset_to_empty_list(ctx, *a))
+        } else {
+            None
+        };
+        let Some(assignment) = assignment else {
             continue;
         };
         // Memoized per receiver text and function: one file can read the same cache
@@ -86,8 +92,12 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         if grown.is_empty() {
             continue;
         }
+        // Read with no default and filled when missing, a list is usually a value computed
+        // on a miss (Wagtail's `SITE_ROOT_PATHS_CACHE_KEY`): there the cache key's name
+        // says nothing; the registry's own name or what it grows by must.
+        let reset_later = !default_is_list && !or_list;
         let about_keys = mentions_key(name)
-            || mentions_key(ctx.text(key))
+            || (!reset_later && mentions_key(ctx.text(key)))
             || grown.iter().any(|g| mentions_key(ctx.text(*g)));
         if about_keys {
             hits.push(Hit::node(call));
@@ -102,6 +112,58 @@ fn followed_by_or(text: &str, at: usize) -> bool {
         .unwrap_or("")
         .trim_start_matches(|c: char| c.is_whitespace() || c == ')' || c == '\\');
     rest.starts_with("or") && !rest[2..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+}
+
+/// Whether the line after the one `at` ends starts with `if` (a cheap test before
+/// `reset_to_empty_list` climbs the tree).
+fn followed_by_if(text: &str, at: usize) -> bool {
+    let rest = text.get(at..).unwrap_or("");
+    let Some((_, after)) = rest.split_once('\n') else {
+        return false;
+    };
+    after.trim_start().starts_with("if ")
+}
+
+/// `x = cache.get(K)` followed by `if not x: x = []` (or `if x is None:`, `list()`): the
+/// name holds a list whenever the cache had none.
+fn reset_to_empty_list<'a>(ctx: &FileContext<'a>, assignment: Node<'a>) -> bool {
+    let Some(left) = assignment
+        .field("left")
+        .filter(|l| l.kind() == "identifier")
+    else {
+        return false;
+    };
+    let name = ctx.text(left);
+    let mut next = ctx
+        .parent(assignment)
+        .and_then(|stmt| stmt.next_named_sibling());
+    while let Some(comment) = next.filter(|n| n.kind() == "comment") {
+        next = comment.next_named_sibling();
+    }
+    let Some(next) = next else {
+        return false;
+    };
+    if next.kind() != "if_statement" {
+        return false;
+    }
+    let condition = next
+        .field("condition")
+        .map(|c| ctx.text(ctx.unparenthesize(c)));
+    let words: Vec<&str> = condition.unwrap_or("").split_whitespace().collect();
+    let tests_empty = words == ["not", name] || words == [name, "is", "None"];
+    let Some(body) = next.field("consequence") else {
+        return false;
+    };
+    let mut cursor = body.walk();
+    let resets = body.named_children(&mut cursor).any(|stmt| {
+        stmt.named_child(0)
+            .filter(|a| a.kind() == "assignment")
+            .is_some_and(|a| {
+                a.field("left").is_some_and(|l| ctx.text(l) == name)
+                    && a.field("right").is_some_and(|r| is_empty_list(ctx, r))
+            })
+    });
+    tests_empty && resets
 }
 
 fn mentions_key(text: &str) -> bool {

@@ -65,6 +65,12 @@ enum Mapping {
 fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     for call in ctx.nodes("call").iter().copied() {
         // Cheap test first: no allocation for the other calls of the file.
+        if ctx.method_call(call).is_some_and(|(_, m)| m == "join") {
+            if is_hashed(ctx, call) {
+                join_hit(ctx, call, hits);
+            }
+            continue;
+        }
         if !matches!(ctx.call_simple_name(call), Some("str" | "repr" | "dumps")) {
             continue;
         }
@@ -174,6 +180,45 @@ fn text_hit<'a>(
         );
     }
     hits.push(hit);
+}
+
+/// `"&".join(f"{k}={v}" for k, v in d.items())` over a known mapping, unsorted: the
+/// joined text follows insertion order like `str(d)` does.
+fn join_hit<'a>(ctx: &FileContext<'a>, call: Node<'a>, hits: &mut Vec<Hit>) {
+    let Some(args) = call.field("arguments") else {
+        return;
+    };
+    let comprehension = if args.kind() == "generator_expression" {
+        args
+    } else {
+        let mut cursor = args.walk();
+        let inner: Vec<Node> = args.named_children(&mut cursor).collect();
+        match inner.as_slice() {
+            [one] if matches!(one.kind(), "generator_expression" | "list_comprehension") => *one,
+            _ => return,
+        }
+    };
+    let mut cursor = comprehension.walk();
+    let clauses: Vec<Node> = comprehension
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "for_in_clause")
+        .collect();
+    let [clause] = clauses.as_slice() else {
+        return;
+    };
+    let Some(iterable) = clause.field("right").map(|r| ctx.unparenthesize(r)) else {
+        return;
+    };
+    let Some(receiver) = items_receiver(ctx, iterable) else {
+        return;
+    };
+    if mapping(ctx, receiver, 0).is_none() {
+        return;
+    }
+    hits.push(Hit::node(call).with_message(
+        "Text joined from `.items()` of a dict is hashed: it follows insertion order, so equal \
+         mappings built in another order give another hash; join `sorted(...)` items",
+    ));
 }
 
 fn last_argument(call: Node) -> Option<Node> {

@@ -242,29 +242,13 @@ fn body_indent<'a>(ctx: &FileContext<'a>, function: Node, body: Node) -> Option<
     if first.start_position().row == header_row {
         return None;
     }
-    let lines = ctx.lines();
-    let line_start = lines.line_start(lines.line_of(first.start_byte()));
-    let indent = ctx.text.get(line_start..first.start_byte())?;
-    indent
-        .chars()
-        .all(|c| c == ' ' || c == '\t')
-        .then_some(indent)
+    ctx.line_indent(first)
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::{fix_files, MAX_FIX_ROUNDS};
-    use crate::source::SourceFile;
-
     fn fixed(code: &str) -> String {
-        let files = [SourceFile::new("m.py", code)];
-        let outcome = fix_files(
-            &files,
-            &|_, rule| rule.id == "IMP002",
-            &|_| true,
-            MAX_FIX_ROUNDS,
-        );
-        outcome.files[0].text.clone()
+        crate::engine::fixed_by("IMP002", code)
     }
 
     #[test]

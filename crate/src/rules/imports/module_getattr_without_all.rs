@@ -81,10 +81,52 @@ fn serves_names<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
         .iter()
         .filter(|r| within(r) && own(r))
         .filter(|r| {
-            r.named_child(0)
-                .is_some_and(|v| ctx.unparenthesize(v).kind() != "none")
+            r.named_child(0).is_some_and(|v| {
+                ctx.unparenthesize(v).kind() != "none" && !is_live_value(ctx, v, function)
+            })
         })
         .any(|r| !warnings.iter().any(|w| warns_before(ctx, *w, *r)))
+}
+
+/// A value computed afresh on every access, which a star import would freeze at import
+/// time, so leaving its name out of `__all__` is deliberate: `getattr(_app_settings,
+/// name)` on a module-level instance (django-allauth's settings proxies), `getattr(settings,
+/// name)` on Django's settings, `_request_var.get()` on a module-level `ContextVar`.
+fn is_live_value<'a>(ctx: &FileContext<'a>, value: Node<'a>, hook: Node<'a>) -> bool {
+    let value = ctx.unparenthesize(value);
+    if value.kind() != "call" {
+        return false;
+    }
+    let module_value = |name: Node<'a>| {
+        (name.kind() == "identifier")
+            .then(|| ctx.assigned_value(ctx.text(name), hook))
+            .flatten()
+            .map(|v| ctx.unparenthesize(v))
+            .filter(|v| v.kind() == "call")
+    };
+    if let Some((receiver, "get")) = ctx.method_call(value) {
+        return module_value(receiver)
+            .and_then(|v| ctx.call_name(v))
+            .is_some_and(|n| n == "ContextVar" || n.ends_with(".ContextVar"));
+    }
+    if ctx.call_name(value).as_deref() != Some("getattr") {
+        return false;
+    }
+    let Some(object) = ctx.positional_args(value).first().copied() else {
+        return false;
+    };
+    if ctx.qualified_name(object).as_deref() == Some("django.conf.settings") {
+        return true;
+    }
+    // An instance of a class (`AppSettings("ACCOUNT_")`), not a module imported lazily.
+    module_value(object).is_some_and(|v| {
+        let class = ctx
+            .callee(v)
+            .and_then(|c| ctx.dotted_name(c))
+            .unwrap_or_default();
+        let last = class.rsplit('.').next().unwrap_or("");
+        last.starts_with(|c: char| c.is_ascii_uppercase()) && !class.contains("import")
+    })
 }
 
 /// `warnings.warn(...)`, `warn(...)`, `_warn_deprecation(...)`, `deprecated(...)`...

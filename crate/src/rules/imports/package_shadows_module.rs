@@ -1,8 +1,8 @@
 //! IMP001: `pkg/name.py` beside a directory `pkg/name/` holding Python files.
 
 use super::module_getattr_functions;
-use crate::context::Project;
 use crate::diagnostic::Hit;
+use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
 use std::collections::{BTreeMap, HashMap};
 
@@ -113,6 +113,11 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
                     "Module shadowed by the package `{dir}/`: importing `{name}` loads `{name}/__init__.py`, never this file{workaround}"
                 )
             }
+            // On a partial set the `__init__.py` may exist unseen: say only what is sure.
+            None if !project.complete => format!(
+                "Module and directory `{dir}/` share a name: only one of them can be imported (`{}` or this file)",
+                paths[found.member]
+            ),
             None => format!(
                 "Module hides the directory `{dir}/` (no `__init__.py`, so a namespace package): `{}` cannot be imported",
                 paths[found.member]
@@ -120,7 +125,16 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         };
         let text = project.files[module].text.as_str();
         let first_line = text.find(['\n', '\r']).unwrap_or(text.len());
-        hits.push((module, Hit::at(0..first_line).with_message(message)));
+        let (other, what) = match found.init {
+            Some(init) => (init, "the package that is imported instead"),
+            None => (found.member, "a file of the directory the module hides"),
+        };
+        hits.push((
+            module,
+            Hit::at(0..first_line)
+                .with_message(message)
+                .with_related(other, 0..0, what),
+        ));
     }
 }
 

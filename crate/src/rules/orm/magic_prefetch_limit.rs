@@ -1,9 +1,9 @@
 //! ORM003: a `Prefetch` queryset sliced with a number literal.
 
 use super::is_prefetch_object;
-use super::viewset::local_value;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::viewsets::local_value;
 use crate::rule::{Category, Check, Rule, Severity};
 use tree_sitter::Node;
 
@@ -25,7 +25,11 @@ const BAD: &str = r#"from django.db.models import Prefetch
 from .models import BlogPost, Comment
 
 posts = BlogPost.objects.prefetch_related(
-    Prefetch("comments", queryset=Comment.objects.order_by("-created")[:20])
+    Prefetch(
+        "comments",
+        queryset=Comment.objects.order_by("-created")[:20],
+        to_attr="recent_comments",
+    )
 )
 "#;
 
@@ -39,6 +43,7 @@ posts = BlogPost.objects.prefetch_related(
     Prefetch(
         "comments",
         queryset=Comment.objects.order_by("-created")[:MAX_PREFETCHED_COMMENTS],
+        to_attr="recent_comments",
     )
 )
 "#;

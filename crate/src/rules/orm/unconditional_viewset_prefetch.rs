@@ -1,138 +1,199 @@
-//! ORM001: a viewset's `get_queryset` prefetches the same relations for every action.
+//! ORM001: a viewset prefetches, for every action, a relation that its list serializer
+//! never reads while its detail serializer does. Decided from the project index: the
+//! serializer each action gets, what each serializer reads, and where the prefetch runs.
 
-use super::is_prefetch_object;
-use super::viewset::{may_list, methods, nodes_within, reads_action, viewset_kind};
-use crate::context::Field;
-use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::viewsets::{PrefetchOrigin, Reach, ViewsetKind};
+use crate::project::{ClassId, Project, ProjectIndex};
 use crate::rule::{Category, Check, Rule, Severity};
-use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
     id: "ORM001",
     name: "unconditional-viewset-prefetch",
     severity: Severity::Blocker,
     category: Category::Orm,
-    message: "`get_queryset` prefetches for every action: branch on `self.action` so list views load less",
+    message: "The viewset prefetches for every action a relation its list serializer never reads: prefetch it for the detail only",
     explanation: include_str!("unconditional_viewset_prefetch.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,
-    check: Check::File(check),
+    check: Check::Project(check),
 };
 
-const BAD: &str = r#"from rest_framework import viewsets
+const BAD: &str = r#"# file: blog/models.py
+from django.db import models
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class BlogPost(models.Model):
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    tags = models.ManyToManyField(Tag, related_name="posts")
+# file: blog/serializers.py
+from rest_framework import serializers
 
 from .models import BlogPost
-from .serializers import BlogPostSerializer
 
 
-class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = BlogPostSerializer
+class BlogPostListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BlogPost
+        fields = ["id", "title"]
 
-    def get_queryset(self):
-        return BlogPost.objects.prefetch_related("tags", "related_plant_species")
-"#;
 
-const FIXED: &str = r#"from django.db.models import Prefetch
+class BlogPostSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BlogPost
+        fields = ["id", "title", "body", "tags"]
+# file: blog/views.py
 from rest_framework import viewsets
 
-from .models import BlogPost, BlogPostPlantSpecies
-from .serializers import BlogPostSerializer
-
-MAX_LISTED_PLANT_SPECIES = 5
+from .models import BlogPost
+from .serializers import BlogPostListSerializer, BlogPostSerializer
 
 
 class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = BlogPostSerializer
+    def get_serializer_class(self):
+        if self.action == "list":
+            return BlogPostListSerializer
+        return BlogPostSerializer
+
+    def get_queryset(self):
+        return BlogPost.objects.prefetch_related("tags")
+"#;
+
+const FIXED: &str = r#"# file: blog/models.py
+from django.db import models
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class BlogPost(models.Model):
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    tags = models.ManyToManyField(Tag, related_name="posts")
+# file: blog/serializers.py
+from rest_framework import serializers
+
+from .models import BlogPost
+
+
+class BlogPostListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BlogPost
+        fields = ["id", "title"]
+
+
+class BlogPostSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BlogPost
+        fields = ["id", "title", "body", "tags"]
+# file: blog/views.py
+from rest_framework import viewsets
+
+from .models import BlogPost
+from .serializers import BlogPostListSerializer, BlogPostSerializer
+
+
+class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_serializer_class(self):
+        if self.action == "list":
+            return BlogPostListSerializer
+        return BlogPostSerializer
 
     def get_queryset(self):
         queryset = BlogPost.objects.all()
-        action = getattr(self, "action", None)
-        if action == "list":
-            limited = BlogPostPlantSpecies.objects.order_by("position")
-            return queryset.prefetch_related(
-                Prefetch(
-                    "related_plant_species",
-                    queryset=limited[:MAX_LISTED_PLANT_SPECIES],
-                )
-            )
-        return queryset.prefetch_related("tags", "related_plant_species")
+        if self.action != "list":
+            queryset = queryset.prefetch_related("tags")
+        return queryset
 "#;
 
-/// Whether `function` or a method of `class` it calls as `self.name(...)` reads the action.
-fn function_reads_action<'a>(ctx: &FileContext<'a>, class: Node<'a>, function: Node<'a>) -> bool {
-    if reads_action(ctx, function) {
-        return true;
-    }
-    let called: Vec<&str> = nodes_within(ctx, "call", function)
-        .filter_map(|c| ctx.method_call(c))
-        .filter(|(receiver, _)| receiver.kind() == "identifier" && ctx.text(*receiver) == "self")
-        .map(|(_, name)| name)
-        .collect();
-    methods(ctx, class).into_iter().any(|m| {
-        m.id() != function.id() && called.contains(&ctx.definition_name(m)) && reads_action(ctx, m)
-    })
+/// The relation a lookup starts with: `tags` for `tags__category`.
+pub(super) fn relation_of(lookup: &str) -> &str {
+    lookup.split("__").next().unwrap_or(lookup)
 }
 
-/// The lookups a `prefetch_related` call names (strings, and `Prefetch("x", ...)`), as
-/// `` `a`, `b` ``.
-fn prefetched_lookups<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> String {
-    let names: Vec<String> = ctx
-        .positional_args(call)
-        .into_iter()
-        .filter_map(|arg| match arg.kind() {
-            "call" if is_prefetch_object(ctx, arg) => ctx
-                .argument(arg, 0, "lookup")
-                .and_then(|l| ctx.string_value(l)),
-            _ => ctx.string_value(arg),
-        })
-        .map(|name| format!("`{name}`"))
-        .collect();
-    names.join(", ")
+/// The short name of a project class, for messages.
+pub(super) fn class_name(index: &ProjectIndex, id: ClassId) -> &str {
+    index.class_fact(id).map_or("?", |c| c.name.as_str())
 }
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    // (get_queryset, whether it is an unconditional viewset prefetch), decided once each.
-    let mut decided: Vec<(usize, bool)> = Vec::new();
-    for (call, _, _) in ctx.method_calls(&["prefetch_related"]) {
-        // `prefetch_related(None)` clears the lookups: not a prefetch.
-        if ctx.positional_args(call).iter().all(|a| a.kind() == "none") {
-            continue;
-        }
-        let Some(function) = ctx.enclosing_function(call) else {
-            continue;
-        };
-        if ctx.definition_name(function) != "get_queryset" {
-            continue;
-        }
-        let flagged = match decided.iter().find(|(id, _)| *id == function.id()) {
-            Some((_, flagged)) => *flagged,
-            None => {
-                let flagged = ctx.method_class(function).is_some_and(|class| {
-                    // DRF's signature; Wagtail admin viewsets take `request` and have no action.
-                    ctx.parameter_names(function) == ["self"]
-                        && viewset_kind(ctx, class).is_some_and(|kind| may_list(ctx, class, kind))
-                        && !function_reads_action(ctx, class, function)
-                });
-                decided.push((function.id(), flagged));
-                flagged
+fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let index = &project.index;
+    for (file, facts) in index.files() {
+        for (class, fact) in facts.classes.iter().enumerate() {
+            if fact.viewset.is_none() {
+                continue;
             }
-        };
-        if flagged {
-            // From `prefetch_related` to the closing parenthesis, not the whole chain.
-            let start = ctx
-                .callee(call)
-                .and_then(|c| c.field("attribute"))
-                .map_or(call.start_byte(), |a| a.start_byte());
-            let mut hit = Hit::at(start..call.end_byte());
-            let lookups = prefetched_lookups(ctx, call);
-            if !lookups.is_empty() {
-                hit = hit.with_message(format!(
-                    "`get_queryset` prefetches {lookups} for every action: branch on `self.action` so list views load less"
-                ));
+            let id = ClassId { file, class };
+            let Some(viewset) = index.viewset(id) else {
+                continue;
+            };
+            // A base from outside DRF may override `list()` or the serializer choice.
+            if viewset.kind != ViewsetKind::Drf
+                || !viewset.bases_known
+                || !fact.viewset.as_ref().is_some_and(|v| v.may_list)
+                || viewset.mro.iter().any(|(_, c)| c.has_method("list"))
+            {
+                continue;
             }
-            hits.push(hit);
+            let sites = index.prefetches(&viewset);
+            if !sites
+                .iter()
+                .any(|(_, s)| s.reach.iter().all(|r| *r == Reach::Yes))
+            {
+                continue;
+            }
+            let (Some(list), Some(detail)) = (
+                index.serializer_for(&viewset, "list"),
+                index.serializer_for(&viewset, "retrieve"),
+            ) else {
+                continue;
+            };
+            if list == detail {
+                continue;
+            }
+            let (Some(list_reads), Some(detail_reads)) =
+                (index.serializer_reads(list), index.serializer_reads(detail))
+            else {
+                continue;
+            };
+            if !list_reads.complete {
+                continue;
+            }
+            for (owner, site) in sites {
+                if !site.reach.iter().all(|r| *r == Reach::Yes) {
+                    continue;
+                }
+                let Some(owner_facts) = index.file(owner.file) else {
+                    continue;
+                };
+                for (lookup, range, _) in &site.lookups {
+                    let relation = relation_of(lookup);
+                    if list_reads.get(relation).is_some() || detail_reads.get(relation).is_none() {
+                        continue;
+                    }
+                    let place = match site.origin {
+                        PrefetchOrigin::GetQueryset => "`get_queryset`",
+                        PrefetchOrigin::ClassQueryset => "The class-level `queryset`",
+                    };
+                    let mut hit = Hit::at(range.clone()).with_message(format!(
+                        "{place} prefetches `{lookup}` for every action of `{}`, but its list serializer `{}` never reads `{relation}` (only `{}` does): prefetch it when `self.action` is not `\"list\"`",
+                        fact.name,
+                        class_name(index, list),
+                        class_name(index, detail),
+                    ));
+                    if !owner_facts.fixes_trusted {
+                        hit.fix = None;
+                    }
+                    hits.push((owner.file, hit));
+                }
+            }
         }
     }
 }

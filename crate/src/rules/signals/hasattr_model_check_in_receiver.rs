@@ -1,6 +1,8 @@
 use super::{known_classes, receiver_of, receivers, KnownClass};
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
+use crate::project::models::Accessor;
+use crate::project::{Project, ProjectIndex};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -8,15 +10,22 @@ pub static RULE: Rule = Rule {
     name: "hasattr-model-check-in-receiver",
     severity: Severity::Blocker,
     category: Category::Signals,
-    message: "`hasattr(obj, \"<model name>\")` used as a type test in a signal receiver: use `isinstance()`",
+    message: "`hasattr(obj, \"<child model>\")` used as a type test in a signal receiver: use `isinstance()`",
     explanation: include_str!("hasattr_model_check_in_receiver.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),
-    check: Check::File(check),
+    check: Check::Project(check),
 };
 
-const BAD: &str = r#"from django.dispatch import receiver
+const BAD: &str = r#"# file: blog/models.py
+from wagtail.models import Page
+
+
+class BlogPostPage(Page):
+    pass
+# file: blog/signals.py
+from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from .models import BlogPostPage
@@ -30,7 +39,14 @@ def invalidate_blog_cache(sender, instance, **kwargs):
     BlogCacheService.invalidate_blog_post(instance.slug)
 "#;
 
-const FIXED: &str = r#"from django.dispatch import receiver
+const FIXED: &str = r#"# file: blog/models.py
+from wagtail.models import Page
+
+
+class BlogPostPage(Page):
+    pass
+# file: blog/signals.py
+from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from .models import BlogPostPage
@@ -44,26 +60,28 @@ def invalidate_blog_cache(sender, instance, **kwargs):
     BlogCacheService.invalidate_blog_post(instance.slug)
 "#;
 
-/// Whether an attribute name reads as a reverse one-to-one accessor of a Wagtail page
-/// model (`blogpostpage`): all lowercase letters and digits, ending in `page`, longer
-/// than `page` itself (a plain `page` is usually a foreign key).
-fn is_page_model_accessor(name: &str) -> bool {
-    name.len() > "page".len()
-        && name.ends_with("page")
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let index = &project.index;
+    for (file, facts) in index.files() {
+        if facts.receivers.is_empty() || !project.files[file].text.contains("hasattr") {
+            continue;
+        }
+        let Some(ctx) = project.context(file) else {
+            continue;
+        };
+        check_file(&ctx, index, facts.fixes_trusted, &mut |hit| {
+            hits.push((file, hit))
+        });
+    }
 }
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    if !ctx.mentions("hasattr") {
-        return;
-    }
+fn check_file(
+    ctx: &FileContext,
+    index: &ProjectIndex,
+    fixes_trusted: bool,
+    push: &mut dyn FnMut(Hit),
+) {
     let receivers = receivers(ctx);
-    if receivers.is_empty() {
-        return;
-    }
     let mut classes: Option<Vec<KnownClass>> = None;
     for &call in ctx.nodes("call") {
         let Some(callee) = ctx.callee(call) else {
@@ -82,40 +100,60 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         if receiver_of(ctx, &receivers, call).is_none() {
             continue;
         }
-        let classes = classes.get_or_insert_with(|| known_classes(ctx));
-        let matching: Vec<&KnownClass> = classes
-            .iter()
-            .filter(|k| k.name.to_ascii_lowercase() == attr_name)
-            .collect();
-        if matching.is_empty() && !is_page_model_accessor(&attr_name) {
+        // Only the accessor of a multi-table child (a page type below `Page`) is a type
+        // test. A one-to-one from another model (`user.profile`) is an existence test,
+        // which `hasattr` answers correctly (Django's reverse one-to-one raises
+        // `RelatedObjectDoesNotExist`, an `AttributeError`); a name the index cannot
+        // place is left alone.
+        let accessors = index.accessors_named(&attr_name);
+        if accessors.is_empty() || !accessors.iter().all(|a| matches!(a, Accessor::Child(_))) {
             continue;
         }
-        let class_name = matching.first().map_or("<the model class>", |k| k.name);
+        let mut children: Vec<&str> = accessors
+            .iter()
+            .filter_map(|a| match a {
+                Accessor::Child(id) => index.class_fact(*id).map(|c| c.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        children.dedup();
+        let class_name = match children.as_slice() {
+            [one] => *one,
+            _ => "<the model class>",
+        };
         let object_text = ctx.text(*object);
         let mut hit = Hit::node(call).with_message(format!(
-            "`hasattr({object_text}, \"{attr_name}\")` is not a type test: it queries the reverse one-to-one link and hides errors; use `isinstance({object_text}, {class_name})`"
+            "`hasattr({object_text}, \"{attr_name}\")` is not a type test: it queries the parent-to-child link of `{class_name}` and hides errors; use `isinstance({object_text}, {class_name})`"
         ));
-        let visible = matching.iter().find(|k| k.visible_at(ctx, call));
-        if let Some(class) = visible.filter(|_| !call.has_error()) {
+        let classes = classes.get_or_insert_with(|| known_classes(ctx));
+        let visible = classes
+            .iter()
+            .filter(|_| children.len() == 1)
+            .find(|k| k.name == class_name && k.visible_at(ctx, call));
+        if let Some(class) = visible.filter(|_| fixes_trusted && !call.has_error()) {
             let replacement = format!("isinstance({object_text}, {})", class.binding);
             hit = hit.with_fix(
                 format!("Replace with `{replacement}`"),
                 vec![Edit::replace(call.byte_range(), replacement)],
             );
         }
-        hits.push(hit);
+        push(hit);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_page_model_accessor;
     use crate::engine::check_with;
     use crate::source::SourceFile;
 
-    /// The fix of each SIG001 hit in `text`, as its replacement text.
+    const MODELS: &str = "from wagtail.models import Page\nfrom django.db import models\nclass BlogPostPage(Page): pass\nclass EventPage(Page): pass\nclass AuthorPage(Page): pass\nclass RecipePage(Page): pass\n";
+
+    /// The fix of each SIG001 hit in `text` (beside the models above), as its replacement text.
     fn fixes(text: &str) -> Vec<Option<String>> {
-        let files = vec![SourceFile::new("t.py", text)];
+        let files = vec![
+            SourceFile::new("app/models.py", MODELS),
+            SourceFile::new("app/signals.py", text),
+        ];
         let report = check_with(&files, &|_, r| r.id == "SIG001");
         report
             .diagnostics
@@ -151,16 +189,5 @@ def b(sender, instance, **kwargs):
                 None,
             ]
         );
-    }
-
-    #[test]
-    fn page_model_accessors() {
-        assert!(is_page_model_accessor("blogpostpage"));
-        assert!(is_page_model_accessor("blogindexpage2page"));
-        assert!(!is_page_model_accessor("page"));
-        assert!(!is_page_model_accessor("blog_post_page"));
-        assert!(!is_page_model_accessor("BlogPostPage"));
-        assert!(!is_page_model_accessor("get_absolute_url"));
-        assert!(!is_page_model_accessor("slug"));
     }
 }

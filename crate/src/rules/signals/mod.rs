@@ -1,7 +1,8 @@
 //! The signals rules: Django/Wagtail signal receivers (`@receiver`, `signal.connect`).
 //!
-//! "Is this function a receiver" is decided once here ([`receivers`]) and shared by
-//! SIG001-SIG003; DJ013 and SIG004 share [`is_receiver_decorator`].
+//! "Is this function a receiver" is decided once, in the project index
+//! (`project::receivers`), and shared by SIG001-SIG003; DJ013 and SIG004 share
+//! [`is_receiver_decorator`].
 
 use crate::context::Field;
 use crate::context::FileContext;
@@ -14,6 +15,8 @@ pub mod receivers_not_connected;
 pub mod type_test_by_identity_or_name;
 pub mod unguarded_signal_instance;
 
+pub use crate::project::receivers::{is_receiver_decorator, receiver_of, receivers, Receiver};
+
 pub static RULES: &[&Rule] = &[
     &hasattr_model_check_in_receiver::RULE,
     &type_test_by_identity_or_name::RULE,
@@ -21,130 +24,6 @@ pub static RULES: &[&Rule] = &[
     &receivers_not_connected::RULE,
     &non_leading_receiver_decorator::RULE,
 ];
-
-/// A signal receiver of a file: a function decorated with `@receiver(...)` or passed
-/// by name to `<signal>.connect(...)` in the same file.
-#[derive(Debug, Clone)]
-pub struct Receiver<'a> {
-    pub function: Node<'a>,
-    /// The signal expressions it is connected to (`post_save`, `page_published`), as
-    /// written: the first argument of each `@receiver` (list and tuple elements
-    /// separately) and the object of each `.connect`. Empty when unknown.
-    pub signals: Vec<Node<'a>>,
-}
-
-/// Whether a decorator expression is Django's `receiver(...)`: the callee resolves to
-/// `django.dispatch.receiver` (or `django.dispatch.dispatcher.receiver`) through the
-/// file's imports, or is a bare `receiver` the file does not import from elsewhere
-/// (a snippet that left out its imports).
-pub fn is_receiver_decorator<'a>(ctx: &FileContext<'a>, decorator: Node<'a>) -> bool {
-    if decorator.kind() != "call" {
-        return false;
-    }
-    let Some(callee) = ctx.callee(decorator) else {
-        return false;
-    };
-    let Some(qualified) = ctx.qualified_name(callee) else {
-        return false;
-    };
-    matches!(
-        qualified.as_str(),
-        "django.dispatch.receiver" | "django.dispatch.dispatcher.receiver" | "receiver"
-    )
-}
-
-/// Every receiver of the file, each function once, in source order.
-pub fn receivers<'a>(ctx: &FileContext<'a>) -> Vec<Receiver<'a>> {
-    let mut found: Vec<Receiver<'a>> = Vec::new();
-    if !ctx.mentions("receiver") && !ctx.mentions("connect") {
-        return found;
-    }
-    for &function in ctx.nodes("function_definition") {
-        let mut signals = Vec::new();
-        let mut decorated = false;
-        for decorator in ctx.decorators(function) {
-            if !is_receiver_decorator(ctx, decorator) {
-                continue;
-            }
-            decorated = true;
-            if let Some(signal) = ctx.argument(decorator, 0, "signal") {
-                push_signals(ctx, signal, &mut signals);
-            }
-        }
-        if decorated {
-            found.push(Receiver { function, signals });
-        }
-    }
-    for (call, signal, _) in ctx.method_calls(&["connect"]) {
-        let Some(name) = ctx
-            .argument(call, 0, "receiver")
-            .filter(|a| a.kind() == "identifier")
-            .map(|a| ctx.text(a))
-        else {
-            continue;
-        };
-        let Some(function) = function_named(ctx, name, call) else {
-            continue;
-        };
-        match found.iter_mut().find(|r| r.function.id() == function.id()) {
-            Some(receiver) => receiver.signals.push(signal),
-            None => found.push(Receiver {
-                function,
-                signals: vec![signal],
-            }),
-        }
-    }
-    found.sort_by_key(|r| r.function.start_byte());
-    found
-}
-
-fn push_signals<'a>(ctx: &FileContext<'a>, signal: Node<'a>, out: &mut Vec<Node<'a>>) {
-    let signal = ctx.unparenthesize(signal);
-    if matches!(signal.kind(), "list" | "tuple") {
-        let mut cursor = signal.walk();
-        out.extend(
-            signal
-                .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment"),
-        );
-    } else {
-        out.push(signal);
-    }
-}
-
-/// The `def name` that a bare `name` at `at` refers to: one defined in the same
-/// function as `at`, else one at module level.
-fn function_named<'a>(ctx: &FileContext<'a>, name: &str, at: Node) -> Option<Node<'a>> {
-    let scope = ctx.enclosing_function(at).map(|f| f.id());
-    let candidates = || {
-        ctx.nodes("function_definition")
-            .iter()
-            .copied()
-            .filter(move |f| ctx.definition_name(*f) == name)
-            .filter(|f| ctx.method_class(*f).is_none())
-    };
-    let in_scope = |wanted: Option<usize>| {
-        candidates()
-            .filter(|f| ctx.enclosing_function(*f).map(|e| e.id()) == wanted)
-            .last()
-    };
-    in_scope(scope).or_else(|| in_scope(None))
-}
-
-/// The receiver whose body holds `node` (the innermost function around it that is a
-/// receiver).
-pub fn receiver_of<'r, 'a>(
-    ctx: &FileContext<'a>,
-    receivers: &'r [Receiver<'a>],
-    node: Node,
-) -> Option<&'r Receiver<'a>> {
-    if receivers.is_empty() {
-        return None;
-    }
-    ctx.ancestors(node)
-        .filter(|a| a.kind() == "function_definition")
-        .find_map(|f| receivers.iter().find(|r| r.function.id() == f.id()))
-}
 
 /// The name of the `**kwargs` parameter of a function, if it has one.
 pub fn kwargs_parameter<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<&'a str> {

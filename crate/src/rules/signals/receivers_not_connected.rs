@@ -1,8 +1,10 @@
 use super::is_receiver_decorator;
 use crate::context::Field;
-use crate::context::{FileContext, Project};
+use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
+use crate::rules::modules::{is_test_module, split_path};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -57,29 +59,16 @@ def invalidate_blog_cache(sender, instance, **kwargs):
 /// Wagtail's own `signal_handlers.py`.
 const SIGNAL_MODULES: &[&str] = &["signals", "signal_handlers"];
 
-/// A path split into its directory and file stem: `apps/blog/signals.py` ->
-/// (`apps/blog`, `signals`).
-fn split_path(path: &str) -> (&str, &str) {
-    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
-    (dir, file.strip_suffix(".py").unwrap_or(file))
-}
-
 fn normalize(path: &str) -> String {
     path.replace('\\', "/")
 }
 
-/// Test modules do not count as importers: they connect receivers under the test
-/// runner only.
-fn is_test_module(path: &str) -> bool {
-    let (dir, stem) = split_path(path);
-    stem == "tests"
-        || stem == "conftest"
-        || stem.starts_with("test_")
-        || stem.ends_with("_tests")
-        || dir.split('/').any(|c| c == "tests" || c == "test")
-}
-
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    // "Nothing imports the module" is a claim about every file: on a partial set (say,
+    // the changed files pre-commit passes) the importer may be a file not given.
+    if !project.complete {
+        return;
+    }
     let paths: Vec<String> = project.files.iter().map(|f| normalize(&f.path)).collect();
     for (index, path) in paths.iter().enumerate() {
         let (dir, stem) = split_path(path);
@@ -102,19 +91,23 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         };
         let module_path = format!("{dir}{}{stem}", if dir.is_empty() { "" } else { "/" });
         let imported = (0..paths.len())
+            // Test modules do not count as importers: they connect receivers under the
+            // test runner only.
             .filter(|&j| j != index && !is_test_module(&paths[j]))
             .any(|j| imports_module(project, j, &paths[j], &module_path, stem));
         if imported {
             continue;
         }
-        let apps_shown =
-            &project.files[paths.iter().position(|p| *p == apps_path).unwrap_or(index)].path;
+        let apps_index = paths.iter().position(|p| *p == apps_path).unwrap_or(index);
+        let apps_shown = &project.files[apps_index].path;
         hits.push((
             index,
-            Hit::node(first).with_message(format!(
-                "The receivers in {} are never connected: no `ready()` in {apps_shown} imports the module, and no other module does",
-                project.files[index].path
-            )),
+            Hit::node(first)
+                .with_message(format!(
+                    "The receivers in {} are never connected: no `ready()` in {apps_shown} imports the module, and no other module does",
+                    project.files[index].path
+                ))
+                .with_related(apps_index, 0..0, "the app's config, whose `ready()` should import the module"),
         ));
     }
 }

@@ -2,6 +2,8 @@ use super::{is_class_like, receiver_of, receivers};
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::receivers::sends_model_class;
+use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
 use tree_sitter::Node;
 
@@ -15,7 +17,7 @@ pub static RULE: Rule = Rule {
     bad: BAD,
     fixed: FIXED,
     fix: None,
-    check: Check::File(check),
+    check: Check::Project(check),
 };
 
 const BAD: &str = r#"from django.db.models.signals import post_save
@@ -93,18 +95,38 @@ fn side<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Side {
     }
 }
 
-/// `class_prepared` hands over the class being built, which cannot be imported yet:
-/// comparing its name is the only test there.
-fn only_class_prepared(ctx: &FileContext, signals: &[Node]) -> bool {
-    !signals.is_empty()
-        && signals.iter().all(|s| {
-            ctx.dotted_name(*s)
-                .is_some_and(|n| n == "class_prepared" || n.ends_with(".class_prepared"))
-        })
+fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let index = &project.index;
+    for (file, facts) in index.files() {
+        // Only receivers that take every sender of signals whose sender is the model
+        // class: connected for given senders, `sender == X` is exact dispatch among
+        // them; for other signals (`post_migrate`'s `AppConfig`, a module, a custom
+        // signal's anything) it is no class test at all.
+        let tested: Vec<_> = facts
+            .receivers
+            .iter()
+            .filter_map(|r| index.receiver_at(file, r.range.clone()))
+            .filter(|r| {
+                r.senders.is_empty()
+                    && !r.signals.is_empty()
+                    && r.signals.iter().all(|s| sends_model_class(s))
+            })
+            .map(|r| r.range)
+            .collect();
+        if tested.is_empty() {
+            continue;
+        }
+        project.with_context(file, |ctx| {
+            check_file(ctx, &tested, &mut |hit| hits.push((file, hit)))
+        });
+    }
 }
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
-    let receivers = receivers(ctx);
+fn check_file(ctx: &FileContext, tested: &[std::ops::Range<usize>], push: &mut dyn FnMut(Hit)) {
+    let receivers: Vec<_> = receivers(ctx)
+        .into_iter()
+        .filter(|r| tested.contains(&r.function.byte_range()))
+        .collect();
     if receivers.is_empty() {
         return;
     }
@@ -130,10 +152,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             (Side::ClassName, Side::String) | (Side::String, Side::ClassName) => true,
             _ => continue,
         };
-        let Some(receiver) = receiver_of(ctx, &receivers, comparison) else {
-            continue;
-        };
-        if only_class_prepared(ctx, &receiver.signals) {
+        if receiver_of(ctx, &receivers, comparison).is_none() {
             continue;
         }
         let message = if by_name {
@@ -141,6 +160,6 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         } else {
             "Receiver filters by class identity: subclasses are missed; use `isinstance(instance, Model)`"
         };
-        hits.push(Hit::node(comparison).with_message(message));
+        push(Hit::node(comparison).with_message(message));
     }
 }

@@ -4,10 +4,10 @@
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::{
+use crate::project::viewsets::{
     action_case, action_comparison, methods, viewset_kind, ViewsetKind,
 };
+use crate::rule::{Applicability, Category, Check, Rule, Severity};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

@@ -3,8 +3,8 @@
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
+use crate::project::viewsets::in_list_branch;
 use crate::rule::{Category, Check, Rule, Severity};
-use crate::rules::orm::viewset::in_list_branch;
 
 pub static RULE: Rule = Rule {
     id: "WAG001",

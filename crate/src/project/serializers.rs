@@ -1,0 +1,376 @@
+//! DRF serializers in the index: what a serializer reads of the object it renders.
+//!
+//! DRF's `ModelSerializer.get_field_names` (`rest_framework/serializers.py`) renders
+//! the names in `Meta.fields` (`"__all__"`: the model's forward fields and relations,
+//! `exclude`: those minus the excluded), each read through its declared field's
+//! `source` (first segment of a dotted `source`; `"*"` passes the whole object) or by
+//! its own name; a `SerializerMethodField` calls `get_<name>(obj)`. What a name reads
+//! is only known when the model says it is a field or relation: a property or method
+//! of the model may read anything.
+use serde::{Deserialize, Serialize};
+
+use super::classes::{last_segment, ClassFact, FieldDecl, Value};
+use super::{ClassId, ProjectIndex};
+use crate::context::{Field, FileContext};
+use tree_sitter::Node;
+
+const MAX_BASE_DEPTH: usize = 16;
+
+/// Serializer methods that change which fields exist or how they are read.
+const DYNAMIC_METHODS: &[&str] = &[
+    "to_representation",
+    "get_fields",
+    "get_field_names",
+    "build_field",
+    "__init__",
+];
+
+/// What `get_<name>(self, obj)` reads of `obj`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodReads {
+    pub method: String,
+    /// Attribute names read on `obj`, each with whether every read of it is a slice of
+    /// its related set (`obj.tags.all()[:3]`).
+    pub reads: Vec<(String, bool)>,
+    /// False when `obj` escapes (passed to a call, returned, stored): then anything
+    /// may be read.
+    pub complete: bool,
+}
+
+/// Reads the `get_*` methods of a class body.
+pub fn method_reads<'a>(ctx: &FileContext<'a>, methods: &[Node<'a>]) -> Vec<MethodReads> {
+    methods
+        .iter()
+        .filter(|m| ctx.definition_name(**m).starts_with("get_"))
+        .filter_map(|m| {
+            let params = ctx.parameter_names(*m);
+            let object = *params.get(1)?;
+            Some(reads_of(ctx, *m, object))
+        })
+        .collect()
+}
+
+fn reads_of<'a>(ctx: &FileContext<'a>, method: Node<'a>, object: &str) -> MethodReads {
+    let mut out = MethodReads {
+        method: ctx.definition_name(method).to_string(),
+        reads: Vec::new(),
+        complete: true,
+    };
+    let Some(body) = method.field("body") else {
+        return out;
+    };
+    for &ident in super::viewsets::nodes_within(ctx, "identifier", body)
+        .collect::<Vec<_>>()
+        .iter()
+    {
+        if ctx.text(ident) != object {
+            continue;
+        }
+        let Some(parent) = ctx.parent(ident) else {
+            continue;
+        };
+        let name = if parent.kind() == "attribute"
+            && parent.field("object").is_some_and(|o| o.id() == ident.id())
+        {
+            parent.field("attribute").map(|a| ctx.text(a).to_string())
+        } else {
+            getattr_name(ctx, parent, ident)
+        };
+        let Some(name) = name else {
+            out.complete = false;
+            continue;
+        };
+        let sliced = parent.kind() == "attribute" && is_sliced_all(ctx, parent);
+        match out.reads.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, all_sliced)) => *all_sliced &= sliced,
+            None => out.reads.push((name, sliced)),
+        }
+    }
+    out
+}
+
+/// `getattr(obj, "name"[, default])`: the name, when `ident` is its first argument.
+fn getattr_name<'a>(ctx: &FileContext<'a>, parent: Node<'a>, ident: Node<'a>) -> Option<String> {
+    let call = ctx.parent(parent).filter(|c| c.kind() == "call")?;
+    let callee = ctx.callee(call)?;
+    if ctx.text(callee) != "getattr" {
+        return None;
+    }
+    let args = ctx.positional_args(call);
+    if args.first()?.id() != ident.id() {
+        return None;
+    }
+    ctx.string_value(*args.get(1)?)
+}
+
+/// `obj.rel.all()[:n]`: `attribute` is `obj.rel`.
+fn is_sliced_all<'a>(ctx: &FileContext<'a>, attribute: Node<'a>) -> bool {
+    let Some(outer) = ctx.parent(attribute).filter(|p| p.kind() == "attribute") else {
+        return false;
+    };
+    if outer
+        .field("attribute")
+        .is_none_or(|a| ctx.text(a) != "all")
+    {
+        return false;
+    }
+    let Some(call) = ctx.parent(outer).filter(|p| p.kind() == "call") else {
+        return false;
+    };
+    ctx.parent(call).is_some_and(|s| {
+        s.kind() == "subscript"
+            && s.field("value").is_some_and(|v| v.id() == call.id())
+            && s.field("subscript").is_some_and(|i| i.kind() == "slice")
+    })
+}
+
+/// How a serializer reads one name of the object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    pub name: String,
+    /// Only as a slice of its related set, in method fields.
+    pub sliced_only: bool,
+}
+
+/// What a serializer reads of each object it renders.
+#[derive(Debug, Clone, Default)]
+pub struct Reads {
+    pub names: Vec<Read>,
+    /// False when something may read more than `names`: a model property, a method
+    /// field passing the object on, `source="*"`, a base the index cannot see.
+    pub complete: bool,
+}
+
+impl Reads {
+    pub fn get(&self, name: &str) -> Option<&Read> {
+        self.names.iter().find(|r| r.name == name)
+    }
+
+    fn add(&mut self, name: &str, sliced_only: bool) {
+        match self.names.iter_mut().find(|r| r.name == name) {
+            Some(read) => read.sliced_only &= sliced_only,
+            None => self.names.push(Read {
+                name: name.to_string(),
+                sliced_only,
+            }),
+        }
+    }
+}
+
+/// A serializer flattened through its project bases.
+struct Flat<'i> {
+    /// Declared fields, nearest class first.
+    fields: Vec<(&'i FieldDecl, usize)>,
+    methods: Vec<&'i MethodReads>,
+    /// The nearest `Meta` and the file it is in.
+    meta: Option<(&'i ClassFact, usize)>,
+    known: bool,
+    is_serializer: bool,
+}
+
+fn is_drf(base: &str) -> bool {
+    base.starts_with("rest_framework.") || base.starts_with("serializers.")
+}
+
+impl ProjectIndex {
+    fn flatten(&self, id: ClassId) -> Flat<'_> {
+        let mut flat = Flat {
+            fields: Vec::new(),
+            methods: Vec::new(),
+            meta: None,
+            known: true,
+            is_serializer: false,
+        };
+        let mut order = vec![(id, 0)];
+        let mut seen = Vec::new();
+        // Depth first, left to right: close enough to the MRO for the shapes serializers take.
+        while let Some((id, depth)) = order.pop() {
+            if seen.contains(&id) || depth > MAX_BASE_DEPTH {
+                continue;
+            }
+            seen.push(id);
+            let Some(class) = self.class_fact(id) else {
+                continue;
+            };
+            flat.fields
+                .extend(class.fields.iter().map(|f| (f, id.file)));
+            flat.methods.extend(class.method_reads.iter());
+            if flat.meta.is_none() && class.meta.is_some() {
+                flat.meta = Some((class, id.file));
+            }
+            if class.undeclared_calls || DYNAMIC_METHODS.iter().any(|m| class.has_method(m)) {
+                flat.known = false;
+            }
+            let mut bases = Vec::new();
+            for base in &class.bases {
+                if is_drf(base) {
+                    if last_segment(base).ends_with("Serializer") {
+                        flat.is_serializer = true;
+                    }
+                    if !matches!(
+                        last_segment(base),
+                        "Serializer" | "ModelSerializer" | "HyperlinkedModelSerializer"
+                    ) {
+                        flat.known = false;
+                    }
+                } else if let Some(parent) = self.class_qualified(id.file, base, 0) {
+                    bases.push((parent, depth + 1));
+                } else {
+                    flat.known = false;
+                    if last_segment(base).ends_with("Serializer") {
+                        flat.is_serializer = true;
+                    }
+                }
+            }
+            order.extend(bases.into_iter().rev());
+        }
+        flat
+    }
+
+    /// Whether a project class is a serializer (its bases reach DRF's, or a base from
+    /// elsewhere named like one).
+    pub fn is_serializer(&self, id: ClassId) -> bool {
+        self.flatten(id).is_serializer
+    }
+
+    /// What serializer `id` reads of each object; None when it is not a serializer.
+    pub fn serializer_reads(&self, id: ClassId) -> Option<Reads> {
+        let flat = self.flatten(id);
+        if !flat.is_serializer {
+            return None;
+        }
+        let mut reads = Reads {
+            names: Vec::new(),
+            complete: flat.known,
+        };
+        let meta = flat.meta.map(|(class, file)| {
+            let model = match class.meta_attr("model") {
+                Some(Value::Name(name)) => self
+                    .class_qualified(file, name, 0)
+                    .and_then(|c| self.model(c)),
+                _ => None,
+            };
+            (class, model)
+        });
+        if meta
+            .as_ref()
+            .is_some_and(|(c, _)| c.meta_attr("list_serializer_class").is_some())
+        {
+            reads.complete = false;
+        }
+        let declared = |name: &str| flat.fields.iter().find(|(f, _)| f.name == name);
+        let names: Vec<String> = match meta
+            .as_ref()
+            .map(|(c, m)| (c.meta_attr("fields"), c.meta_attr("exclude"), m.as_ref()))
+        {
+            Some((Some(Value::Strings(names)), None, _)) => names.clone(),
+            Some((Some(Value::Str(all)), None, Some(model))) if all == "__all__" => {
+                self.all_fields(model, &[], &flat, &mut reads)
+            }
+            Some((None, Some(Value::Strings(excluded)), Some(model))) => {
+                self.all_fields(model, excluded, &flat, &mut reads)
+            }
+            Some((None, None, _)) | None => {
+                let mut names: Vec<String> = Vec::new();
+                for (field, _) in &flat.fields {
+                    if is_serializer_field(field) && !names.contains(&field.name) {
+                        names.push(field.name.clone());
+                    }
+                }
+                names
+            }
+            _ => {
+                reads.complete = false;
+                Vec::new()
+            }
+        };
+        let model = meta.and_then(|(_, m)| m);
+        for name in &names {
+            match declared(name).filter(|(f, _)| is_serializer_field(f)) {
+                Some((field, _)) => self.read_declared(field, &flat, model.as_ref(), &mut reads),
+                None => self.read_attribute(name, model.as_ref(), &mut reads),
+            }
+        }
+        Some(reads)
+    }
+
+    /// `"__all__"` / `exclude`: the model's forward fields, plus declared fields.
+    fn all_fields(
+        &self,
+        model: &super::models::Model,
+        excluded: &[String],
+        flat: &Flat,
+        reads: &mut Reads,
+    ) -> Vec<String> {
+        let (fields, complete) = self.model_fields(model);
+        reads.complete &= complete;
+        let mut names: Vec<String> = fields
+            .into_iter()
+            .map(|f| f.name)
+            .filter(|n| !excluded.contains(n))
+            .collect();
+        for (field, _) in &flat.fields {
+            if is_serializer_field(field) && !names.contains(&field.name) {
+                names.push(field.name.clone());
+            }
+        }
+        names
+    }
+
+    fn read_declared(
+        &self,
+        field: &FieldDecl,
+        flat: &Flat,
+        model: Option<&super::models::Model>,
+        reads: &mut Reads,
+    ) {
+        match field.kind() {
+            "HiddenField" => {}
+            "SerializerMethodField" => {
+                let method = match field.keyword("method_name").or(field.first.as_ref()) {
+                    Some(Value::Str(name)) => name.clone(),
+                    Some(_) => {
+                        reads.complete = false;
+                        return;
+                    }
+                    None => format!("get_{}", field.name),
+                };
+                match flat.methods.iter().find(|m| m.method == method) {
+                    Some(m) => {
+                        reads.complete &= m.complete;
+                        for (name, sliced) in &m.reads {
+                            reads.add(name, *sliced);
+                        }
+                    }
+                    None => reads.complete = false,
+                }
+            }
+            _ => match field.keyword("source") {
+                Some(Value::Str(source)) if source == "*" => reads.complete = false,
+                Some(Value::Str(source)) => {
+                    let first = source.split('.').next().unwrap_or(source);
+                    self.read_attribute(first, model, reads);
+                }
+                Some(_) => reads.complete = false,
+                None => self.read_attribute(&field.name, model, reads),
+            },
+        }
+    }
+
+    /// A name read off the object: a field or relation of the model, or (a property,
+    /// a method, unknown) something that may read anything.
+    fn read_attribute(&self, name: &str, model: Option<&super::models::Model>, reads: &mut Reads) {
+        reads.add(name, false);
+        let known = model.and_then(|m| self.model_has_field(m, name));
+        if known != Some(true) {
+            reads.complete = false;
+        }
+    }
+}
+
+/// A class-level call that declares a serializer field: a DRF field or serializer, or
+/// a class named like one.
+fn is_serializer_field(field: &FieldDecl) -> bool {
+    let kind = field.kind();
+    kind.ends_with("Field") || kind.ends_with("Serializer") || kind.ends_with("Relation")
+}

@@ -1,0 +1,64 @@
+//! What a module is for, read from its path: test code, migrations, management commands.
+//! Rules about the cost of a request stay silent where the code never serves one.
+
+/// A path split into its directory and file stem: `apps/blog/signals.py` ->
+/// (`apps/blog`, `signals`).
+pub fn split_path(path: &str) -> (&str, &str) {
+    let (dir, file) = path.rsplit_once(['/', '\\']).unwrap_or(("", path));
+    (dir, file.strip_suffix(".py").unwrap_or(file))
+}
+
+fn dirs(dir: &str) -> impl Iterator<Item = &str> {
+    dir.split(['/', '\\'])
+}
+
+/// Test modules: `tests.py`, `test_*.py`, `*_tests.py`, `conftest.py`, anything under a
+/// `tests/` or `test/` folder.
+pub fn is_test_module(path: &str) -> bool {
+    let (dir, stem) = split_path(path);
+    stem == "tests"
+        || stem == "conftest"
+        || stem.starts_with("test_")
+        || stem.ends_with("_tests")
+        || dirs(dir).any(|c| c == "tests" || c == "test")
+}
+
+/// Code that never serves a request: tests, migrations and management commands. Rules
+/// about the cost of a request leave it alone (a command that reads each page's
+/// `.specific` may do so on purpose, to find the broken ones).
+pub fn is_offline_module(path: &str) -> bool {
+    let (dir, _) = split_path(path);
+    is_test_module(path) || dirs(dir).any(|c| matches!(c, "migrations" | "management"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_modules() {
+        assert!(is_test_module("apps/blog/tests.py"));
+        assert!(is_test_module("apps/blog/tests/test_signals.py"));
+        assert!(is_test_module("apps/blog/test_signals.py"));
+        assert!(!is_test_module("apps/blog/apps.py"));
+        assert!(!is_test_module("apps/latest/views.py"));
+    }
+
+    #[test]
+    fn offline_modules() {
+        for path in [
+            "blog/migrations/0002_auto.py",
+            "blog/management/commands/publish.py",
+            "blog/tests/test_views.py",
+        ] {
+            assert!(is_offline_module(path), "{path}");
+        }
+        for path in [
+            "blog/views.py",
+            "blog/admin.py",
+            "blog/templatetags/blog_tags.py",
+        ] {
+            assert!(!is_offline_module(path), "{path}");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! ORM011: `qs.count()` asked whether there is any row.
+
+use super::in_truth_context;
+use crate::context::{Field, FileContext};
+use crate::diagnostic::{Edit, Hit};
+use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rules::modules::is_offline_module;
+use crate::rules::querysets::Querysets;
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "ORM011",
+    name: "count-as-existence",
+    severity: Severity::Warning,
+    category: Category::Orm,
+    message: "`count()` used to ask whether there is any row: `exists()` stops at the first one",
+    explanation: include_str!("count_as_existence.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: Some(Applicability::Safe),
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"from .models import Comment
+
+
+def has_comments(post):
+    return Comment.objects.filter(post=post).count() > 0
+
+
+def comment_form(request, post):
+    pending = Comment.objects.filter(post=post, approved=False)
+    if pending.count():
+        notify_moderators(post)
+    if Comment.objects.filter(author=request.user).count() == 0:
+        show_welcome(request)
+"#;
+
+const FIXED: &str = r#"from .models import Comment
+
+
+def has_comments(post):
+    return Comment.objects.filter(post=post).exists()
+
+
+def comment_form(request, post):
+    pending = Comment.objects.filter(post=post, approved=False)
+    if pending.exists():
+        notify_moderators(post)
+    if not Comment.objects.filter(author=request.user).exists():
+        show_welcome(request)
+"#;
+
+/// What a comparison of a count with a number asks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Asks {
+    Any,
+    None,
+}
+
+fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+    // Tests, migrations and management commands run once: the cost is not paid per request.
+    if !ctx.mentions("count()") || is_offline_module(ctx.path) {
+        return;
+    }
+    let querysets = Querysets::new(ctx);
+    for (call, receiver, _) in ctx.method_calls(&["count"]) {
+        if call
+            .field("arguments")
+            .is_some_and(|a| a.named_child_count() > 0)
+        {
+            continue;
+        }
+        let (target, asks) = match comparison_with_zero(ctx, call) {
+            Some((comparison, asks)) => (comparison, asks),
+            None if in_truth_context(ctx, call) => (call, Asks::Any),
+            None => continue,
+        };
+        if querysets.of(receiver).is_none() {
+            continue;
+        }
+        let receiver_text = ctx.text(receiver);
+        let replacement = match asks {
+            Asks::Any => format!("{receiver_text}.exists()"),
+            Asks::None => format!("not {receiver_text}.exists()"),
+        };
+        let message = match asks {
+            Asks::Any => "`count()` asks whether there is any row: use `exists()`, which stops at the first one",
+            Asks::None => "`count()` asks whether there is no row: use `not ...exists()`, which stops at the first one",
+        };
+        hits.push(Hit::node(target).with_message(message).with_fix(
+            format!("Use `{replacement}`"),
+            vec![Edit::replace(target.byte_range(), replacement)],
+        ));
+    }
+}
+
+/// `count() > 0`, `count() != 0`, `count() >= 1`, `0 < count()` (any), `count() == 0`,
+/// `count() < 1`, `count() <= 0` (none): the comparison and what it asks.
+fn comparison_with_zero<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> Option<(Node<'a>, Asks)> {
+    let mut node = call;
+    while let Some(parent) = ctx
+        .parent(node)
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        node = parent;
+    }
+    let comparison = ctx
+        .parent(node)
+        .filter(|p| p.kind() == "comparison_operator")?;
+    if comparison.named_child_count() != 2 {
+        return None;
+    }
+    let (left, right) = (comparison.named_child(0)?, comparison.named_child(1)?);
+    let operator = ctx.text(comparison.field("operators")?);
+    let (number, count_left) = if left.id() == node.id() {
+        (right, true)
+    } else {
+        (left, false)
+    };
+    let number = match ctx.text(number) {
+        "0" => 0,
+        "1" => 1,
+        _ => return None,
+    };
+    // Written with the count on the left: `count() OP number`.
+    let operator = if count_left {
+        operator
+    } else {
+        match operator {
+            "<" => ">",
+            ">" => "<",
+            "<=" => ">=",
+            ">=" => "<=",
+            other => other,
+        }
+    };
+    let asks = match (operator, number) {
+        (">" | "!=", 0) | (">=", 1) => Asks::Any,
+        ("==" | "<=", 0) | ("<", 1) => Asks::None,
+        _ => return None,
+    };
+    Some((comparison, asks))
+}

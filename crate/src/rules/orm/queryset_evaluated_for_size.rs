@@ -1,0 +1,148 @@
+//! ORM012: `len(qs)` or `if qs:` loads every row to count them or to see there is one.
+
+use crate::context::{Field, FileContext};
+use crate::diagnostic::Hit;
+use crate::project::viewsets::nodes_within;
+use crate::rule::{Category, Check, Rule, Severity};
+use crate::rules::modules::is_offline_module;
+use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "ORM012",
+    name: "queryset-evaluated-for-size",
+    severity: Severity::Warning,
+    category: Category::Orm,
+    message: "The queryset is evaluated only to measure it: every row is loaded and then thrown away; use `count()` or `exists()`",
+    explanation: include_str!("queryset_evaluated_for_size.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: None,
+    check: Check::File(check),
+};
+
+const BAD: &str = r#"from .models import Order
+
+
+def dashboard(request):
+    open_orders = Order.objects.filter(status="open")
+    late = Order.objects.filter(status="open", due__lt=today())
+    return {
+        "open": len(open_orders),
+        "alert": "late orders" if late else "",
+    }
+"#;
+
+const FIXED: &str = r#"from .models import Order
+
+
+def dashboard(request):
+    open_orders = Order.objects.filter(status="open")
+    late = Order.objects.filter(status="open", due__lt=today())
+    return {
+        "open": open_orders.count(),
+        "alert": "late orders" if late.exists() else "",
+    }
+"#;
+
+fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+    // Tests, migrations and management commands run once: the cost is not paid per request.
+    if !may_hold_querysets(ctx) || is_offline_module(ctx.path) {
+        return;
+    }
+    let querysets = Querysets::new(ctx);
+    // `len(x)`.
+    if ctx.mentions("len(") {
+        for &call in ctx.nodes("call") {
+            let Some(callee) = ctx.callee(call) else {
+                continue;
+            };
+            if callee.kind() != "identifier" || ctx.text(callee) != "len" {
+                continue;
+            }
+            let args = ctx.positional_args(call);
+            let [arg] = args[..] else {
+                continue;
+            };
+            if measured_only(ctx, &querysets, arg) {
+                hits.push(Hit::node(call).with_message(
+                    "`len()` of a queryset loads every row to count them, and nothing uses the rows afterwards: use `count()`",
+                ));
+            }
+        }
+    }
+    // `if qs:`, `not qs`, `a if qs else b`: only plain names, whose later uses can be read.
+    let mut conditions = Vec::new();
+    for kind in ["if_statement", "elif_clause", "while_statement"] {
+        conditions.extend(ctx.nodes(kind).iter().filter_map(|n| n.field("condition")));
+    }
+    conditions.extend(
+        ctx.nodes("not_operator")
+            .iter()
+            .filter_map(|n| n.field("argument")),
+    );
+    conditions.extend(
+        ctx.nodes("conditional_expression")
+            .iter()
+            .filter_map(|n| n.named_child(1)),
+    );
+    conditions.extend(
+        ctx.nodes("assert_statement")
+            .iter()
+            .filter_map(|n| n.named_child(0)),
+    );
+    while let Some(condition) = conditions.pop() {
+        let condition = ctx.unparenthesize(condition);
+        match condition.kind() {
+            "boolean_operator" => {
+                conditions.extend(condition.field("left"));
+                conditions.extend(condition.field("right"));
+            }
+            "identifier" if measured_only(ctx, &querysets, condition) => {
+                hits.push(Hit::node(condition).with_message(
+                    "The truth value of a queryset loads every row, and nothing uses the rows afterwards: use `exists()`",
+                ));
+            }
+            _ => {}
+        }
+    }
+    hits.sort_by_key(|h| h.range.start);
+}
+
+/// Whether `expr` is a queryset (not a bare manager) whose rows nothing else reads: a
+/// chain built in place, or a local name used nowhere else in its function than in its
+/// own assignments and here.
+fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr: Node<'a>) -> bool {
+    let expr = ctx.unparenthesize(expr);
+    let Some(queryset) = querysets.of(expr) else {
+        return false;
+    };
+    // A bare `self.get_queryset()` may hand out one cached queryset whose rows other
+    // code reads later (Django's `BaseModelFormSet.get_queryset()` keeps it in
+    // `self._queryset`): measuring it there loads rows that are used anyway.
+    if queryset.is_manager() || queryset.origin == Origin::GetQueryset && queryset.steps.is_empty()
+    {
+        return false;
+    }
+    if expr.kind() != "identifier" {
+        return matches!(expr.kind(), "call" | "subscript");
+    }
+    let Some(function) = ctx.enclosing_function(expr) else {
+        return false;
+    };
+    let name = ctx.text(expr);
+    !nodes_within(ctx, "identifier", function).any(|other| {
+        other.id() != expr.id() && ctx.text(other) == name && !is_own_assignment(ctx, other, name)
+    })
+}
+
+/// `name` as the target of `name = ...`, or inside the value of `name = name.filter(...)`.
+fn is_own_assignment<'a>(ctx: &FileContext<'a>, identifier: Node<'a>, name: &str) -> bool {
+    ctx.ancestors(identifier)
+        .take_while(|a| a.kind() != "function_definition" && a.kind() != "block")
+        .find(|a| a.kind() == "assignment")
+        .is_some_and(|a| {
+            a.field("left")
+                .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
+        })
+}

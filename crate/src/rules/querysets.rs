@@ -1,0 +1,569 @@
+//! Shared by the `orm`, `cache`, `drf` and `wagtail` families: whether an expression is a
+//! Django queryset (or a manager, which answers the same methods), where its chain starts,
+//! and which queryset methods it went through.
+//!
+//! Known, and only known, are:
+//! - managers: `Model.objects`, `Model._default_manager`, `Model._base_manager` (any
+//!   receiver: `self.model.objects`, `get_user_model().objects`), and related managers
+//!   (`obj.<relation>`) where the caller knows the relation (`Querysets::with_related`);
+//! - Wagtail/treebeard page trees: `page.get_children()`, `get_descendants()`,
+//!   `get_siblings()`, `get_ancestors()` (treebeard's `MP_Node` methods return querysets,
+//!   and Wagtail's `Page` overrides them to return `PageQuerySet`s);
+//! - `self.get_queryset()` and `super().get_queryset()` (Django's `MultipleObjectMixin`,
+//!   DRF's `GenericAPIView`, admin classes);
+//! - any of these through queryset methods that return a new queryset (`filter`,
+//!   `exclude`, `order_by`, ..., Wagtail's `live()`, `specific()`, ...), slices (`qs[:10]`),
+//!   and local names bound to them in the same function.
+//!
+//! Anything else is unknown, and rules stay silent on it: `items.count(x)` and
+//! `text.count("a")` are not queries, nor is a name that some path binds to a list.
+
+use crate::context::{Field, FileContext};
+use crate::project::viewsets::{local_value, nodes_within};
+use std::cell::Cell;
+use tree_sitter::Node;
+
+/// Manager attributes every model has (`django/db/models/base.py`, `ModelBase`; Django 5.2).
+pub const MANAGERS: &[&str] = &["objects", "_default_manager", "_base_manager"];
+
+/// Methods of `QuerySet` that end a chain with a read: they run a query and return a
+/// value (a row, a number, a dict) rather than a queryset.
+pub const READS: &[&str] = &[
+    "get",
+    "first",
+    "last",
+    "count",
+    "exists",
+    "aggregate",
+    "latest",
+    "earliest",
+    "in_bulk",
+];
+
+/// Methods of `QuerySet` (Django 5.2 `django/db/models/query.py`) and of Wagtail's
+/// `PageQuerySet`/`TreeQuerySet` and image querysets (Wagtail 6/7) that return a new,
+/// unevaluated queryset.
+pub const CHAINED: &[&str] = &[
+    // Django
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "reverse",
+    "distinct",
+    "values",
+    "values_list",
+    "dates",
+    "datetimes",
+    "none",
+    "union",
+    "intersection",
+    "difference",
+    "select_related",
+    "prefetch_related",
+    "extra",
+    "annotate",
+    "alias",
+    "defer",
+    "only",
+    "using",
+    "select_for_update",
+    // Wagtail's PageQuerySet and TreeQuerySet
+    "live",
+    "not_live",
+    "public",
+    "not_public",
+    "private",
+    "specific",
+    "defer_streamfields",
+    "in_menu",
+    "not_in_menu",
+    "in_site",
+    "page",
+    "not_page",
+    "type",
+    "not_type",
+    "exact_type",
+    "not_exact_type",
+    "descendant_of",
+    "not_descendant_of",
+    "child_of",
+    "not_child_of",
+    "ancestor_of",
+    "not_ancestor_of",
+    "parent_of",
+    "not_parent_of",
+    "sibling_of",
+    "not_sibling_of",
+    "translation_of",
+    "not_translation_of",
+    // Wagtail's image queryset (Wagtail 4.0+)
+    "prefetch_renditions",
+];
+
+/// Page-tree methods of treebeard's `MP_Node` and Wagtail's `Page` that return querysets.
+pub const PAGE_TREE: &[&str] = &[
+    "get_children",
+    "get_descendants",
+    "get_siblings",
+    "get_ancestors",
+];
+
+/// Whether the file names anything a queryset chain can start from: the cheap test a
+/// rule makes before asking about nodes.
+pub fn may_hold_querysets(ctx: &FileContext) -> bool {
+    ctx.mentions("objects")
+        || ctx.mentions("_manager")
+        || ctx.mentions("get_queryset")
+        || ctx.mentions("get_children")
+        || ctx.mentions("get_descendants")
+        || ctx.mentions("get_siblings")
+        || ctx.mentions("get_ancestors")
+}
+
+/// How far names and chains are followed.
+const MAX_DEPTH: usize = 24;
+/// How many expressions one question may look at.
+const MAX_STEPS: u32 = 256;
+
+/// Where a queryset's chain starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `Model.objects` (or `_default_manager`, `_base_manager`).
+    Manager,
+    /// `obj.<relation>`, a related manager the caller told about.
+    Related,
+    /// `page.get_children()` and the other page-tree methods.
+    PageTree,
+    /// `self.get_queryset()` or `super().get_queryset()`.
+    GetQueryset,
+}
+
+/// One queryset method applied to the chain, or a slice (`method` is `"[]"`).
+#[derive(Debug, Clone, Copy)]
+pub struct Step<'a> {
+    /// The call (or subscript) node that applies it.
+    pub node: Node<'a>,
+    pub method: &'a str,
+}
+
+/// What is known of an expression that is a queryset or a manager.
+#[derive(Debug, Clone)]
+pub struct Queryset<'a> {
+    pub origin: Origin,
+    /// Where the chain starts: `Model.objects`, `obj.tags`, `page.get_children()`,
+    /// `self.get_queryset()`.
+    pub root: Node<'a>,
+    /// Queryset methods applied after the root, in the order they run, through names.
+    pub steps: Vec<Step<'a>>,
+}
+
+impl<'a> Queryset<'a> {
+    /// A manager (`Model.objects`, `obj.tags`) with no method applied: `len()` of it is a
+    /// `TypeError` and it is always true, unlike a queryset.
+    pub fn is_manager(&self) -> bool {
+        self.steps.is_empty() && matches!(self.origin, Origin::Manager | Origin::Related)
+    }
+
+    /// Whether `method` was applied anywhere in the chain.
+    pub fn applies(&self, method: &str) -> bool {
+        self.steps.iter().any(|s| s.method == method)
+    }
+
+    /// For `Model.objects...` and `obj.tags...`: `Model`, `obj` (the receiver of the
+    /// manager attribute). For a page tree: the page. None for `get_queryset()`.
+    pub fn owner(&self) -> Option<Node<'a>> {
+        match self.origin {
+            Origin::Manager | Origin::Related => self.root.field("object"),
+            Origin::PageTree => self.root.field("function")?.field("object"),
+            Origin::GetQueryset => None,
+        }
+    }
+
+    /// The model's name for `Model.objects...` where the model is a plain name.
+    pub fn model_name(&self, ctx: &FileContext<'a>) -> Option<&'a str> {
+        if self.origin != Origin::Manager {
+            return None;
+        }
+        self.owner()
+            .filter(|o| o.kind() == "identifier")
+            .map(|o| ctx.text(o))
+    }
+}
+
+/// Recognises querysets in one file. Related managers are unknown unless `with_related`
+/// says which `obj.attr` nodes are ones (from the project's models, or because `obj` is
+/// known to be a model instance).
+pub struct Querysets<'c, 'a> {
+    ctx: &'c FileContext<'a>,
+    related: Option<&'c dyn Fn(Node<'a>) -> bool>,
+    /// Steps left for the current `of()`: names bound to names bound to names can
+    /// branch, and a rule asks this of many nodes.
+    budget: Cell<u32>,
+}
+
+impl<'c, 'a> Querysets<'c, 'a> {
+    pub fn new(ctx: &'c FileContext<'a>) -> Self {
+        Self {
+            ctx,
+            related: None,
+            budget: Cell::new(0),
+        }
+    }
+
+    /// Treat the attribute nodes (`obj.tags`) for which `related` is true as related
+    /// managers.
+    pub fn with_related(mut self, related: &'c dyn Fn(Node<'a>) -> bool) -> Self {
+        self.related = Some(related);
+        self
+    }
+
+    /// The queryset `expr` evaluates to, if it is known to be one (or a manager).
+    pub fn of(&self, expr: Node<'a>) -> Option<Queryset<'a>> {
+        self.budget.set(MAX_STEPS);
+        self.resolve(expr, 0)
+    }
+
+    /// Whether `expr` is known to be a queryset or a manager.
+    pub fn is_queryset(&self, expr: Node<'a>) -> bool {
+        self.of(expr).is_some()
+    }
+
+    fn resolve(&self, expr: Node<'a>, depth: usize) -> Option<Queryset<'a>> {
+        if depth > MAX_DEPTH || self.budget.get() == 0 {
+            return None;
+        }
+        self.budget.set(self.budget.get() - 1);
+        let ctx = self.ctx;
+        let expr = ctx.unparenthesize(expr);
+        let root = |origin| {
+            Some(Queryset {
+                origin,
+                root: expr,
+                steps: Vec::new(),
+            })
+        };
+        match expr.kind() {
+            "attribute" => {
+                let attr = ctx.text(expr.field("attribute")?);
+                if MANAGERS.contains(&attr) {
+                    return root(Origin::Manager);
+                }
+                if self.related.is_some_and(|related| related(expr)) {
+                    return root(Origin::Related);
+                }
+                None
+            }
+            "call" => {
+                let (receiver, method) = ctx.method_call(expr)?;
+                if CHAINED.contains(&method) {
+                    let mut queryset = self.resolve(receiver, depth + 1)?;
+                    queryset.steps.push(Step { node: expr, method });
+                    return Some(queryset);
+                }
+                if PAGE_TREE.contains(&method) {
+                    return root(Origin::PageTree);
+                }
+                if method == "get_queryset" && is_self_or_super(ctx, receiver) {
+                    return root(Origin::GetQueryset);
+                }
+                None
+            }
+            "subscript" => {
+                let index = expr.field("subscript")?;
+                if index.kind() != "slice" {
+                    return None;
+                }
+                let mut queryset = self.resolve(expr.field("value")?, depth + 1)?;
+                queryset.steps.push(Step {
+                    node: expr,
+                    method: "[]",
+                });
+                Some(queryset)
+            }
+            "identifier" => {
+                let value = self.bound_value(expr, depth)?;
+                self.resolve(value, depth + 1)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl<'c, 'a> Querysets<'c, 'a> {
+    /// The value a local name holds at `name`: its last plain assignment before it in the
+    /// enclosing function, provided every binding of the name there is a plain
+    /// `name = value` assignment (not a parameter, loop target, `with ... as`, augmented or
+    /// unpacking assignment, walrus, `global`) of a queryset, so that no path gives it
+    /// another value (`qs = []` then `if flag: qs = Post.objects.all()`).
+    fn bound_value(&self, name: Node<'a>, depth: usize) -> Option<Node<'a>> {
+        let ctx = self.ctx;
+        let function = ctx.enclosing_function(name)?;
+        let text = ctx.text(name);
+        if ctx.parameter_names(function).contains(&text) {
+            return None;
+        }
+        let value = local_value(ctx, text, name)?;
+        let agree = nodes_within(ctx, "assignment", function)
+            .filter(|a| {
+                a.field("left")
+                    .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == text)
+            })
+            .filter(|a| ctx.enclosing_function(*a).map(|f| f.id()) == Some(function.id()))
+            .all(|a| {
+                a.field("right")
+                    .is_some_and(|value| self.shaped_like_queryset(value, text, depth + 1))
+            });
+        (agree && only_plain_assignments(ctx, function, text)).then_some(value)
+    }
+
+    /// A value that is a queryset, or a queryset method applied to the name itself
+    /// (`qs = qs.filter(...)`, whose receiver the name's other assignments decide).
+    fn shaped_like_queryset(&self, value: Node<'a>, name: &str, depth: usize) -> bool {
+        let ctx = self.ctx;
+        let mut node = ctx.unparenthesize(value);
+        for _ in 0..MAX_DEPTH {
+            match node.kind() {
+                "call" => match ctx.method_call(node) {
+                    Some((receiver, method)) if CHAINED.contains(&method) => node = receiver,
+                    _ => return self.resolve(node, depth).is_some(),
+                },
+                "subscript" => match (node.field("subscript"), node.field("value")) {
+                    (Some(s), Some(v)) if s.kind() == "slice" => node = v,
+                    _ => return false,
+                },
+                "identifier" if ctx.text(node) == name => return true,
+                "parenthesized_expression" => node = ctx.unparenthesize(node),
+                _ => return self.resolve(node, depth).is_some(),
+            }
+        }
+        false
+    }
+}
+
+/// Wagtail's `Page` as imports resolve it (`wagtail.models`; 2.x `wagtail.core.models`).
+const PAGE_MODELS: &[&str] = &[
+    "Page",
+    "wagtail.models.Page",
+    "wagtail.core.models.Page",
+    "wagtail.wagtailcore.models.Page",
+];
+
+/// Whether a queryset yields generic `Page` objects (added for the wagtail rules): a page
+/// tree (`page.get_children()`: Wagtail's `Page` returns `Page` instances there, whatever
+/// the type of the page asked), or `Page.objects...` with `Page` Wagtail's own. Querysets
+/// of a page type (`BlogPage.objects`) yield that type, so they are not counted.
+pub fn yields_generic_pages<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>) -> bool {
+    match queryset.origin {
+        Origin::PageTree => true,
+        Origin::Manager => queryset
+            .model_name(ctx)
+            .is_some_and(|name| PAGE_MODELS.contains(&ctx.imports.resolve(name).as_str())),
+        _ => false,
+    }
+}
+
+/// The iterable of the loop or comprehension that binds `name` (an identifier read inside
+/// its body): `pages` for `p` in `for p in pages: p.specific`. None when the name is not
+/// a plain loop target there (unpacked, or rebound in between), or the loop is outside
+/// the function holding `name`.
+pub fn loop_iterable<'a>(ctx: &FileContext<'a>, name: Node<'a>) -> Option<Node<'a>> {
+    let text = ctx.text(name);
+    let binds = |target: Option<Node<'a>>| {
+        target.is_some_and(|t| t.kind() == "identifier" && ctx.text(t) == text)
+    };
+    let mut inner = name;
+    for ancestor in ctx.ancestors(name) {
+        match ancestor.kind() {
+            "function_definition" | "lambda" | "class_definition" => return None,
+            "for_statement"
+                if ancestor.field("body").is_some_and(|b| b.id() == inner.id())
+                    && binds(ancestor.field("left")) =>
+            {
+                return ancestor.field("right");
+            }
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                let mut cursor = ancestor.walk();
+                let clause = ancestor
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "for_in_clause")
+                    .find(|c| binds(c.field("left")));
+                if let Some(clause) = clause {
+                    let right = clause.field("right")?;
+                    // The name read in the iterable itself is not the loop's item.
+                    return (!ctx.is_within(name, right)).then_some(right);
+                }
+            }
+            _ => {}
+        }
+        inner = ancestor;
+    }
+    None
+}
+
+/// `self` or `super()` (with or without arguments).
+fn is_self_or_super<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
+    match node.kind() {
+        "identifier" => ctx.text(node) == "self",
+        "call" => ctx
+            .callee(node)
+            .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "super"),
+        _ => false,
+    }
+}
+
+/// Whether the name's only bindings in `function` (itself, not nested functions) are
+/// plain assignments.
+fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, name: &str) -> bool {
+    let own = |n: &Node<'a>| ctx.enclosing_function(*n).map(|f| f.id()) == Some(function.id());
+    let names_it = |target: Option<Node<'a>>| {
+        target.is_some_and(|t| {
+            t.kind() == "identifier" && ctx.text(t) == name || {
+                // Unpacking targets: `a, qs = ...`, `for i, qs in ...`.
+                matches!(
+                    t.kind(),
+                    "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
+                ) && {
+                    let mut cursor = t.walk();
+                    let found = t
+                        .named_children(&mut cursor)
+                        .any(|c| c.kind() == "identifier" && ctx.text(c) == name);
+                    found
+                }
+            }
+        })
+    };
+    let unpacking = nodes_within(ctx, "assignment", function).any(|a| {
+        a.field("left")
+            .is_some_and(|l| l.kind() != "identifier" && names_it(Some(l)))
+            && own(&a)
+    });
+    let other = nodes_within(ctx, "for_statement", function)
+        .chain(nodes_within(ctx, "augmented_assignment", function))
+        .any(|n| names_it(n.field("left")) && own(&n))
+        || nodes_within(ctx, "named_expression", function)
+            .any(|n| names_it(n.field("name")) && own(&n))
+        || nodes_within(ctx, "as_pattern", function)
+            .any(|n| names_it(n.field("alias").and_then(|a| a.named_child(0))) && own(&n))
+        || nodes_within(ctx, "global_statement", function)
+            .chain(nodes_within(ctx, "nonlocal_statement", function))
+            .any(|n| {
+                let mut cursor = n.walk();
+                let found = n.named_children(&mut cursor).any(|c| ctx.text(c) == name);
+                found
+            });
+    !unpacking && !other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_file;
+    use crate::source::SourceFile;
+
+    /// Whether the argument of each `probe(...)` call in `text` is a queryset, with
+    /// related managers being attributes of `obj`.
+    fn probes(text: &str) -> Vec<Option<(Origin, Vec<String>)>> {
+        let file = SourceFile::new("t.py", text);
+        let parsed = parse_file(&file).unwrap();
+        let ctx = FileContext::new(&file.path, &file.text, &parsed.tree);
+        let related = |n: Node| {
+            n.field("object")
+                .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == "obj")
+        };
+        let querysets = Querysets::new(&ctx).with_related(&related);
+        ctx.nodes("call")
+            .iter()
+            .filter(|c| ctx.call_simple_name(**c) == Some("probe"))
+            .map(|c| {
+                let arg = ctx.positional_args(*c)[0];
+                querysets.of(arg).map(|q| {
+                    let steps = q.steps.iter().map(|s| s.method.to_string()).collect();
+                    (q.origin, steps)
+                })
+            })
+            .collect()
+    }
+
+    fn known(origin: Origin, steps: &[&str]) -> Option<(Origin, Vec<String>)> {
+        Some((origin, steps.iter().map(|s| s.to_string()).collect()))
+    }
+
+    #[test]
+    fn managers_and_chains() {
+        let found = probes(
+            "def f(request):\n    probe(Post.objects)\n    probe(Post.objects.filter(a=1).order_by('b'))\n    probe(self.model._default_manager.all()[:10])\n    probe(get_user_model().objects.exclude(x=1))\n    probe(Post.objects.get(pk=1))\n    probe(Post.objects.filter(a=1).first())\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                known(Origin::Manager, &[]),
+                known(Origin::Manager, &["filter", "order_by"]),
+                known(Origin::Manager, &["all", "[]"]),
+                known(Origin::Manager, &["exclude"]),
+                None,
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn page_trees_related_managers_and_get_queryset() {
+        let found = probes(
+            "def f(page, obj, other):\n    probe(page.get_children().live().specific())\n    probe(self.get_descendants(inclusive=True))\n    probe(obj.tags.filter(x=1))\n    probe(other.tags.filter(x=1))\n    probe(self.get_queryset().select_related('a'))\n    probe(super().get_queryset())\n    probe(view.get_queryset())\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                known(Origin::PageTree, &["live", "specific"]),
+                known(Origin::PageTree, &[]),
+                known(Origin::Related, &["filter"]),
+                None,
+                known(Origin::GetQueryset, &["select_related"]),
+                known(Origin::GetQueryset, &[]),
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn names_bound_in_the_function() {
+        let found = probes(
+            "def f():\n    qs = Post.objects.filter(a=1)\n    qs = qs.order_by('b')\n    probe(qs)\n    probe(qs.count())\n    rows = list(qs)\n    probe(rows)\n",
+        );
+        assert_eq!(
+            found,
+            vec![known(Origin::Manager, &["filter", "order_by"]), None, None]
+        );
+    }
+
+    #[test]
+    fn a_name_bound_otherwise_on_some_path_is_unknown() {
+        let found = probes(
+            "def a(flag):\n    qs = []\n    if flag:\n        qs = Post.objects.all()\n    probe(qs)\n\ndef b(qs=None):\n    if qs is None:\n        qs = Post.objects.all()\n    probe(qs)\n\ndef c(items):\n    for qs in items:\n        pass\n    qs = Post.objects.all()\n    probe(qs)\n\ndef d():\n    x, qs = 1, []\n    qs = Post.objects.all()\n    probe(qs)\n\ndef e():\n    qs = Post.objects.all()\n    def g():\n        qs = []\n        probe(qs)\n    probe(qs)\n\nqs = Post.objects.all()\nprobe(qs)\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                None,
+                None,
+                None,
+                None,
+                None,
+                known(Origin::Manager, &["all"]),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_and_strings_are_not_querysets() {
+        let found = probes(
+            "def f(items, text):\n    probe(items)\n    probe(text)\n    names = ['a', 'b']\n    probe(names)\n    probe(items.filter(x=1))\n    probe(obj.tags[0])\n    probe(Post.objects.all()[0])\n",
+        );
+        assert_eq!(found, vec![None, None, None, None, None, None]);
+    }
+}

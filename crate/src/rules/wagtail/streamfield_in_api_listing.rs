@@ -1,0 +1,205 @@
+//! WAG017: a Wagtail API pages listing that serializes a StreamField or rich-text body
+//! for every item.
+
+use crate::context::Field;
+use crate::context::FileContext;
+use crate::diagnostic::Hit;
+use crate::project::viewsets::{viewset_kind, ViewsetKind};
+use crate::project::Project;
+use crate::rule::{Category, Check, Rule, Severity};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "WAG017",
+    name: "streamfield-in-api-listing",
+    severity: Severity::Warning,
+    category: Category::Wagtail,
+    message: "The API listing serializes a StreamField or rich-text body for every item: keep it to the detail view",
+    explanation: include_str!("streamfield_in_api_listing.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: None,
+    check: Check::Project(check),
+};
+
+const BAD: &str = r#"# file: blog/models.py
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from .blocks import BodyBlock
+
+
+class BlogPage(Page):
+    body = StreamField(BodyBlock())
+
+    api_fields = [APIField("body")]
+# file: blog/api.py
+from wagtail.api.v2.views import PagesAPIViewSet
+
+
+class BlogPagesAPIViewSet(PagesAPIViewSet):
+    listing_default_fields = PagesAPIViewSet.listing_default_fields + ["body"]
+"#;
+
+const FIXED: &str = r#"# file: blog/models.py
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from .blocks import BodyBlock
+
+
+class BlogPage(Page):
+    body = StreamField(BodyBlock())
+
+    api_fields = [APIField("body")]
+# file: blog/api.py
+from wagtail.api.v2.views import PagesAPIViewSet
+
+
+class BlogPagesAPIViewSet(PagesAPIViewSet):
+    # The detail view serializes every API field; a client that wants bodies in a list
+    # asks for them with ?fields=body.
+    listing_default_fields = PagesAPIViewSet.listing_default_fields
+"#;
+
+/// Model field classes whose values are large and rendered per item (`wagtail.fields`).
+const HEAVY_FIELDS: &[&str] = &["StreamField", "RichTextField"];
+
+/// A field that the API can serialize and that is heavy: defined as one of
+/// `HEAVY_FIELDS` on a model that lists it in `api_fields`.
+struct HeavyField {
+    name: String,
+    model: String,
+    kind: &'static str,
+}
+
+/// The class-level `name = value` assignments of a class body.
+fn class_assignments<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<(&'a str, Node<'a>)> {
+    let Some(body) = class.field("body") else {
+        return Vec::new();
+    };
+    let mut cursor = body.walk();
+    body.named_children(&mut cursor)
+        .filter(|s| s.kind() == "expression_statement")
+        .filter_map(|s| s.named_child(0))
+        .filter(|a| a.kind() == "assignment")
+        .filter_map(|a| {
+            let left = a.field("left")?;
+            (left.kind() == "identifier").then_some((ctx.text(left), a.field("right")?))
+        })
+        .collect()
+}
+
+/// The strings in an expression: list and tuple items, `+` operands, and the first
+/// argument of calls such as `APIField("body", ...)`.
+fn field_names<'a>(ctx: &FileContext<'a>, node: Node<'a>, out: &mut Vec<(String, Node<'a>)>) {
+    match node.kind() {
+        "string" | "concatenated_string" => {
+            if let Some(value) = ctx.string_value(node) {
+                out.push((value, node));
+            }
+        }
+        "list" | "tuple" | "parenthesized_expression" => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                field_names(ctx, child, out);
+            }
+        }
+        "binary_operator" => {
+            for side in ["left", "right"] {
+                if let Some(operand) = node.field(side) {
+                    field_names(ctx, operand, out);
+                }
+            }
+        }
+        "call" => {
+            if let Some(first) = ctx.positional_args(node).first() {
+                field_names(ctx, *first, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The heavy fields that some model in the file exposes through `api_fields`.
+fn heavy_fields(ctx: &FileContext, out: &mut Vec<HeavyField>) {
+    for &class in ctx.nodes("class_definition") {
+        let assignments = class_assignments(ctx, class);
+        let Some((_, api)) = assignments.iter().find(|(n, _)| *n == "api_fields") else {
+            continue;
+        };
+        let mut exposed = Vec::new();
+        field_names(ctx, *api, &mut exposed);
+        for (name, value) in &assignments {
+            if value.kind() != "call" {
+                continue;
+            }
+            let Some(kind) = ctx
+                .call_simple_name(*value)
+                .and_then(|n| HEAVY_FIELDS.iter().find(|h| **h == n))
+            else {
+                continue;
+            };
+            if exposed.iter().any(|(e, _)| e == name) {
+                out.push(HeavyField {
+                    name: name.to_string(),
+                    model: ctx.definition_name(class).to_string(),
+                    kind,
+                });
+            }
+        }
+    }
+}
+
+fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let listing: Vec<usize> = (0..project.files.len())
+        .filter(|&i| project.files[i].text.contains("listing_default_fields"))
+        .collect();
+    if listing.is_empty() {
+        return;
+    }
+    let mut heavy = Vec::new();
+    for (i, file) in project.files.iter().enumerate() {
+        let text = &file.text;
+        if !text.contains("api_fields") || !HEAVY_FIELDS.iter().any(|h| text.contains(h)) {
+            continue;
+        }
+        if let Some(ctx) = project.context(i) {
+            heavy_fields(&ctx, &mut heavy);
+        }
+    }
+    if heavy.is_empty() {
+        return;
+    }
+    for index in listing {
+        let Some(ctx) = project.context(index) else {
+            continue;
+        };
+        for &class in ctx.nodes("class_definition") {
+            if viewset_kind(&ctx, class) != Some(ViewsetKind::WagtailApi) {
+                continue;
+            }
+            for (name, value) in class_assignments(&ctx, class) {
+                if name != "listing_default_fields" {
+                    continue;
+                }
+                let mut names = Vec::new();
+                field_names(&ctx, value, &mut names);
+                for (field, node) in names {
+                    let Some(found) = heavy.iter().find(|h| h.name == field) else {
+                        continue;
+                    };
+                    hits.push((
+                        index,
+                        Hit::node(node).with_message(format!(
+                            "`{field}` is a {} on {} and in the listing's default fields: every item of every list response serializes and renders it; keep it to the detail view (clients can still ask for it with `?fields={field}`)",
+                            found.kind, found.model
+                        )),
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,262 @@
+"""Loads the code under test from where it is written, never from copies:
+
+- a rule's `bad` / `fixed` example from `wagcheck rules --format json` (run.sh passes the file
+  in WAGCHECK_RULES_JSON; without it the catalogue is built with cargo);
+- a lesson's `# Bug:` / `# Solution:` files from `web/lessons/*.md`.
+
+`load()` executes such code as a module of the project's `apps.blog` package (or a
+subpackage), so its relative imports (`from .models import BlogPost`) reach the models in
+`apps/blog/models.py`. `load_files()` does the same for a multi-file example or lesson: its
+files become modules of a fresh package tree, except a `models.py`, which must declare only
+models and fields the project's `apps/blog/models.py` has (checked) and is served by it (Django
+registers a model class once). Receivers the code connects are disconnected after each test.
+"""
+
+import ast
+import importlib.abc
+import importlib.util
+
+import json
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import types
+from functools import cache
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+_loaded = 0
+
+
+@cache
+def catalogue():
+    path = os.environ.get("WAGCHECK_RULES_JSON")
+    if path:
+        text = pathlib.Path(path).read_text()
+    else:
+        text = subprocess.run(
+            ["cargo", "run", "-q", "--bin", "wagcheck", "--", "rules", "--format", "json"],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        ).stdout
+    return {rule["id"]: rule for rule in json.loads(text)}
+
+
+def example(rule_id, kind, path=None):
+    """The code of a rule's `bad` or `fixed` example (one file, or the file at `path`)."""
+    files = catalogue()[rule_id][kind]
+    if path is None:
+        assert len(files) == 1, f"{rule_id} {kind} has {len(files)} files: name one"
+        return files[0]["text"]
+    return next(f["text"] for f in files if f["path"] == path)
+
+
+def example_files(rule_id, kind):
+    return {f["path"]: f["text"] for f in catalogue()[rule_id][kind]}
+
+
+LESSON_FILE = re.compile(r"^# (Bug|Solution): (\S+)\n+```python\n(.*?)^```", re.M | re.S)
+
+
+@cache
+def lesson(name):
+    """{"bug": {path: code}, "solution": {path: code}} of `web/lessons/<name>.md`."""
+    text = (ROOT / "web" / "lessons" / f"{name}.md").read_text()
+    out = {"bug": {}, "solution": {}}
+    for kind, path, code in LESSON_FILE.findall(text):
+        out[kind.lower()][path] = code
+    assert out["bug"] and out["solution"], f"lesson {name} has no Bug/Solution code"
+    return out
+
+
+def lesson_code(name, kind, path):
+    return lesson(name)[kind][path]
+
+
+def load(code, label, package="apps.blog"):
+    """Runs `code` as a fresh module inside `package` and returns it."""
+    global _loaded
+    _loaded += 1
+    name = f"{package}._example_{_loaded}"
+    module = types.ModuleType(name)
+    module.__package__ = package
+    module.__file__ = f"<{label}>"
+    sys.modules[name] = module
+    exec(compile(code, f"<{label}>", "exec"), module.__dict__)
+    return module
+
+
+class _ExampleFiles(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports `<root>.<dotted path>` from an example's files."""
+
+    def __init__(self, modules):
+        self.modules = modules  # module name -> code
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname in self.modules:
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        code = self.modules[module.__name__]
+        exec(compile(code, f"<{module.__name__}>", "exec"), module.__dict__)
+
+
+def check_models(code, label):
+    """Every model and field the example's models.py declares exists in the project's."""
+    from apps.blog import models
+
+    for node in ast.parse(code).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        model = getattr(models, node.name, None)
+        assert model is not None, f"{label}: apps/blog/models.py has no model {node.name}"
+        for statement in node.body:
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+                for target in statement.targets:
+                    model._meta.get_field(target.id)  # FieldDoesNotExist names the gap
+
+
+# Project modules a multi-file example imports without containing them (`from .services import`).
+PROJECT_MODULES = ("services", "serializers", "signals")
+
+
+def load_files(files, label):
+    """Loads a multi-file example ({path: code}) and returns {path: module}."""
+    global _loaded
+    _loaded += 1
+    root = f"_example_{_loaded}"
+    modules, packages = {}, {root}
+    for path, code in files.items():
+        parts = [root, *path[: -len(".py")].split("/")]
+        packages.update(".".join(parts[:i]) for i in range(2, len(parts)))
+        modules[".".join(parts)] = (path, code)
+    for package in sorted(packages):
+        module = types.ModuleType(package)
+        module.__path__ = []
+        sys.modules[package] = module
+        for name in PROJECT_MODULES:
+            if f"{package}.{name}" not in modules:
+                sys.modules[f"{package}.{name}"] = importlib.import_module(f"apps.blog.{name}")
+    from apps.blog import models
+
+    runnable = {}
+    for name, (path, code) in modules.items():
+        if path.rsplit("/", 1)[-1] == "models.py":
+            check_models(code, f"{label} {path}")
+            sys.modules[name] = models
+        else:
+            runnable[name] = code
+    sys.meta_path.insert(0, _ExampleFiles(runnable))
+    try:
+        return {path: importlib.import_module(name) for name, (path, _) in modules.items()}
+    finally:
+        sys.meta_path.pop(0)
+
+
+def example_modules(rule_id, kind):
+    """A rule's example loaded, keyed by file name (`views.py`, `serializers.py`, ...)."""
+    modules = load_files(example_files(rule_id, kind), f"{rule_id} {kind}")
+    return {path.rsplit("/", 1)[-1]: module for path, module in modules.items()}
+
+
+def without_to_attr(code):
+    """The same code with every `to_attr=...` argument removed."""
+    stripped = re.sub(r"^\s*#.*to_attr.*\n(\s*#.*\n)*", "", code, flags=re.M)
+    stripped = re.sub(r",?\s*to_attr=\"[^\"]*\",?", "", stripped)
+    assert "to_attr" not in stripped and stripped != code
+    return stripped
+
+
+def _signals():
+    import django.db.models.signals as model_signals
+    import wagtail.signals as wagtail_signals
+    from django.dispatch import Signal
+
+    from apps.blog import signals as blog_signals
+
+    for module in (model_signals, wagtail_signals, blog_signals):
+        for value in vars(module).values():
+            if isinstance(value, Signal):
+                yield value
+
+
+@pytest.fixture(autouse=True)
+def isolated_receivers():
+    """Receivers an example connects stay connected for its test only."""
+    from apps.blog.models import CALLS
+
+    saved = [(signal, list(signal.receivers)) for signal in _signals()]
+    CALLS.clear()
+    yield
+    for signal, receivers in saved:
+        with signal.lock:
+            signal.receivers[:] = receivers
+            signal.sender_receivers_cache.clear()
+    CALLS.clear()
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server (Debian's), on a free loopback port, for this test session."""
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: run tests/django/setup.sh"
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_cache(redis_url):
+    """Makes `django.core.cache.cache` a django-redis backend for the test."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    settings = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url}}
+    with override_settings(CACHES=settings):
+        cache.clear()
+        yield cache
+        cache.clear()
