@@ -137,7 +137,7 @@ async function main() {
   });
   function loadFiles(files, ruleId) {
     showView("playground");
-    checker.selection = ruleId ? { rule: ruleId } : null;
+    checker.setSelection(ruleId ? { rule: ruleId } : null);
     checker.setFiles(files.map((f) => ({ path: f.path, text: f.text })), files[0].path);
     if (ruleId) checker.showRule(ruleId);
     else checker.renderExplainIntro();
@@ -189,12 +189,9 @@ async function main() {
   async function openSharedLink(encoded) {
     try {
       const state = await decodeState(encoded);
-      checker.selection = state.selection;
-      checker.restored = false;
-      checker.disabled = new Set(state.disabled);
+      checker.loadState(state);
       catalogue.disabled = checker.disabled;
       catalogue.render();
-      checker.setFiles(state.files, state.active);
       $("#share-note").textContent = "Opened a shared link.";
     } catch (error) {
       $("#share-note").textContent = `The shared link could not be read (${error.message}).`;

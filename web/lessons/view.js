@@ -4,7 +4,8 @@
 // the lesson passes when wagcheck reports none of its rules). It reuses the playground's
 // checker component, with a rule filter, read-only and concealed modes.
 // Presenter mode (a demo on a projector): large type, one step per screen, arrow keys.
-import { Checker, diffView } from "../components/checker.js";
+import { Checker } from "../components/checker.js";
+import { diffView } from "../components/fix-review.js";
 import { h, clear } from "../dom.js";
 import { inline, renderMarkdown } from "../markdown.js";
 import { passes } from "./format.js";
@@ -268,10 +269,8 @@ export class LessonsView {
   useFiles(files, { readOnly, keep = false }) {
     const c = this.checker;
     this.loading = true;
-    c.selection = null;
-    c.restored = true;
-    c.editableTabs = !readOnly;
-    c.tabTools.hidden = readOnly;
+    c.setSelection(null);
+    c.setEditableTabs(!readOnly);
     c.setReadOnly(readOnly);
     c.conceal(readOnly);
     c.setFiles(files.map((f) => ({ path: f.path, text: f.text })), files[0].path);
