@@ -53,11 +53,16 @@ export class Checker {
    * @param {boolean} [options.fixes] offer fixes (default true)
    * @param {boolean} [options.compact] one column, explanation folded (docs widget, iframe)
    * @param {number} [options.checkDelay] ms between an edit and its check (default 0)
+   * @param {{path: string, text: string}[]} [options.teamRules] team rule files checked too
+   *   (the engine must then be team.js's Engines)
    */
   constructor(parent, options) {
     this.engine = options.engine;
+    this.builtinRules = options.rules;
     this.rules = options.rules;
     this.ruleById = new Map(this.rules.map((r) => [r.id, r]));
+    /** Team rule files sent with every check (setTeamRules changes them). */
+    this.teamRules = options.teamRules || [];
     /** @type {Set<string>} */
     this.disabledIds = new Set(options.disabled || []);
     this.onChange = options.onChange || (() => {});
@@ -174,6 +179,8 @@ export class Checker {
         if (update.view !== this.view || !this.current) return;
         this.current.state = update.state;
         if (update.docChanged) this.changed();
+        // For panels that follow the cursor (the syntax tree).
+        if (update.selectionSet) this.root.dispatchEvent(new CustomEvent("cursor"));
       }),
     ];
   }
@@ -241,7 +248,14 @@ export class Checker {
     this.selection = state.selection || null;
     this.restored = false;
     this.disabledIds = new Set(state.disabled || []);
+    this.teamRules = state.rules || [];
     this.setFiles(state.files, state.active);
+  }
+
+  /** The active file and the editor's main selection (UTF-16 offsets). */
+  editorSelection() {
+    const { from, to } = this.view.state.selection.main;
+    return { path: this.current.path, from, to };
   }
 
   getFiles() {
@@ -255,6 +269,7 @@ export class Checker {
       active: this.current.path,
       disabled: [...this.disabledIds],
       selection: this.selection,
+      ...(this.teamRules.length ? { rules: this.teamRules } : {}),
     };
   }
 
@@ -325,7 +340,20 @@ export class Checker {
 
   options() {
     const ignore = [...this.disabledIds].filter((id) => this.ruleById.has(id));
-    return this.select ? { select: this.select.filter((s) => !this.unknownSelected().includes(s)), ignore } : { ignore };
+    const rules = this.teamRules.length ? { rules: this.teamRules } : {};
+    return this.select ? { select: this.select.filter((s) => !this.unknownSelected().includes(s)), ignore, ...rules } : { ignore, ...rules };
+  }
+
+  /**
+   * Checks with these team rule files too (none: the built-in rules alone), and knows their
+   * rules (`infos`: the team module's rule info, for the hit list and the explanation).
+   */
+  setTeamRules(files, infos = []) {
+    this.teamRules = files;
+    this.rules = [...this.builtinRules, ...infos.filter((r) => !this.builtinRules.some((b) => b.id === r.id))];
+    this.ruleById = new Map(this.rules.map((r) => [r.id, r]));
+    this.recheck();
+    this.changed();
   }
 
   /** Selected ids (or prefixes) that match no rule of this build. */
