@@ -215,3 +215,34 @@ test("rules go out as a .yml file and a share link, and come back", async () => 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the syntax tree panel: kinds and fields, the node under the cursor, click to select, copy as pattern", async () => {
+  const { page, errors } = await openPage(browser.context, browser.url);
+  const code = "from django.core.cache import cache\n\n\ndef invalidate():\n    cache.delete_pattern('blog:*')\n";
+  await setText(page, code);
+  await settled(page);
+  await openRulesView(page);
+  await page.waitForSelector(".syntax-tree .tree-node[data-kind=call]");
+  // Field names as tree-sitter gives them: the call's function is an attribute.
+  const call = page.locator(".tree-node[data-kind=call]").first();
+  const fn = page.locator(".tree-node[data-kind=call] + ul .tree-node[data-kind=attribute]").first();
+  assert.match(await fn.textContent(), /^function: attribute \[5:5-5:25\]$/);
+  // A click selects the node's code in the code editor.
+  await call.click();
+  const selected = await page.evaluate(() => {
+    const s = window.wagcheck.checker.editorSelection();
+    return window.wagcheck.checker.getFiles()[0].text.slice(s.from, s.to);
+  });
+  assert.equal(selected, "cache.delete_pattern('blog:*')");
+  // The node under the cursor is highlighted: put the cursor inside the string.
+  await page.evaluate((at) => window.wagcheck.checker.goTo(window.wagcheck.checker.editorSelection().path, at, at, false), code.indexOf("blog"));
+  await page.waitForFunction(() => document.querySelector(".tree-node.current")?.dataset.kind === "string_content" || document.querySelector(".tree-node.current")?.dataset.kind === "string");
+  assert.ok((await page.locator(".tree-node.ancestor[data-kind=call]").count()) === 1);
+  // Copy as pattern: the selected call's code as a rule's pattern, with its kind.
+  await call.click();
+  await page.click("[data-action=copy-pattern]");
+  const snippet = await page.locator("[data-testid=pattern-snippet]").textContent();
+  assert.equal(snippet, "rule:\n  pattern: cache.delete_pattern('blog:*')\n  # kind: call\n");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -15,9 +15,12 @@ export const MAX_ROWS = 4000;
 export function nodePath(root, from, to, named = true) {
   const path = [];
   let node = root;
+  const holds = (c) => (c.named || !named) && c.from <= from && to <= c.to;
   while (node) {
     path.push(node);
-    node = node.children.find((c) => (c.named || !named) && c.from <= from && to <= c.to && (c.from < c.to || from === to));
+    const children = node.children.filter(holds);
+    // A cursor between two nodes is on the one after it (the character it stands before).
+    node = children.find((c) => from === to ? from < c.to : c.from < c.to) || children[0];
   }
   return path;
 }
@@ -160,7 +163,9 @@ export class SyntaxTree {
       const nodes = nodePath(this.tree.root, from, to);
       const node = nodes[nodes.length - 1];
       if (from === to && node !== this.tree.root) [start, end] = [node.from, node.to];
-      const exact = nodes.find((n) => n.from === start && n.to === end);
+      // The deepest node with exactly that range (a one-statement block, its statement and
+      // its call share one): what a pattern of this code matches.
+      const exact = nodes.findLast((n) => n.from === start && n.to === end);
       kind = exact && exact !== this.tree.root ? exact.kind : null;
     }
     const code = file.text.slice(start, end);
