@@ -213,10 +213,11 @@ def test_lesson10_bug(searchable_posts):
     with pytest.raises(OperationalError):
         lesson10_search("bug", "Don't")
     # A condition written by the visitor: every post matches.
-    assert lesson10_search("bug", "zzz' OR '1'='1") == ["Don't prune in spring", "Roses in winter"]
+    # (`--` comments out the rest, the ORDER BY too: compare sorted.)
+    assert sorted(lesson10_search("bug", "zzz' OR 1=1 --")) == ["Don't prune in spring", "Roses in winter"]
 
 
 def test_lesson10_solution(searchable_posts):
     assert lesson10_search("solution", "Roses") == ["Roses in winter"]
     assert lesson10_search("solution", "Don't") == ["Don't prune in spring"]
-    assert lesson10_search("solution", "zzz' OR '1'='1") == []
+    assert lesson10_search("solution", "zzz' OR 1=1 --") == []
