@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from .models import BlogPost
+from .models import BlogPost, Product
 
 
 class BlogPostSerializer(serializers.ModelSerializer):
@@ -18,3 +18,11 @@ class BlogPostSerializer(serializers.ModelSerializer):
         if rows is None:
             rows = post.related_plant_species.all()
         return [row.species_id for row in rows]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    """DRF002's `from .serializers import ProductSerializer`."""
+
+    class Meta:
+        model = Product
+        fields = ["id", "name"]
