@@ -1,4 +1,5 @@
-"""ORM001's `BlogPostSerializer`: on the list it reads the bounded `to_attr` list."""
+"""The serializers examples import: ORM001's `BlogPostSerializer` (on the list it reads the
+bounded `to_attr` list) and DRF002's `ProductSerializer`."""
 
 from rest_framework import serializers
 
