@@ -156,8 +156,16 @@ def exec_serving_models(code, label, namespace):
         namespace[node.name] = model
     tree.body = kept
     pages = len(PAGE_MODEL_CLASSES)
-    with isolate_apps("apps.blog"):
-        exec(compile(tree, label, "exec"), namespace)
+    # A model class belongs to the app whose package its module is in: load_files' modules
+    # (`_example_N.blog.models`) are placed under apps.blog while their classes are defined.
+    name = namespace.get("__name__", "")
+    if not name.startswith("apps.blog."):
+        namespace["__name__"] = f"apps.blog.{name}"
+    try:
+        with isolate_apps("apps.blog"):
+            exec(compile(tree, label, "exec"), namespace)
+    finally:
+        namespace["__name__"] = name
     if len(PAGE_MODEL_CLASSES) > pages:
         added = PAGE_MODEL_CLASSES[pages:]
         _RESTORE.append(lambda: [PAGE_MODEL_CLASSES.remove(cls) for cls in added])
