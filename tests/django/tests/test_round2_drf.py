@@ -110,3 +110,25 @@ def test_drf002_fixed_reads_the_table_on_each_request(viewset, products):
     module = load(as_viewset(code) if viewset else code, "DRF002 fixed")
     view = module.ProductList.as_view(*([{"get": "list"}] if viewset else []))
     assert two_requests(view, "fixed") == [(["rose"], 1), (["rose", "lily (fixed)"], 1)]
+
+
+def test_drf001_which_related_manager_calls_a_prefetch_serves():
+    """The explanation's list (and ORM011's "never adds a query"): all(), count(), exists()
+    read the prefetch; filter() and first() on the unordered relation run a query."""
+    from apps.blog.models import Post
+
+    add_posts(2)
+    posts = list(Post.objects.prefetch_related("comments"))
+    served = {}
+    for name, call in (("all", lambda p: list(p.comments.all())), ("count", lambda p: p.comments.count()),
+                       ("exists", lambda p: p.comments.exists()),
+                       ("filter", lambda p: list(p.comments.filter(approved=True))),
+                       ("first", lambda p: p.comments.first())):
+        served[name] = counted_queries(call, posts[0])
+    assert served == {"all": 0, "count": 0, "exists": 0, "filter": 1, "first": 1}
+
+
+def counted_queries(call, *args):
+    with CaptureQueriesContext(connection) as queries:
+        call(*args)
+    return len(queries)
