@@ -146,6 +146,10 @@ def exec_serving_models(code, label, namespace):
             kept.append(node)
             continue
         for statement in node.body:
+            # Methods would be lost: the code under test must not be in a served class.
+            assert not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)), (
+                f"{label}: {node.name}.{statement.name}() would not run: the project's model "
+                "serves the class")
             if not isinstance(statement, ast.Assign):
                 continue
             for target in statement.targets:
