@@ -88,7 +88,7 @@ def load(code, label, package="apps.blog"):
     module.__package__ = package
     module.__file__ = f"<{label}>"
     sys.modules[name] = module
-    exec_serving_models(code, label, module.__dict__)
+    exec_serving_models(code, f"<{label}>", module.__dict__)
     return module
 
 
@@ -162,14 +162,14 @@ def exec_serving_models(code, label, namespace):
     pages = len(PAGE_MODEL_CLASSES)
     # A model class belongs to the app whose package its module is in: load_files' modules
     # (`_example_N.blog.models`) are placed under apps.blog while their classes are defined.
-    name = namespace.get("__name__", "")
-    if not name.startswith("apps.blog."):
-        namespace["__name__"] = f"apps.blog.{name}"
+    module_name = namespace.get("__name__", "")
+    if not module_name.startswith("apps.blog."):
+        namespace["__name__"] = f"apps.blog.{module_name}"
     try:
         with isolate_apps("apps.blog"):
             exec(compile(tree, label, "exec"), namespace)
     finally:
-        namespace["__name__"] = name
+        namespace["__name__"] = module_name
     if len(PAGE_MODEL_CLASSES) > pages:
         added = PAGE_MODEL_CLASSES[pages:]
         _RESTORE.append(lambda: [PAGE_MODEL_CLASSES.remove(cls) for cls in added])
