@@ -20,7 +20,7 @@ class Rollback(Exception):
     pass
 
 
-def race(model, key, save, commit):
+def race(key, save, commit):
     """Saves a cached row in a transaction while "another request" reads it between the save
     and the commit: it misses the cache and caches the row as committed so far (`old`).
     Returns (what the cache held right after the save, what it holds after the commit)."""
@@ -61,7 +61,7 @@ def retitle(row, title):
 def test_cache020_race_before_the_commit(kind, django_capture_on_commit_callbacks):
     load(example("CACHE020", kind), f"CACHE020 {kind}")
     row, key = article()
-    during, after = race(row, key, retitle(row, "new"), django_capture_on_commit_callbacks)
+    during, after = race(key, retitle(row, "new"), django_capture_on_commit_callbacks)
     if kind == "bad":
         assert during is None  # deleted before the commit...
         assert after == "old"  # ...so the old row went back in, and stays after the commit
@@ -196,7 +196,7 @@ def test_lesson7_cache_rollback(kind, django_capture_on_commit_callbacks):
         row.price = 12
         row.save()
 
-    during, after = race(row, key, reprice, django_capture_on_commit_callbacks)
+    during, after = race(key, reprice, django_capture_on_commit_callbacks)
     assert (during, after) == ((None, "old") if kind == "bug" else ("old", None))
     cache.set(key, "old")
     rollback(reprice, django_capture_on_commit_callbacks)
