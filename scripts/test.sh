@@ -59,7 +59,7 @@ if [ -f "$LOGS/django.log" ]; then
   passed=$((passed + $(echo "$summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)))
   failed=$((failed + $(echo "$summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)))
 fi
-for log in "$LOGS/node.log" "$LOGS/browser.log"; do
+for log in "$LOGS/node.log" "$LOGS/browser.log" "$LOGS/rules.log"; do
   [ -f "$log" ] || continue
   passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))
   failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))
