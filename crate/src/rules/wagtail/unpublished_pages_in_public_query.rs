@@ -185,7 +185,7 @@ fn filters_live(ctx: &FileContext, queryset: &Queryset) -> bool {
 
 /// Whether a queryset lists Wagtail pages: `Page.objects...`, `BlogPage.objects...` for a
 /// project page type, or a page's children, descendants or siblings in a file that uses
-/// Wagtail (treebeard gives other trees the same methods: django-cms, django-filer,
+/// Wagtail pages (treebeard gives other trees the same methods: django-cms, django-filer,
 /// Wagtail's own collections).
 fn lists_pages<'a>(
     project: &Project,
@@ -206,14 +206,25 @@ fn lists_pages<'a>(
             let owner = queryset.owner().map(|o| ctx.text(o)).unwrap_or("");
             LISTING_TREES.contains(&method)
                 && !owner.to_ascii_lowercase().contains("collection")
-                && ctx
-                    .imports
-                    .modules
-                    .iter()
-                    .any(|m| m.module == "wagtail" || m.module.starts_with("wagtail."))
+                && uses_pages(project, file, ctx)
         }
         _ => false,
     }
+}
+
+/// Whether a file works with Wagtail pages: it imports from Wagtail, or imports a project
+/// page type (`from .models import BlogPage` in a blog's views).
+fn uses_pages(project: &Project, file: usize, ctx: &FileContext) -> bool {
+    ctx.imports.modules.iter().any(|m| {
+        m.module == "wagtail"
+            || m.module.starts_with("wagtail.")
+            || m.names.iter().any(|name| {
+                project
+                    .index
+                    .class(file, name)
+                    .is_some_and(|id| project.index.is_page_model(id))
+            })
+    })
 }
 
 /// Nodes where a query's rows may be shown: loop iterables, returned values, context
