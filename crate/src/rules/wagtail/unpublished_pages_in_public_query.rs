@@ -80,7 +80,12 @@ const SIGNED_IN: &[&str] = &[
 const LISTING_TREES: &[&str] = &["get_children", "get_descendants", "get_siblings"];
 
 /// What serves the function holding a page query, if it serves the public.
-fn serving<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<&'static str> {
+fn serving<'a>(
+    project: &Project,
+    file: usize,
+    ctx: &FileContext<'a>,
+    function: Node<'a>,
+) -> Option<&'static str> {
     let name = ctx.definition_name(function);
     let class = ctx.method_class(function);
     let decorators = ctx.decorators(function);
@@ -103,7 +108,19 @@ fn serving<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<&'static str
         return Some("a template tag");
     }
     if let Some(class) = class {
-        if SERVING_METHODS.contains(&name) {
+        // `get_context` is also a form widget's method (Django's `Widget.get_context`,
+        // the admin's page chooser): only pages and blocks render for visitors.
+        let renders_for_visitors = || {
+            project
+                .index
+                .class(file, ctx.definition_name(class))
+                .is_some_and(|id| project.index.is_page_model(id))
+                || ctx.class_bases(class).iter().any(|b| {
+                    let last = last_segment(b);
+                    last.ends_with("Page") || last.ends_with("Block")
+                })
+        };
+        if SERVING_METHODS.contains(&name) && renders_for_visitors() {
             return Some(if name == "serve" {
                 "`serve()`"
             } else {
@@ -284,7 +301,7 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
             {
                 continue;
             }
-            let Some(serves) = serving(&ctx, function) else {
+            let Some(serves) = serving(project, file, &ctx, function) else {
                 continue;
             };
             reported.push(queryset.root.id());
