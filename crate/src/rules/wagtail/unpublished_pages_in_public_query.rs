@@ -188,14 +188,23 @@ fn shown<'a>(ctx: &FileContext<'a>, expr: Node<'a>) -> Option<&'static str> {
 
 /// Whether the chain keeps only published pages, or was built for a purpose the rule
 /// cannot judge: `.live()` or `.not_live()`, a filter or exclude that names `live`
-/// (`live=True`, `Q(live=True)`), an empty queryset.
+/// (`live=True`, `Q(live=True)`), an empty queryset, or pages picked by primary key
+/// (`filter(pk__in=ids)`: the ids were chosen elsewhere, often from a live search).
 fn filters_live(ctx: &FileContext, queryset: &Queryset) -> bool {
     queryset.steps.iter().any(|step| match step.method {
         "live" | "not_live" | "none" => true,
-        "filter" | "exclude" => step
-            .node
-            .field("arguments")
-            .is_some_and(|a| ctx.text(a).contains("live")),
+        "filter" | "exclude" => step.node.field("arguments").is_some_and(|a| {
+            let mut cursor = a.walk();
+            let by_key = a.named_children(&mut cursor).any(|arg| {
+                arg.kind() == "keyword_argument"
+                    && arg.field("name").is_some_and(|n| {
+                        let name = ctx.text(n);
+                        let field = name.split("__").next().unwrap_or(name);
+                        matches!(field, "pk" | "id")
+                    })
+            });
+            by_key || ctx.text(a).contains("live")
+        }),
         _ => false,
     })
 }
