@@ -19,7 +19,7 @@ test("lessons: one per seed pattern, plus WAG002 and the round-2 rules", () => {
   const ids = lessons.map((l) => l.rules.join(","));
   for (const expected of [
     "CACHE001,CACHE003", "ORM001,ORM002", "CACHE010,CACHE011,CACHE012", "SIG001", "IMP001", "WAG002",
-    "CACHE020", "WAG010,WAG011", "WAG016",
+    "CACHE020", "WAG010,WAG011", "WAG016", "WAG013",
   ]) {
     assert.ok(ids.includes(expected), `a lesson on ${expected}`);
   }

@@ -295,6 +295,25 @@ impl ProjectIndex {
         })
     }
 
+    /// Whether a class is a Wagtail page type: `Page` among its bases, or a project class
+    /// that is one (abstract page bases included).
+    pub fn is_page_model(&self, id: ClassId) -> bool {
+        self.is_page_at(id, 0)
+    }
+
+    fn is_page_at(&self, id: ClassId, depth: usize) -> bool {
+        let Some(class) = self.class_fact(id).filter(|_| depth <= MAX_BASE_DEPTH) else {
+            return false;
+        };
+        class.bases.iter().any(|base| {
+            PAGE_ROOTS.contains(&base.as_str())
+                || self
+                    .class_qualified(id.file, base, 0)
+                    .filter(|b| *b != id)
+                    .is_some_and(|b| self.is_page_at(b, depth + 1))
+        })
+    }
+
     /// The fields a model declares itself and inherits from project bases (abstract or
     /// concrete), and whether that is all of them.
     pub fn model_fields(&self, model: &Model) -> (Vec<ModelField>, bool) {

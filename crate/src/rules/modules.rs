@@ -31,6 +31,14 @@ pub fn is_offline_module(path: &str) -> bool {
     is_test_module(path) || dirs(dir).any(|c| matches!(c, "migrations" | "management"))
 }
 
+/// The editors' side: anything under an `admin` folder or in a module named for it
+/// (`admin.py`, `admin_views.py`, `modeladmin/`), and `wagtail_hooks.py`, where Wagtail
+/// registers its admin menus, panels and views. Only signed-in editors reach it.
+pub fn is_admin_module(path: &str) -> bool {
+    let (dir, stem) = split_path(path);
+    stem == "wagtail_hooks" || stem.contains("admin") || dirs(dir).any(|c| c.contains("admin"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +50,21 @@ mod tests {
         assert!(is_test_module("apps/blog/test_signals.py"));
         assert!(!is_test_module("apps/blog/apps.py"));
         assert!(!is_test_module("apps/latest/views.py"));
+    }
+
+    #[test]
+    fn admin_modules() {
+        for path in [
+            "blog/admin.py",
+            "blog/wagtail_hooks.py",
+            "wagtail/admin/views/pages/listing.py",
+            "wagtail_modeladmin/views.py",
+        ] {
+            assert!(is_admin_module(path), "{path}");
+        }
+        for path in ["blog/views.py", "blog/templatetags/blog_tags.py"] {
+            assert!(!is_admin_module(path), "{path}");
+        }
     }
 
     #[test]

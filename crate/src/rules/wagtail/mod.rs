@@ -12,6 +12,7 @@ pub mod repeated_rendition;
 pub mod search_filter_not_indexed;
 pub mod specific_per_item;
 pub mod streamfield_in_api_listing;
+pub mod unpublished_pages_in_public_query;
 
 pub static RULES: &[&Rule] = &[
     &large_rendition_in_list::RULE,
@@ -23,4 +24,5 @@ pub static RULES: &[&Rule] = &[
     &search_filter_not_indexed::RULE,
     &block_clean_without_super::RULE,
     &streamfield_in_api_listing::RULE,
+    &unpublished_pages_in_public_query::RULE,
 ];

@@ -1,0 +1,350 @@
+//! WAG013: a page listing in code that serves the public, with no `.live()` in its chain:
+//! drafts and unpublished pages are shown to visitors.
+
+use crate::context::{Field, FileContext};
+use crate::diagnostic::{Edit, Hit};
+use crate::project::classes::last_segment;
+use crate::project::viewsets::enclosing_viewset;
+use crate::project::Project;
+use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
+use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
+use tree_sitter::Node;
+
+pub static RULE: Rule = Rule {
+    id: "WAG013",
+    name: "unpublished-pages-in-public-query",
+    severity: Severity::Warning,
+    category: Category::Wagtail,
+    message: "Page listing served to the public without `.live()`: drafts and unpublished pages are shown",
+    explanation: include_str!("unpublished_pages_in_public_query.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: Some(Applicability::Unsafe),
+    check: Check::Project(check),
+};
+
+const BAD: &str = r#"from wagtail.models import Page
+
+
+class HomePage(Page):
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest"] = self.get_children().order_by("-first_published_at")[:5]
+        return context
+"#;
+
+const FIXED: &str = r#"from wagtail.models import Page
+
+
+class HomePage(Page):
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest"] = self.get_children().live().order_by("-first_published_at")[:5]
+        return context
+"#;
+
+/// Page methods that render a page for a visitor: `Page.serve()` and `get_context()`
+/// (`wagtail/models/pages.py`), and a block's `get_context()` when the page renders it.
+/// `serve_preview` is left out: previews show drafts on purpose, to editors.
+const SERVING_METHODS: &[&str] = &["serve", "get_context"];
+
+/// Methods of class-based views and viewsets that build what a visitor receives.
+const VIEW_METHODS: &[&str] = &[
+    "get",
+    "get_queryset",
+    "get_context_data",
+    "list",
+    "listing_view",
+    "items",
+];
+
+/// Decorators of `RoutablePageMixin` routes (`wagtail.contrib.routable_page`): each is a
+/// view of the page.
+const ROUTE_DECORATORS: &[&str] = &["route", "path", "re_path"];
+
+/// Decorators and bases that let only signed-in users in: an editor's view may list drafts.
+const SIGNED_IN: &[&str] = &[
+    "login_required",
+    "permission_required",
+    "staff_member_required",
+    "user_passes_test",
+    "LoginRequired",
+    "PermissionRequired",
+    "UserPassesTest",
+];
+
+/// The page-tree methods this rule counts: children, descendants and siblings list pages
+/// the visitor has not reached. Ancestors are left out: the pages above a page served by
+/// Wagtail's router are the path it walked, and breadcrumbs list them.
+const LISTING_TREES: &[&str] = &["get_children", "get_descendants", "get_siblings"];
+
+/// What serves the function holding a page query, if it serves the public.
+fn serving<'a>(
+    project: &Project,
+    file: usize,
+    ctx: &FileContext<'a>,
+    function: Node<'a>,
+) -> Option<&'static str> {
+    let name = ctx.definition_name(function);
+    let class = ctx.method_class(function);
+    let decorators = ctx.decorators(function);
+    let signed_in = |text: &str| SIGNED_IN.iter().any(|w| text.contains(w));
+    let routed = decorators.iter().any(|d| {
+        let callee = if d.kind() == "call" {
+            ctx.callee(*d).unwrap_or(*d)
+        } else {
+            *d
+        };
+        ROUTE_DECORATORS.contains(&last_segment(ctx.text(callee)))
+    });
+    if decorators.iter().any(|d| signed_in(ctx.text(*d)))
+        || class.is_some_and(|c| ctx.class_bases(c).iter().any(|b| signed_in(b)))
+    {
+        return None;
+    }
+    let (dir, stem) = split_path(ctx.path);
+    if dir.split(['/', '\\']).any(|d| d == "templatetags") {
+        return Some("a template tag");
+    }
+    if let Some(class) = class {
+        // `get_context` is also a form widget's method (Django's `Widget.get_context`,
+        // the admin's page chooser): only pages and blocks render for visitors.
+        let renders_for_visitors = || {
+            project
+                .index
+                .class(file, ctx.definition_name(class))
+                .is_some_and(|id| project.index.is_page_model(id))
+                || ctx.class_bases(class).iter().any(|b| {
+                    let last = last_segment(b);
+                    last.ends_with("Page") || last.ends_with("Block")
+                })
+        };
+        if SERVING_METHODS.contains(&name) && renders_for_visitors() {
+            return Some(if name == "serve" {
+                "`serve()`"
+            } else {
+                "`get_context()`"
+            });
+        }
+        if routed {
+            return Some("a routable page's route");
+        }
+        let bases = ctx.class_bases(class);
+        let base_named = |suffix: &str| bases.iter().any(|b| last_segment(b).ends_with(suffix));
+        if name == "items" && base_named("Sitemap") {
+            return Some("a sitemap");
+        }
+        if name == "items" && base_named("Feed") {
+            return Some("a feed");
+        }
+        if name != "items"
+            && VIEW_METHODS.contains(&name)
+            && (enclosing_viewset(ctx, function).is_some() || is_view_module(dir, stem))
+        {
+            return Some("a view");
+        }
+        return None;
+    }
+    let takes_request = ctx.parameter_names(function).first() == Some(&"request");
+    (takes_request && is_view_module(dir, stem) && ctx.enclosing_function(function).is_none())
+        .then_some("a view")
+}
+
+/// `views.py`, `*_views.py`, `api.py`, and modules under a `views/` or `api/` folder.
+fn is_view_module(dir: &str, stem: &str) -> bool {
+    stem == "views"
+        || stem.ends_with("_views")
+        || stem == "api"
+        || dir.split(['/', '\\']).any(|d| d == "views" || d == "api")
+}
+
+/// How the query's rows reach the visitor, when they do so plainly: looped over,
+/// returned, put in a template context, paginated. Anything else (passed to a function
+/// that may filter it, counted, read for one row) is not judged.
+fn shown<'a>(ctx: &FileContext<'a>, expr: Node<'a>) -> Option<&'static str> {
+    let parent = ctx.parent(expr)?;
+    let is = |field: &str| parent.field(field).is_some_and(|n| n.id() == expr.id());
+    match parent.kind() {
+        "for_statement" | "for_in_clause" if is("right") => Some("looped over"),
+        "return_statement" => Some("returned"),
+        "pair" if is("value") => Some("put in a template context"),
+        "assignment"
+            if is("right")
+                && parent
+                    .field("left")
+                    .is_some_and(|l| l.kind() == "subscript") =>
+        {
+            Some("put in a template context")
+        }
+        "argument_list" => {
+            let call = ctx.parent(parent)?;
+            let first = ctx.positional_args(call).first().map(|a| a.id()) == Some(expr.id());
+            (first && ctx.call_simple_name(call) == Some("Paginator")).then_some("paginated")
+        }
+        _ => None,
+    }
+}
+
+/// Whether the chain keeps only published pages, or was built for a purpose the rule
+/// cannot judge: `.live()` or `.not_live()`, a filter or exclude that names `live`
+/// (`live=True`, `Q(live=True)`), an empty queryset, or pages picked by primary key
+/// (`filter(pk__in=ids)`: the ids were chosen elsewhere, often from a live search).
+fn filters_live(ctx: &FileContext, queryset: &Queryset) -> bool {
+    queryset.steps.iter().any(|step| match step.method {
+        "live" | "not_live" | "none" => true,
+        "filter" | "exclude" => step.node.field("arguments").is_some_and(|a| {
+            let mut cursor = a.walk();
+            let by_key = a.named_children(&mut cursor).any(|arg| {
+                arg.kind() == "keyword_argument"
+                    && arg.field("name").is_some_and(|n| {
+                        let name = ctx.text(n);
+                        let field = name.split("__").next().unwrap_or(name);
+                        matches!(field, "pk" | "id")
+                    })
+            });
+            by_key || ctx.text(a).contains("live")
+        }),
+        _ => false,
+    })
+}
+
+/// Whether a queryset lists Wagtail pages: `Page.objects...`, `BlogPage.objects...` for a
+/// project page type, or a page's children, descendants or siblings in a file that uses
+/// Wagtail pages (treebeard gives other trees the same methods: django-cms, django-filer,
+/// Wagtail's own collections).
+fn lists_pages<'a>(
+    project: &Project,
+    file: usize,
+    ctx: &FileContext<'a>,
+    queryset: &Queryset<'a>,
+) -> bool {
+    match queryset.origin {
+        Origin::Manager => {
+            yields_generic_pages(ctx, queryset)
+                || queryset
+                    .model_name(ctx)
+                    .and_then(|name| project.index.class(file, name))
+                    .is_some_and(|id| project.index.is_page_model(id))
+        }
+        Origin::PageTree => {
+            let method = ctx.method_call(queryset.root).map(|(_, m)| m).unwrap_or("");
+            let owner = queryset.owner().map(|o| ctx.text(o)).unwrap_or("");
+            LISTING_TREES.contains(&method)
+                && !owner.to_ascii_lowercase().contains("collection")
+                && uses_pages(project, file, ctx)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a file works with Wagtail pages: it imports from Wagtail, or imports a project
+/// page type (`from .models import BlogPage` in a blog's views).
+fn uses_pages(project: &Project, file: usize, ctx: &FileContext) -> bool {
+    ctx.imports.modules.iter().any(|m| {
+        m.module == "wagtail"
+            || m.module.starts_with("wagtail.")
+            || m.names.iter().any(|name| {
+                project
+                    .index
+                    .class(file, name)
+                    .is_some_and(|id| project.index.is_page_model(id))
+            })
+    })
+}
+
+/// Nodes where a query's rows may be shown: loop iterables, returned values, context
+/// values, a paginator's list.
+fn candidates<'c, 'a>(ctx: &'c FileContext<'a>) -> impl Iterator<Item = Node<'a>> + 'c {
+    let fields = |kind: &'static str, field: &'static str| {
+        ctx.nodes(kind).iter().filter_map(move |n| n.field(field))
+    };
+    fields("for_statement", "right")
+        .chain(fields("for_in_clause", "right"))
+        .chain(
+            ctx.nodes("return_statement")
+                .iter()
+                .filter_map(|r| r.named_child(0)),
+        )
+        .chain(fields("pair", "value"))
+        .chain(fields("assignment", "right"))
+        .chain(
+            ctx.nodes("call")
+                .iter()
+                .filter(|c| ctx.call_simple_name(**c) == Some("Paginator"))
+                .filter_map(|c| ctx.positional_args(*c).first().copied()),
+        )
+}
+
+fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    for (file, source) in project.files.iter().enumerate() {
+        let text = &source.text;
+        if is_offline_module(&source.path)
+            || is_admin_module(&source.path)
+            || !(text.contains("objects")
+                || text.contains("get_children")
+                || text.contains("get_descendants")
+                || text.contains("get_siblings"))
+        {
+            continue;
+        }
+        let Some(ctx) = project.context(file) else {
+            continue;
+        };
+        let querysets = Querysets::new(&ctx);
+        let mut reported: Vec<usize> = Vec::new();
+        for expr in candidates(&ctx) {
+            let Some(how) = shown(&ctx, expr) else {
+                continue;
+            };
+            let Some(function) = ctx.enclosing_function(expr) else {
+                continue;
+            };
+            let Some(queryset) = querysets.of(expr) else {
+                continue;
+            };
+            if reported.contains(&queryset.root.id())
+                || filters_live(&ctx, &queryset)
+                || !lists_pages(project, file, &ctx, &queryset)
+                || live_applied_elsewhere(&ctx, &querysets, function, queryset.root)
+            {
+                continue;
+            }
+            let Some(serves) = serving(project, file, &ctx, function) else {
+                continue;
+            };
+            reported.push(queryset.root.id());
+            let root = queryset.root;
+            let mut hit = Hit::node(root).with_message(format!(
+                "`{}` is {how} in {serves} with no `.live()` in its chain: drafts and unpublished pages are shown to visitors; add `.live()` (and `.public()` where pages have view restrictions)",
+                ctx.text(root)
+            ));
+            // The fix goes where the chain starts, in the function that shows it.
+            if ctx.is_within(root, function) {
+                hit = hit.with_fix(
+                    "Add `.live()`".to_string(),
+                    vec![Edit::insert(root.end_byte(), ".live()")],
+                );
+            }
+            hits.push((file, hit));
+        }
+    }
+}
+
+/// Whether the function applies `.live()` (or filters on `live`) to a chain from the same
+/// root somewhere else: `pages = self.get_children()` shown once as is and once as
+/// `pages.live()` is a choice the rule cannot judge.
+fn live_applied_elsewhere<'a>(
+    ctx: &FileContext<'a>,
+    querysets: &Querysets<'_, 'a>,
+    function: Node<'a>,
+    root: Node<'a>,
+) -> bool {
+    ctx.method_calls(&["live", "not_live", "filter", "exclude"])
+        .filter(|(call, _, _)| ctx.is_within(*call, function))
+        .any(|(call, _, _)| {
+            querysets
+                .of(call)
+                .is_some_and(|q| q.root.id() == root.id() && filters_live(ctx, &q))
+        })
+}
