@@ -192,7 +192,7 @@ def lesson10_search(kind, q):
 
     from django.test import RequestFactory
 
-    views = load(lesson_code("10-raw-sql-search", kind, "apps/blog/views.py"), f"lesson 10 {kind}")
+    views = load(lesson_code("11-raw-sql-search", kind, "apps/blog/views.py"), f"lesson 11 {kind}")
     response = views.search(RequestFactory().get("/search", {"q": q}))
     return json.loads(response.content)["titles"]
 
