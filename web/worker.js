@@ -1,3 +1,4 @@
+// @ts-check
 // The engine's Web Worker: loads the wasm module and answers {id, method, args} messages.
 // A trap (a Rust panic, or any WebAssembly.RuntimeError) leaves the instance unusable, so the
 // worker reports it as fatal and closes; the page then starts a fresh worker.
