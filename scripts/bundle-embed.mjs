@@ -5,6 +5,7 @@
 import { build } from "esbuild";
 import fs from "node:fs";
 import path from "node:path";
+import { ruleMessagesPlugin } from "./static-markdown.mjs";
 
 export async function bundleEmbed(root, dist) {
   const css = await build({
@@ -24,6 +25,7 @@ export async function bundleEmbed(root, dist) {
     target: ["es2022"],
     legalComments: "linked",
     define: { __WAGCHECK_EMBED_CSS__: JSON.stringify(css.outputFiles[0].text) },
+    plugins: [ruleMessagesPlugin(root)],
     logLevel: "warning",
   });
   fs.copyFileSync(path.join(root, "web/embed-demo.html"), path.join(dist, "embed-demo.html"));

@@ -1,9 +1,11 @@
 // Bundles the page into dist/: index.html, assets/app.js, assets/worker.js, assets/app.css and the
-// wasm module. dist/ is a static folder: copy it to any static host. Run after build-wasm.sh.
+// wasm module, plus what the page loads when first needed: assets/markdown.js (the Markdown
+// renderer: hit messages) and assets/rule-docs.js (the rules' explanations, rendered here).
+// dist/ is a static folder: copy it to any static host. Run after build-wasm.sh.
 // What only team rules need is apart, loaded when they are used (web/team.js): the Rules view's
 // code (a chunk of app.js's, assets/chunk-*.js), assets/team-worker.js and
-// assets/wagcheck-team_bg.wasm (web/pkg-team). dist/first-load.json lists the rest: what the
-// page fetches to start, which tests/node/size.test.mjs holds to its budget.
+// assets/wagcheck-team_bg.wasm (web/pkg-team). dist/first-load.json lists what the page fetches
+// to start, which tests/node/size.test.mjs holds to its budget.
 import { build } from "esbuild";
 import fs from "node:fs";
 import path from "node:path";
@@ -11,6 +13,7 @@ import zlib from "node:zlib";
 import crypto from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { lessonsPlugin } from "./lessons-plugin.mjs";
+import { ruleMessagesPlugin, writeRuleDocs } from "./static-markdown.mjs";
 import { bundleEmbed } from "./bundle-embed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -38,7 +41,7 @@ const common = {
   legalComments: "linked",
   // Rule files (examples/team-rules/*.yml) are read as text: the Rules view's starter rule.
   loader: { ".yml": "text" },
-  plugins: [lessonsPlugin(root)],
+  plugins: [lessonsPlugin(root), ruleMessagesPlugin(root)],
   logLevel: "warning",
 };
 // The page: split, so that what a dynamic import() loads (the Rules view) is a chunk of its own.
@@ -55,6 +58,8 @@ await build({
   entryPoints: {
     worker: path.join(root, "web/worker.js"),
     "team-worker": path.join(root, "web/team-worker.js"),
+    // Its own file: only Markdown known at run time needs it (web/markdown.js loads it).
+    markdown: path.join(root, "web/markdown-render.js"),
   },
   splitting: false,
 });
@@ -88,13 +93,16 @@ if (!Object.values(outputs).some((o) => o.entryPoint === lazyEntry)) {
   process.exit(1);
 }
 const chunks = [...appChunks].map((f) => path.relative(dist, path.join(root, f))).filter((f) => f !== "assets/app.js").sort();
-const firstLoad = ["index.html", "assets/app.js", ...chunks, "assets/worker.js", "assets/app.css", "assets/wagcheck_bg.wasm"];
+const firstLoad = ["index.html", "assets/app.js", ...chunks, "assets/worker.js", "assets/app.css", "assets/wagcheck_bg.wasm",
+  // The Markdown renderer: the first hits' messages need it (web/markdown.js).
+  "assets/markdown.js"];
 fs.writeFileSync(path.join(dist, "first-load.json"), JSON.stringify(firstLoad, null, 2) + "\n");
+await writeRuleDocs(root, path.join(assets, "rule-docs.js"));
 await bundleEmbed(root, dist);
 fs.copyFileSync(path.join(root, "index.html"), path.join(dist, "index.html"));
 // The service worker's cache is named after a hash of what it caches (its SHELL list).
 const hash = crypto.createHash("sha256");
-for (const name of [...firstLoad, "embed-demo.html", "assets/embed-demo.css", "assets/wagcheck-embed.js"]) {
+for (const name of [...firstLoad, "assets/rule-docs.js", "embed-demo.html", "assets/embed-demo.css", "assets/wagcheck-embed.js"]) {
   hash.update(fs.readFileSync(path.join(dist, name)));
 }
 const sw = fs
@@ -120,7 +128,9 @@ console.log(`bundle: first load ${total} bytes, ${totalGz} gzip: dist/ is ready 
 const lazy = fs
   .readdirSync(assets)
   .map((f) => `assets/${f}`)
-  .filter((f) => !firstLoad.includes(f) && /\.(js|wasm)$/.test(f) && !f.includes("embed"));
+  .filter((f) => !firstLoad.includes(f) && /\.(js|wasm)$/.test(f) && !f.includes("embed") && f !== "assets/rule-docs.js");
 let lazyGz = 0;
 for (const name of lazy) lazyGz += sizeOf(name)[1];
 console.log(`bundle: loaded when team rules are used: ${lazyGz} gzip (${lazy.join(", ")})`);
+const [, docsGz] = sizeOf("assets/rule-docs.js");
+console.log(`bundle: (assets/rule-docs.js, ${docsGz} gzip, is loaded when a rule's explanation is first shown)`);

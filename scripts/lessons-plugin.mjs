@@ -1,8 +1,10 @@
-// esbuild plugin: `import lessons from "virtual:lessons"` gives every web/lessons/*.md, parsed.
+// esbuild plugin: `import lessons from "virtual:lessons"` gives every web/lessons/*.md, parsed,
+// its Markdown (title, question, story, fix, task) as HTML in `lesson.html` (static-markdown.mjs).
 // A lesson that does not parse fails the build with its file name and what is wrong.
 import fs from "node:fs";
 import path from "node:path";
 import { parseLessons } from "../web/lessons/format.js";
+import { lessonHtml } from "./static-markdown.mjs";
 
 export function lessonSources(dir) {
   return fs
@@ -33,8 +35,10 @@ export function lessonsPlugin(root) {
       build.onResolve({ filter: /^virtual:lessons$/ }, () => ({ path: "lessons", namespace: "lessons" }));
       build.onLoad({ filter: /.*/, namespace: "lessons" }, () => {
         const sources = lessonSources(dir);
+        // The page gets the Markdown parts as HTML (lesson.html), rendered here, not the Markdown.
+        const lessons = withRuleFiles(parseLessons(sources), root).map(({ story, fix, task, ...rest }) => ({ ...rest, html: lessonHtml({ story, fix, task, ...rest }) }));
         return {
-          contents: `export default ${JSON.stringify(withRuleFiles(parseLessons(sources), root))};`,
+          contents: `export default ${JSON.stringify(lessons)};`,
           loader: "js",
           watchFiles: sources.map((s) => path.join(dir, s.name)),
         };

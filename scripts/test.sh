@@ -39,6 +39,7 @@ if part build npm run --silent build; then
 else
   FAILED+=("node (not run)" "browser (not run)")
 fi
+part jscheck bash scripts/check-js.sh
 part corpus bash tests/corpus-fix.sh
 part ecosystem python3 scripts/ecosystem.py
 part python bash tests/python-package.sh

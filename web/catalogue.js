@@ -1,13 +1,13 @@
+// @ts-check
 // The rule catalogue: every rule, searchable by id, name and text, filtered by severity and
 // category, each with its own link (#rule=ID) and a switch to enable or disable it.
 import { h, clear } from "./dom.js";
-import { renderRuleDoc, severityBadge } from "./components/rule-doc.js";
-import { inline } from "./markdown.js";
+import { renderRuleDoc, ruleMessage, severityBadge } from "./components/rule-doc.js";
 
 export class Catalogue {
   /**
    * @param {HTMLElement} parent
-   * @param {{rules: object[], disabled: Set<string>, onToggle: (id: string, enabled: boolean) => void,
+   * @param {{rules: import("./pkg/wagcheck.js").RuleInfo[], disabled: Set<string>, onToggle: (id: string, enabled: boolean) => void,
    *          onLoadExample: (rule: object) => void}} options
    */
   constructor(parent, { rules, disabled, onToggle, onLoadExample }) {
@@ -99,7 +99,7 @@ export class Catalogue {
             h("span", { class: "badge" }, rule.category),
             h("label", { class: "toggle" }, toggle, enabled ? "enabled" : "disabled"),
           ),
-          h("p", { class: "rule-message" }, inline(rule.message)),
+          ruleMessage(rule),
           isOpen
             ? renderRuleDoc(rule, { headingLevel: 3, onLoadExample: this.onLoadExample })
             : h("a", { href: `#rule=${encodeURIComponent(rule.id)}`, class: "more" }, "Explanation and examples"),

@@ -1,3 +1,4 @@
+// @ts-check
 // A tiny element builder. Text is always set as text, never parsed as HTML.
 
 /**

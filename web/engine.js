@@ -1,6 +1,14 @@
+// @ts-check
 // The page's handle on the engine: a Web Worker running the wasm module, so a large check never
 // blocks typing, and a trap kills only the worker. After a crash the worker is re-created and
 // `onCrash` is told; callers simply re-run what they need (the page keeps its own text).
+
+/** @typedef {import("./pkg/wagcheck.js").SourceFile} SourceFile */
+/** @typedef {import("./pkg/wagcheck.js").Options} Options */
+/** @typedef {import("./pkg/wagcheck.js").Report} Report */
+/** @typedef {import("./pkg/wagcheck.js").FixSelection} FixSelection */
+/** @typedef {import("./pkg/wagcheck.js").FixResult} FixResult */
+/** @typedef {import("./pkg/wagcheck.js").RuleInfo} RuleInfo */
 
 export class EngineCrash extends Error {
   constructor(message) {
@@ -42,7 +50,9 @@ export class Engine {
     this.lastMs = 0;
     this.crashes = 0;
     this.consecutiveCrashes = 0;
-    this.dead = false;
+    /** @type {EngineCrash | null} set when the engine gave up restarting */
+    this.dead = null;
+    /** @type {typeof import("./pkg/wagcheck.js") | null} the module in the page's thread, once loaded */
     this.inline = null;
     /** Whether the last answer came from the page's thread (checkNow) rather than the worker. */
     this.lastInline = false;
@@ -74,7 +84,7 @@ export class Engine {
       this.crash(worker, event.message || "the engine worker failed");
     };
     worker.onmessageerror = () => this.crash(worker, "the engine sent an unreadable message");
-    /** Resolves with {version, rules} once the module is loaded. */
+    /** @type {Promise<{version: string, rules: RuleInfo[]}>} resolves once the module is loaded */
     this.ready = this.call("ready");
   }
 
@@ -110,6 +120,12 @@ export class Engine {
     this.onCrash(error);
   }
 
+  /**
+   * Asks the worker; resolves with its answer (typed by the public methods below).
+   * @param {string} method
+   * @param {...any} args
+   * @returns {Promise<any>}
+   */
   call(method, ...args) {
     const id = this.nextId++;
     if (this.dead) return Promise.reject(this.dead);
@@ -119,6 +135,11 @@ export class Engine {
     });
   }
 
+  /**
+   * @param {SourceFile[]} files
+   * @param {Options} [options]
+   * @returns {Promise<Report>}
+   */
   check(files, options) {
     return this.call("check", files, options || {});
   }
@@ -129,6 +150,11 @@ export class Engine {
    * shows one frame later (two frames, ~30 ms, at best). Returns undefined when the worker
    * must answer: no inline engine (not loaded yet, or gone after a trap), a large text, or
    * a last check that took long.
+   */
+  /**
+   * @param {SourceFile[]} files
+   * @param {Options} [options]
+   * @returns {Report | undefined}
    */
   checkNow(files, options) {
     if (!this.inline || !mayCheckInline(files, this.lastMs)) return undefined;
@@ -147,6 +173,12 @@ export class Engine {
     }
   }
 
+  /**
+   * @param {SourceFile[]} files
+   * @param {FixSelection} [selection]
+   * @param {Options} [options]
+   * @returns {Promise<FixResult>}
+   */
   applyFixes(files, selection, options) {
     return this.call("applyFixes", files, selection || {}, options || {});
   }

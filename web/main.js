@@ -1,10 +1,11 @@
+// @ts-check
 // The playground page: the checker component, the examples menu, the rule catalogue, sharing.
 import { Engine } from "./engine.js";
 import { Engines, loadRulesView, useTeamRules } from "./team.js";
 import { Checker } from "./components/checker.js";
 import { Catalogue } from "./catalogue.js";
 import { h, clear } from "./dom.js";
-import { renderMarkdown } from "./markdown.js";
+import { fillMarkdown, loadMarkdown } from "./markdown.js";
 import { decodeState, encodeState, loadLocal, saveLocal } from "./share.js";
 import { LessonsView, parseLessonHash } from "./lessons/view.js";
 import LESSONS from "./lessons/data.js";
@@ -218,7 +219,7 @@ async function main() {
     $("#catalogue").hidden = name !== "catalogue";
     $("#lessons").hidden = name !== "lessons";
     if (name !== "lessons") document.documentElement.classList.remove("presenter");
-    for (const tab of document.querySelectorAll("[data-view]")) {
+    for (const tab of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-view]"))) {
       tab.setAttribute("aria-current", tab.dataset.view === name ? "page" : "false");
     }
   }
@@ -280,7 +281,7 @@ async function main() {
     catalogue,
     rules,
     version: info.version,
-    markdown: { renderMarkdown },
+    markdown: { fillMarkdown, loadMarkdown },
     get lessons() {
       return lessons;
     },

@@ -1,100 +1,75 @@
-// A small, safe Markdown renderer for the rules' documentation: headings, paragraphs, lists,
-// fenced code, block quotes, simple tables, and inline code, emphasis and links. It builds DOM
-// nodes; no input is ever parsed as HTML.
-import { h, safeHref } from "./dom.js";
+// @ts-check
+// Markdown in the page. The built-in rules' pages and the lessons arrive as HTML made when the
+// page was built (scripts/static-markdown.mjs); `staticHtml` inserts it. Markdown that exists
+// only at run time (the engine's hit messages and fix titles, rules written in the page) is
+// rendered by the same renderer, web/markdown-render.js (markdown-it), bundled as its own file
+// (assets/markdown.js) and loaded on first use, so the page's first script stays small:
+// `fillMarkdown` shows the plain text until it is there. There is no second renderer.
 
-/** Renders Markdown into a DocumentFragment. `headingOffset` demotes headings (# -> h(1+n)). */
-export function renderMarkdown(text, { headingOffset = 0 } = {}) {
-  const out = document.createDocumentFragment();
-  const lines = String(text).replace(/\r\n?/g, "\n").split("\n");
-  let i = 0;
-  const isBlank = (l) => /^\s*$/.test(l);
-  const startsBlock = (l) =>
-    /^(#{1,6})\s/.test(l) || /^```/.test(l) || /^\s*([-*+]|\d+[.)])\s/.test(l) || /^>/.test(l) ||
-    /^\|/.test(l);
-  while (i < lines.length) {
-    const line = lines[i];
-    if (isBlank(line)) {
-      i++;
-      continue;
-    }
-    let m;
-    if ((m = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line))) {
-      const level = Math.min(6, m[1].length + headingOffset);
-      out.append(h(`h${level}`, {}, inline(m[2])));
-      i++;
-    } else if ((m = /^```\s*([\w+-]*)/.exec(line))) {
-      const code = [];
-      i++;
-      while (i < lines.length && !/^```\s*$/.test(lines[i])) code.push(lines[i++]);
-      i++;
-      out.append(h("pre", { class: "code", "data-lang": m[1] || null }, h("code", {}, code.join("\n"))));
-    } else if (/^>/.test(line)) {
-      const quote = [];
-      while (i < lines.length && /^>/.test(lines[i])) quote.push(lines[i++].replace(/^>\s?/, ""));
-      out.append(h("blockquote", {}, renderMarkdown(quote.join("\n"), { headingOffset })));
-    } else if (/^\|/.test(line)) {
-      const rows = [];
-      while (i < lines.length && /^\|/.test(lines[i])) rows.push(lines[i++]);
-      out.append(table(rows));
-    } else if ((m = /^\s*([-*+]|\d+[.)])\s/.exec(line))) {
-      const ordered = /\d/.test(m[1]);
-      const list = h(ordered ? "ol" : "ul", {});
-      while (i < lines.length && (m = /^\s*([-*+]|\d+[.)])\s+(.*)$/.exec(lines[i]))) {
-        const item = [m[2]];
-        i++;
-        while (i < lines.length && /^\s{2,}\S/.test(lines[i]) && !/^\s*([-*+]|\d+[.)])\s/.test(lines[i])) {
-          item.push(lines[i++].trim());
-        }
-        list.append(h("li", {}, inline(item.join(" "))));
-      }
-      out.append(list);
-    } else {
-      const para = [];
-      while (i < lines.length && !isBlank(lines[i]) && !(para.length && startsBlock(lines[i]))) {
-        para.push(lines[i++]);
-      }
-      out.append(h("p", {}, inline(para.join(" "))));
-    }
-  }
-  return out;
-}
+/** @typedef {{renderBlock: (text: string) => string, renderInline: (text: string) => string}} Renderer */
 
-function table(rows) {
-  const cells = (row) => row.replace(/^\|/, "").replace(/\|\s*$/, "").split("|").map((c) => c.trim());
-  const body = rows.filter((r) => !/^\|[\s:|-]+\|?\s*$/.test(r));
-  const [head, ...rest] = body;
-  return h(
-    "table",
-    {},
-    h("thead", {}, h("tr", {}, cells(head || "").map((c) => h("th", {}, inline(c))))),
-    h("tbody", {}, rest.map((r) => h("tr", {}, cells(r).map((c) => h("td", {}, inline(c)))))),
+// Beside the bundle that imports this module (dist/assets/app.js, wagcheck-embed.js).
+const RENDERER = new URL("./markdown.js", import.meta.url).href;
+
+/** @type {Renderer | null} */
+let renderer = null;
+/** @type {Promise<Renderer | null> | null} */
+let loading = null;
+
+/**
+ * Loads the renderer once; resolves null when it cannot be loaded (offline before it was
+ * cached): the text then stays plain, and a later call tries again.
+ * @returns {Promise<Renderer | null>}
+ */
+export function loadMarkdown() {
+  loading ??= import(RENDERER).then(
+    (module) => (renderer = module),
+    (error) => {
+      console.warn("wagcheck: the Markdown renderer could not be loaded:", error.message);
+      loading = null;
+      return null;
+    },
   );
+  return loading;
 }
 
-/** Inline Markdown: `code`, **strong**, *em* / _em_, [text](url). Returns an array of nodes. */
-export function inline(text) {
-  const nodes = [];
-  const pattern = /`([^`]+)`|\*\*(.+?)\*\*|(?<![\w*])\*(?!\s)(.+?)\*(?!\w)|(?<!\w)_(?!\s)(.+?)_(?!\w)|\[([^\]]+)\]\(([^)\s]+)\)/g;
-  let last = 0;
-  let m;
-  while ((m = pattern.exec(text))) {
-    if (m.index > last) nodes.push(text.slice(last, m.index));
-    if (m[1] !== undefined) nodes.push(h("code", {}, m[1]));
-    else if (m[2] !== undefined) nodes.push(h("strong", {}, inline(m[2])));
-    else if (m[3] !== undefined) nodes.push(h("em", {}, inline(m[3])));
-    else if (m[4] !== undefined) nodes.push(h("em", {}, inline(m[4])));
-    else {
-      const href = safeHref(m[6]);
-      const external = href && /^https?:/i.test(href);
-      nodes.push(
-        href
-          ? h("a", { href, rel: external ? "noopener noreferrer" : null, target: external ? "_blank" : null }, inline(m[5]))
-          : m[0],
-      );
+/**
+ * HTML made by the build (or by the renderer) as nodes. `headingOffset` demotes headings
+ * (# -> h(1+n)) to fit where the text is shown.
+ * @param {string} html
+ * @param {{headingOffset?: number}} [options]
+ * @returns {DocumentFragment}
+ */
+export function staticHtml(html, { headingOffset = 0 } = {}) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  if (headingOffset) {
+    for (const heading of template.content.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+      const demoted = document.createElement(`h${Math.min(6, Number(heading.tagName[1]) + headingOffset)}`);
+      demoted.append(...heading.childNodes);
+      heading.replaceWith(demoted);
     }
-    last = pattern.lastIndex;
   }
-  if (last < text.length) nodes.push(text.slice(last));
-  return nodes;
+  return template.content;
+}
+
+/**
+ * Renders `text` (Markdown known only at run time) into `el` and returns `el`: at once when the
+ * renderer is loaded, else the plain text now and the rendered text when it arrives.
+ * @template {HTMLElement} E
+ * @param {E} el
+ * @param {string} text
+ * @param {{inline?: boolean, headingOffset?: number}} [options] inline: no paragraphs
+ * @returns {E}
+ */
+export function fillMarkdown(el, text, { inline = false, headingOffset = 0 } = {}) {
+  const fill = (/** @type {Renderer} */ r) =>
+    el.replaceChildren(staticHtml(inline ? r.renderInline(text) : r.renderBlock(text), { headingOffset }));
+  if (renderer) {
+    fill(renderer);
+  } else {
+    el.textContent = text;
+    loadMarkdown().then((r) => r && fill(r));
+  }
+  return el;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's state in a URL fragment (deflate-raw + base64url) and in localStorage.
 
 const STORAGE_KEY = "wagcheck.playground.v1";

@@ -1,3 +1,4 @@
+// @ts-check
 // The engine's Web Worker for the module with team rules (web/pkg-team, built with the `team`
 // feature: the YAML reader and ast-grep's matcher). The page starts it only when team rules
 // are used: the Rules view, a share link or a lesson that carries rules (web/team.js).

@@ -1,3 +1,4 @@
+// @ts-check
 // Team rules in the page: the second engine module and the routing between the two.
 //
 // The page's first load has the engine without team rules (web/pkg, worker.js): it checks with

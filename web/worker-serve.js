@@ -1,3 +1,4 @@
+// @ts-check
 // The body of an engine Web Worker: loads a wasm module and answers {id, method, args}
 // messages. Two workers use it: worker.js (the page's first module, no team rules) and
 // team-worker.js (the module with team rules, loaded only when they are used).

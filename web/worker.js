@@ -1,3 +1,4 @@
+// @ts-check
 // The engine's Web Worker for the page's first module (web/pkg: every built-in rule, no team
 // rules). The answering is in worker-serve.js, shared with team-worker.js.
 import init, * as api from "./pkg/wagcheck.js";

@@ -76,6 +76,9 @@ for (const lesson of LESSONS) {
     await step(page, 1);
     assert.match(await page.textContent(".lesson-title"), new RegExp(lesson.title.slice(0, 12).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
     assert.ok((await page.textContent(".lesson-step .story")).length > 200);
+    // The story is HTML made by the build: paragraphs, no Markdown left.
+    assert.ok((await page.locator(".lesson-step .story p").count()) > 0);
+    assert.doesNotMatch(await page.textContent(".lesson-step .story"), /^#|`|\*\*/m);
     assert.equal(await page.locator(".lesson-checker").isVisible(), false);
     await page.click("[data-action=next]");
 

@@ -658,12 +658,13 @@ test("user text (code, file names, links) is never inserted as HTML", async () =
   await settled(other.page);
   assert.equal(await other.page.locator("img:not(.cm-widgetBuffer)").count(), 0);
   assert.equal(await other.page.evaluate(() => window.wagcheck.checker.getFiles()[0].path), `${evil}.py`);
-  // Markdown links only allow safe targets.
+  // Markdown rendered in the page (team rules, hit messages): links only to safe targets, HTML
+  // shown as text.
   const safe = await page.evaluate(async () => {
-    const { renderMarkdown } = window.wagcheck.markdown;
-    const box = document.createElement("div");
-    box.append(renderMarkdown("[a](javascript:alert(1)) [b](https://example.org) <b>raw</b> `<i>code</i>`"));
-    return { links: [...box.querySelectorAll("a")].map((a) => a.getAttribute("href")), html: box.querySelectorAll("b, i").length, text: box.textContent };
+    const { fillMarkdown, loadMarkdown } = window.wagcheck.markdown;
+    await loadMarkdown();
+    const box = fillMarkdown(document.createElement("div"), "[a](javascript:alert(1)) [b](https://example.org) <b>raw</b> `<i>code</i>` <img src=x onerror=alert(1)>\n\n<script>alert(1)</script>");
+    return { links: [...box.querySelectorAll("a")].map((a) => a.getAttribute("href")), html: box.querySelectorAll("b, i, img, script").length, text: box.textContent };
   });
   assert.deepEqual(safe.links, ["https://example.org"]);
   assert.equal(safe.html, 0);
@@ -671,5 +672,31 @@ test("user text (code, file names, links) is never inserted as HTML", async () =
   assert.deepEqual(other.errors, []);
   assert.deepEqual(errors, []);
   await other.page.close();
+  await page.close();
+});
+
+test("rule pages are HTML made by the build, loaded on demand; hit messages are rendered in the page", async () => {
+  const { page, errors } = await freshPage();
+  const rule = await loadFirstSeed(page);
+  assert.ok(rule, "no seed rule in this build");
+  await settled(page);
+  // The engine's message, Markdown known only at run time: `code` spans as <code>.
+  const message = hitRows(page, rule.id).first().locator(".hit-message");
+  await message.locator("code").first().waitFor();
+  assert.doesNotMatch(await message.textContent(), /`/);
+  // The explanation: the build's HTML, its "## What it does" under the panel's <h2> title.
+  await hitRows(page, rule.id).first().locator(".hit-main").click();
+  const doc = page.locator(`.explain .rule-doc[data-rule="${rule.id}"]`);
+  await doc.locator(".markdown h4", { hasText: "What it does" }).waitFor();
+  const text = await doc.locator(".markdown").first().textContent();
+  assert.doesNotMatch(text, /^#|`|\*\*/m, "no Markdown left in the page");
+  assert.ok((await doc.locator(".markdown code").count()) > 0);
+  const loaded = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname));
+  assert.ok(loaded.some((p) => p.endsWith("/assets/rule-docs.js")), "the explanations come from the build's rule-docs.js");
+  assert.ok(loaded.some((p) => p.endsWith("/assets/markdown.js")), "the hit messages' renderer");
+  // The catalogue's messages are in the bundle already.
+  await page.click("nav a[data-view=catalogue]");
+  assert.ok((await page.locator(`.rule-card[data-rule="${rule.id}"] .rule-message code`).count()) > 0);
+  assert.deepEqual(errors, []);
   await page.close();
 });

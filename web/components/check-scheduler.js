@@ -1,3 +1,4 @@
+// @ts-check
 // When the checker asks the engine, and which answers it keeps. No DOM and no CodeMirror here:
 // the checker hands it a way to snapshot its files, and tests/node/check-scheduler.test.mjs
 // drives it with a fake engine.
@@ -13,24 +14,28 @@
  * @property {() => boolean} isFresh whether the checker's files are still these
  */
 
+/** @typedef {import("../pkg/wagcheck.js").Report} Report */
+/** @typedef {import("../pkg/wagcheck.js").Options} Options */
+
 /**
  * @typedef {object} SchedulerEngine the part of web/engine.js's Engine the scheduler uses
- * @property {(files: {path: string, text: string}[], options: object) => Promise<object>} check
+ * @property {(files: {path: string, text: string}[], options: Options) => Promise<Report>} check
  *   a check in the worker
- * @property {(files: {path: string, text: string}[], options: object) => object | undefined} [checkNow]
+ * @property {(files: {path: string, text: string}[], options: Options) => Report | undefined} [checkNow]
  *   a check in the page's thread, or undefined when the worker must answer (Engine.checkNow)
  * @property {number} [lastMs] the engine's own time for the last answer
  * @property {boolean} [lastInline] whether the last answer came from checkNow
  */
 
+/** @template {Snapshot} [S=Snapshot] what the checker's snapshot holds besides the files */
 export class CheckScheduler {
   /**
    * @param {object} options
    * @param {SchedulerEngine} options.engine
-   * @param {(doc: any) => Snapshot} options.snapshot takes the files as they are now; `doc` is
+   * @param {(doc: any) => S} options.snapshot takes the files as they are now; `doc` is
    *   the current file's text when an edit is being dispatched and the editor does not show it yet
-   * @param {() => object} options.options the engine options (rules selected, ignored)
-   * @param {(report: object, snapshot: Snapshot) => void} options.onReport a fresh answer
+   * @param {() => Options} options.options the engine options (rules selected, ignored)
+   * @param {(report: Report, snapshot: S) => void} options.onReport a fresh answer
    * @param {(error: Error) => void} options.onError the engine failed or crashed
    * @param {number} [options.delay] ms between an edit and its check (0: at once)
    */

@@ -1,3 +1,4 @@
+// @ts-check
 // The line under the editor that says what the last check found (read out by screen readers),
 // and the alert shown when the engine failed.
 import { h, clear } from "../dom.js";
@@ -10,7 +11,7 @@ import { EngineCrash } from "../engine.js";
  * @param {object} state
  * @param {boolean} state.empty every file is blank
  * @param {string[]} state.unknown selected rules this build lacks
- * @param {object | null} state.report
+ * @param {import("../pkg/wagcheck.js").Report | null} state.report
  * @param {number} state.engineMs the engine's time for the last check
  */
 export function renderStatus(host, { empty, unknown, report, engineMs }) {

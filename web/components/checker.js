@@ -1,3 +1,4 @@
+// @ts-check
 // The checker component: file tabs + CodeMirror editor with the engine's hits as lint marks, the
 // hit list, the explanation panel, and fixes reviewed in a merge view. The playground uses it;
 // a lessons view or an embed widget can create one on any element with their own files.
@@ -21,6 +22,7 @@ import { python } from "@codemirror/lang-python";
 import { lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { h, clear } from "../dom.js";
+import { loadMarkdown } from "../markdown.js";
 import { renderRuleDoc } from "./rule-doc.js";
 import { CheckScheduler } from "./check-scheduler.js";
 import { renderEngineError, renderStatus } from "./check-status.js";
@@ -38,7 +40,7 @@ export class Checker {
    * @param {HTMLElement} parent
    * @param {object} options
    * @param {import("../engine.js").Engine} options.engine
-   * @param {object[]} options.rules rules() of the engine
+   * @param {import("../pkg/wagcheck.js").RuleInfo[]} options.rules rules() of the engine
    * @param {{path: string, text: string}[]} options.files
    * @param {string} [options.active] path of the file shown first
    * @param {string[]} [options.disabled] rule ids not checked
@@ -73,7 +75,7 @@ export class Checker {
     this.readOnlyConf = new Compartment();
     this.concealed = Boolean(options.concealed);
     this.fixes = options.fixes !== false;
-    /** @type {any} the last fresh report, null before the first */
+    /** @type {import("../pkg/wagcheck.js").Report | null} the last fresh report, null before the first */
     this.report = null;
     /** The document each file had when `report` was made (its marks belong to that text). */
     this.reportDocs = new Map();
@@ -84,6 +86,8 @@ export class Checker {
     this.explainFold = null;
     // 0: check as soon as the edit is made. A quick check runs in the page's thread
     // (Engine.checkNow), others in the worker; the scheduler keeps at most one in flight.
+    // The hit messages' Markdown renderer, fetched while the engine loads.
+    loadMarkdown();
     this.scheduler = new CheckScheduler({
       engine: this.engine,
       delay: options.checkDelay ?? 0,

@@ -1,3 +1,4 @@
+// @ts-check
 // How code looks in the checker's editor and in fix diffs: token colours and the editor theme,
 // both from CSS variables so light and dark follow the system.
 import { EditorView } from "@codemirror/view";

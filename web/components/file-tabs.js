@@ -1,3 +1,4 @@
+// @ts-check
 // The file tabs above the editor (one per file, with its hit count; arrow keys move between them)
 // and the + File / Rename / Delete buttons. It shows what the checker gives it and reports
 // clicks; the checker owns the files.

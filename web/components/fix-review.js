@@ -1,3 +1,4 @@
+// @ts-check
 // Fixes reviewed before they are applied: the diff of each changed file in a dialog (Accept or
 // Reject), and the smallest edit that applies an accepted fix (so undo and the cursor behave).
 import { EditorState } from "@codemirror/state";
@@ -6,7 +7,7 @@ import { syntaxHighlighting } from "@codemirror/language";
 import { python } from "@codemirror/lang-python";
 import { MergeView, unifiedMergeView } from "@codemirror/merge";
 import { h, clear } from "../dom.js";
-import { inline } from "../markdown.js";
+import { fillMarkdown } from "../markdown.js";
 import { editorTheme, highlightStyle } from "./editor-look.js";
 
 /** The smallest single change that turns `a` into `b`. */
@@ -51,7 +52,7 @@ export function diffView(host, before, after) {
  * @param {string} title
  * @param {{path: string, text: string}[]} before the files now
  * @param {{path: string, text: string}[]} changed the files the fixes change, as they would be
- * @param {{applied: object[], report: {diagnostics: object[]}}} result the engine's applyFixes answer
+ * @param {import("../pkg/wagcheck.js").FixResult} result the engine's applyFixes answer
  * @returns {Promise<boolean>}
  */
 export function reviewFixes(dialog, title, before, changed, result) {
@@ -69,7 +70,7 @@ export function reviewFixes(dialog, title, before, changed, result) {
     const form = h(
       "form",
       { method: "dialog", class: "fix-review" },
-      h("h2", {}, inline(title)),
+      fillMarkdown(h("h2", {}), title, { inline: true }),
       h("p", { class: "hint" }, `${result.applied.length} fix${result.applied.length === 1 ? "" : "es"} in ${changed.length} file${changed.length === 1 ? "" : "s"}; ${remaining} hit${remaining === 1 ? "" : "s"} would remain. Undo (Ctrl+Z) reverts an accepted fix.`),
       body,
       h(

@@ -1,12 +1,16 @@
+// @ts-check
 // The hit list beside the editor: syntax errors, then every hit in file order with its Fix
 // button, the count, and the Fix all buttons.
 import { h, clear } from "../dom.js";
-import { inline } from "../markdown.js";
+import { fillMarkdown } from "../markdown.js";
 import { severityBadge } from "./rule-doc.js";
+
+/** @typedef {import("../pkg/wagcheck.js").Report} Report */
+/** @typedef {import("../pkg/wagcheck.js").Diagnostic} Diagnostic */
 
 /**
  * The report's hits in the order of the files, then of their place, then by rule.
- * @param {{diagnostics: object[]}} report
+ * @param {Report} report
  * @param {string[]} paths the files' paths in tab order
  */
 export function sortedHits(report, paths) {
@@ -19,8 +23,8 @@ export function sortedHits(report, paths) {
 export class HitList {
   /**
    * @param {object} options
-   * @param {(d: object) => void} options.onSelect a hit's row was chosen
-   * @param {(d: object) => void} options.onFix a hit's Fix button
+   * @param {(d: Diagnostic) => void} options.onSelect a hit's row was chosen
+   * @param {(d: Diagnostic) => void} options.onFix a hit's Fix button
    * @param {(unsafe: boolean) => void} options.onFixAll
    * @param {(path: string, from: number, to: number) => void} options.onGoTo a syntax error's row
    */
@@ -38,11 +42,11 @@ export class HitList {
 
   /**
    * @param {object} state
-   * @param {object | null} state.report the engine's report, null before the first
-   * @param {object[] | null} state.hits its hits, sorted (sortedHits)
+   * @param {Report | null} state.report the engine's report, null before the first
+   * @param {Diagnostic[] | null} state.hits its hits, sorted (sortedHits)
    * @param {boolean} state.multiFile more than one file: rows name the file
    * @param {boolean} state.empty every file is blank
-   * @param {(d: object) => boolean} state.isSelected
+   * @param {(d: Diagnostic) => boolean} state.isSelected
    */
   render({ report, hits, multiFile, empty, isSelected }) {
     // Rebuilt only when a row would change (what it shows or where its buttons go), which
@@ -91,7 +95,7 @@ export class HitList {
             { type: "button", class: "hit-main", "aria-current": selected ? "true" : null, onclick: () => this.onSelect(d) },
             severityBadge(d.severity),
             h("code", { class: "hit-rule" }, d.rule),
-            h("span", { class: "hit-message" }, inline(d.message)),
+            fillMarkdown(h("span", { class: "hit-message" }), d.message, { inline: true }),
             h("span", { class: "hit-loc" }, `${multiFile ? `${d.path}:` : "line "}${d.start.line}${multiFile ? `:${d.start.column}` : ""}`),
           ),
           d.fix

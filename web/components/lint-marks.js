@@ -1,17 +1,25 @@
+// @ts-check
 // The engine's report as CodeMirror lint marks for one file: syntax errors and hits, each hit
 // with its Fix and Explain actions.
 import { forEachDiagnostic } from "@codemirror/lint";
 
+/** @typedef {import("../pkg/wagcheck.js").Report} Report */
+/** @typedef {import("../pkg/wagcheck.js").Diagnostic} Diagnostic */
+
+/** @typedef {import("@codemirror/lint").Diagnostic} Mark a lint mark as CodeMirror takes it */
+
+/** @type {Record<string, Mark["severity"]>} */
 const LINT_SEVERITY = { blocker: "error", warning: "warning", info: "info" };
 
 /**
  * The marks of `path` in `report`, clamped to a document of `length` characters.
- * @param {object} report the engine's report
+ * @param {Report} report the engine's report
  * @param {string} path
  * @param {number} length
  * @param {object} actions
- * @param {((d: object) => void) | null} actions.fix fixes a hit (null: no fixes offered)
- * @param {(d: object) => void} actions.explain selects a hit and shows its explanation
+ * @param {((d: Diagnostic) => void) | null} actions.fix fixes a hit (null: no fixes offered)
+ * @param {(d: Diagnostic) => void} actions.explain selects a hit and shows its explanation
+ * @returns {Mark[]}
  */
 export function lintMarks(report, path, length, { fix, explain }) {
   const clamp = (n) => Math.max(0, Math.min(length, n));
@@ -20,7 +28,7 @@ export function lintMarks(report, path, length, { fix, explain }) {
   return [
     ...report.syntaxErrors
       .filter((e) => e.path === path)
-      .map((e) => ({ from: clamp(e.from), to: clamp(e.to), severity: "error", source: "syntax error", message: e.message, markClass: "wag-syntax" })),
+      .map((e) => ({ from: clamp(e.from), to: clamp(e.to), severity: /** @type {const} */ ("error"), source: "syntax error", message: e.message, markClass: "wag-syntax" })),
     ...report.diagnostics
       .filter((d) => d.path === path)
       .map((d) => ({

@@ -1,3 +1,4 @@
+// @ts-check
 // The dialog that asks for a file's path (add or rename a file), and what makes a path valid.
 import { h, clear } from "../dom.js";
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The "Rules you write" view: a YAML editor for team rules beside the playground's code editor.
 // As a rule is typed its hits appear in the code (the checker checks with the rule files), its
 // examples and cases run as tests, its explanation renders as the catalogue renders it, and a

@@ -1,3 +1,4 @@
+// @ts-check
 // The syntax tree panel: the code editor's active file as tree-sitter (and so a team rule's
 // `kind`, `has`, `inside`, `field`) sees it. Each node shows its kind, the field its parent holds
 // it in, and its range; the node under the cursor is highlighted; a click selects its code; "Copy

@@ -1,3 +1,4 @@
+// @ts-check
 // <wagcheck-snippet>: the playground's checker as a custom element for documentation pages.
 //
 //   <script type="module" src="https://example.org/wagcheck/assets/wagcheck-embed.js"></script>
@@ -84,7 +85,7 @@ const observer = new IntersectionObserver(
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       observer.unobserve(entry.target);
-      entry.target.start();
+      /** @type {WagcheckSnippet} */ (entry.target).start();
     }
   },
   { rootMargin: "200px" },

@@ -1,3 +1,4 @@
+// @ts-check
 // The iframe form of the docs widget, for hosts that allow no scripts:
 //   <iframe src=".../index.html?embed=1#s=<share state>"></iframe>
 // shows only the editor and the hits of the shared code (no header, no catalogue, no storage).
@@ -13,7 +14,7 @@ export function isFrame() {
 if (isFrame()) document.documentElement.classList.add("embed");
 
 export async function startFrame({ engine, info }) {
-  const host = document.querySelector("#playground");
+  const host = /** @type {HTMLElement} */ (document.querySelector("#playground"));
   let state = null;
   let problem = "";
   if (location.hash.startsWith("#s=")) {

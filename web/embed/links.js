@@ -1,3 +1,4 @@
+// @ts-check
 // Links out of an embedded checker (docs widget, iframe): "Open in playground" with the code as
 // a share link, and rule links that open in a new tab instead of replacing the host page.
 import { h } from "../dom.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // The lesson format: one Markdown file per lesson, beside this file (see README.md here).
 // Pure functions, no DOM: the bundler, the page and the node tests all read lessons with them.
 //

@@ -1,3 +1,4 @@
+// @ts-check
 // The lessons view: a list of lessons (#lessons), and one lesson step by step (#lesson=ID/N).
 // Each lesson has four steps: the story, "find it" (the buggy code, read-only, hits hidden
 // until Check), the fix (explanation and diff), and "your turn" (the learner fixes the code;
@@ -7,7 +8,7 @@
 import { Checker } from "../components/checker.js";
 import { diffView } from "../components/fix-review.js";
 import { h, clear } from "../dom.js";
-import { inline, renderMarkdown } from "../markdown.js";
+import { staticHtml } from "../markdown.js";
 import { passes } from "./format.js";
 import { validState } from "../share.js";
 import { useTeamRules as checkWithTeamRules } from "../team.js";
@@ -179,7 +180,7 @@ export class LessonsView {
         "header",
         { class: "lesson-head" },
         h("p", { class: "lesson-crumbs" }, h("a", { href: "#lessons" }, "Lessons"), " / ", lesson.rules.join(", ")),
-        h("h2", { class: "lesson-title" }, inline(lesson.title)),
+        h("h2", { class: "lesson-title" }, staticHtml(lesson.html.title)),
         h(
           "button",
           { type: "button", class: "small", "data-action": "presenter", "aria-pressed": String(this.presenter), title: "Large type, one step per screen (P; Esc leaves)", onclick: () => this.setPresenter(!this.presenter) },
@@ -244,11 +245,11 @@ export class LessonsView {
     const body = clear(this.stepBody);
     this.checkerHost.hidden = step === 0 || step === 2;
     if (step === 0) {
-      body.append(h("h3", {}, "What happened"), h("div", { class: "markdown story" }, renderMarkdown(lesson.story, { headingOffset: 3 })));
+      body.append(h("h3", {}, "What happened"), h("div", { class: "markdown story" }, staticHtml(lesson.html.story, { headingOffset: 3 })));
     } else if (step === 1) {
       this.feedback = h("p", { class: "lesson-feedback", role: "status", "aria-live": "polite" });
       body.append(
-        h("h3", { class: "lesson-question" }, inline(lesson.question)),
+        h("h3", { class: "lesson-question" }, staticHtml(lesson.html.question)),
         h("p", { class: "hint" }, lesson.answer === "file" ? "Open the file you suspect (its tab), then press Check." : "Click the line you suspect, then press Check."),
         h(
           "p",
@@ -262,7 +263,7 @@ export class LessonsView {
       this.useFiles(lesson.bug, { readOnly: true });
       if (saved.revealed) this.reveal();
     } else if (step === 2) {
-      body.append(h("h3", {}, "The fix"), h("div", { class: "markdown" }, renderMarkdown(lesson.fix, { headingOffset: 3 })));
+      body.append(h("h3", {}, "The fix"), h("div", { class: "markdown" }, staticHtml(lesson.html.fix, { headingOffset: 3 })));
       const paths = [...new Set([...lesson.bug, ...lesson.solution].map((f) => f.path))];
       for (const path of paths) {
         const before = lesson.bug.find((f) => f.path === path)?.text ?? "";
@@ -277,7 +278,7 @@ export class LessonsView {
       this.result = h("p", { class: "lesson-result", role: "status", "aria-live": "polite" });
       body.append(
         h("h3", {}, "Your turn"),
-        h("div", { class: "markdown" }, renderMarkdown(lesson.task, { headingOffset: 3 })),
+        h("div", { class: "markdown" }, staticHtml(lesson.html.task, { headingOffset: 3 })),
         h(
           "p",
           { class: "lesson-actions" },
