@@ -32,16 +32,9 @@ fn main() {
         Ok(Command::Explain(id, team)) => with_team(&team, || explain(&id)),
         Ok(Command::TestRules(paths)) => cli::team::test_rules(&paths),
         Ok(Command::Check(check)) => run_check(check),
-        Ok(Command::Server) => {
-            // Team rules: the rule-dirs of the project the server starts in (editors start it
-            // in the workspace's folder), read once; a wrong rule is said on stderr, which
-            // editors show in the server's log, and the other rules run.
-            match cli::team::load(&[], true) {
-                Ok(loaded) => cli::team::report_errors(&loaded.errors),
-                Err(message) => eprintln!("wagcheck: error: {message}"),
-            }
-            server::run()
-        }
+        // The server loads the team rules of the project it starts in itself (and again
+        // when a rule file or the config changes).
+        Ok(Command::Server) => server::run(),
     };
     std::process::exit(code);
 }

@@ -19,6 +19,7 @@ import {
   DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
+  DidSaveTextDocumentNotification,
   PublishDiagnosticsNotification,
   ShowMessageNotification,
   LogMessageNotification,
@@ -152,7 +153,7 @@ test("wagcheck server with a real LSP client", { timeout: 60_000 }, async () => 
   await waitFor("file watchers registered", () => registered);
   assert.deepEqual(
     registered.registrations[0].registerOptions.watchers.map((w) => w.globPattern),
-    ["**/*.py", "**/pyproject.toml"],
+    ["**/*.py", "**/pyproject.toml", "**/*.yml", "**/*.yaml"], // yml: team rule files (rule-dirs)
   );
 
   // Open a file with two CACHE012 hits; the first sits after an emoji (UTF-16 columns).
@@ -252,6 +253,24 @@ test("wagcheck server with a real LSP client", { timeout: 60_000 }, async () => 
   });
   const team = await waitFor("ACME002, a team rule", () => diagnostics.get(teamUri)?.diagnostics.length && diagnostics.get(teamUri));
   assert.deepEqual(team.diagnostics.map((d) => d.code), ["ACME002"]);
+  // docs/rules.md holds the built-in rules only: no link to a heading that is not there.
+  assert.equal(team.diagnostics[0].codeDescription, undefined);
+
+  // A rule file edited while the server runs: read again, the hits re-published. Broken, it
+  // gets a diagnostic at the error's line and its rule stops; fixed, the rule is back.
+  const ruleUri = ws.uri(".wagcheck/rules/orm.yml");
+  const orm = fs.readFileSync(path.join(ws.dir, ".wagcheck/rules/orm.yml"), "utf8");
+  ws.write(".wagcheck/rules/orm.yml", orm.replace("pattern: $QS.count() > 0", "pattern: $QS.count( > 0"));
+  await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ruleUri, type: FileChangeType.Changed }] });
+  const ruleError = await waitFor("a diagnostic on the broken rule file", () => diagnostics.get(ruleUri)?.diagnostics.length && diagnostics.get(ruleUri));
+  assert.match(ruleError.diagnostics[0].message, /ACME002: pattern .* is not valid Python/);
+  assert.equal(ruleError.diagnostics[0].range.start.line, orm.split("\n").indexOf("rule:") + 1, "on the mapping under `rule:`");
+  await waitFor("ACME002 gone with its rule", () => diagnostics.get(teamUri)?.diagnostics.length === 0);
+  ws.write(".wagcheck/rules/orm.yml", orm.replace("counts every row", "reads every row"));
+  await conn.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: ruleUri } });
+  await waitFor("the rule file's diagnostic cleared", () => diagnostics.get(ruleUri)?.diagnostics.length === 0);
+  const reloaded = await waitFor("ACME002 back, with its new message", () => diagnostics.get(teamUri)?.diagnostics.length && diagnostics.get(teamUri));
+  assert.match(reloaded.diagnostics[0].message, /reads every row/);
 
   // An edit outside the document: clamped and logged, the server carries on.
   await conn.sendNotification(DidChangeTextDocumentNotification.type, {

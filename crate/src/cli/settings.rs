@@ -115,11 +115,17 @@ impl Resolver {
     }
 }
 
-/// Whether `rule` runs on file `i`, from a table of `Resolver::rules_for` rows.
+/// Whether `rule` runs on file `i`, from a table of `Resolver::rules_for` rows. A row
+/// made for another rule list (the server reloads team rules while a cross-file pass
+/// runs on another thread; the server re-runs it) enables nothing, rather than the
+/// wrong rules or an index out of bounds.
 pub fn enabled_in(table: &[Vec<bool>], i: usize, rule: &wagcheck::Rule) -> bool {
-    wagcheck::rules::all()
-        .binary_search_by_key(&rule.id, |r| r.id)
-        .is_ok_and(|k| table.get(i).is_some_and(|row| row[k]))
+    let all = wagcheck::rules::all();
+    all.binary_search_by_key(&rule.id, |r| r.id).is_ok_and(|k| {
+        table
+            .get(i)
+            .is_some_and(|row| row.len() == all.len() && row[k])
+    })
 }
 
 /// The file's path relative to the config's directory, with `/` separators, for
@@ -134,4 +140,19 @@ pub fn relative_path(settings: &Settings, file: &Path) -> String {
         None => file.to_path_buf(),
     };
     rel.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_for_another_rule_list_enables_nothing() {
+        let all = wagcheck::rules::all();
+        let rule = all[0];
+        assert!(enabled_in(&[vec![true; all.len()]], 0, rule));
+        // One rule short (made before a team rule was added): nothing, and no panic.
+        assert!(!enabled_in(&[vec![true; all.len() - 1]], 0, rule));
+        assert!(!enabled_in(&[vec![true; all.len() + 1]], 0, rule));
+    }
 }

@@ -14,9 +14,14 @@ pub const SOURCE: &str = "wagcheck";
 /// (`initializationOptions.docsUrl`): the generated docs/rules.md, one heading per rule.
 pub const DOCS_URL: &str = "https://github.com/wagcheck/wagcheck/blob/main/docs/rules.md";
 
-/// The page of a rule: `<docs>#<name>-<id>` (docs::anchor, the heading's slug).
+/// The page of a rule: `<docs>#<name>-<id>` (docs::anchor, the heading's slug). None
+/// for a team rule: docs/rules.md holds the built-in rules only, and a link to a heading
+/// that is not there is worse than none (the hover shows a team rule's explanation).
 pub fn rule_url(docs: &str, id: &str) -> Option<Url> {
     let rule = rules::find(id)?;
+    if wagcheck::team::team_of(rule).is_some() {
+        return None;
+    }
     Url::parse(&format!("{docs}#{}", wagcheck::docs::anchor(rule))).ok()
 }
 

@@ -185,6 +185,9 @@ struct Server<'a> {
     /// Run the next cross-file pass without waiting for typing to pause (a file was
     /// created or deleted, the config changed).
     project_now: bool,
+    /// Team rule files that got diagnostics (rules that did not load), to clear them
+    /// once fixed.
+    rule_files_with_errors: std::collections::HashSet<Url>,
 }
 
 impl<'a> Server<'a> {
@@ -223,6 +226,7 @@ impl<'a> Server<'a> {
             next_request: 0,
             running: None,
             project_now: true,
+            rule_files_with_errors: Default::default(),
         }
     }
 
@@ -264,7 +268,7 @@ impl<'a> Server<'a> {
 
     fn start(&mut self) {
         if self.watch_files {
-            let watchers = ["**/*.py", "**/pyproject.toml"]
+            let watchers = ["**/*.py", "**/pyproject.toml", "**/*.yml", "**/*.yaml"]
                 .into_iter()
                 .map(|glob| FileSystemWatcher {
                     glob_pattern: GlobPattern::String(glob.into()),
@@ -286,7 +290,66 @@ impl<'a> Server<'a> {
         for problem in self.ws.scan() {
             self.log(format!("wagcheck: {problem}"));
         }
+        self.load_team_rules();
+        // The rule list now holds the team rules: read the configs against it.
+        self.ws.reload_config();
         self.run_project_pass();
+    }
+
+    /// Reads the team rules of the configured rule-dirs again (a rule file or the config
+    /// changed) and puts each wrong rule's error on its file, at its line and column. The
+    /// rule list changes, so the configs (whose selectors and rows index it) must be read
+    /// again after this: `config_changed` does both.
+    fn load_team_rules(&mut self) {
+        let errors = match crate::cli::team::load(&[], true) {
+            Ok(loaded) => loaded.errors,
+            Err(message) => {
+                // A rule-dir that does not exist, an unreadable file: the rules loaded
+                // before stay; say why the new ones did not load.
+                self.show(
+                    MessageType::ERROR,
+                    format!("wagcheck: team rules: {message}"),
+                );
+                return;
+            }
+        };
+        let mut by_file: HashMap<Url, Vec<lsp_types::Diagnostic>> = HashMap::new();
+        for error in &errors {
+            let Ok(uri) = Url::from_file_path(&error.path) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&error.path).unwrap_or_default();
+            let lines = Lines::new(&text, self.ws.encoding);
+            let offset = byte_offset(&text, error.line, error.column);
+            let diagnostic = diagnostics::file_problem(
+                &format!(
+                    "wagcheck: this rule does not load: {}",
+                    error.located_message()
+                ),
+                DiagnosticSeverity::ERROR,
+                Some(lines.range(&(offset..offset))),
+            );
+            by_file.entry(uri).or_default().push(diagnostic);
+        }
+        let fixed: Vec<Url> = self
+            .rule_files_with_errors
+            .drain()
+            .filter(|uri| !by_file.contains_key(uri))
+            .collect();
+        for uri in fixed {
+            self.publish_diagnostics(uri, Vec::new(), None);
+        }
+        for (uri, found) in by_file {
+            self.rule_files_with_errors.insert(uri.clone());
+            self.publish_diagnostics(uri, found, None);
+        }
+    }
+
+    /// Whether `path` is a team rule file: a `.yml`/`.yaml` under a configured rule-dir.
+    fn is_rule_file(path: &std::path::Path) -> bool {
+        path.extension().is_some_and(|e| e == "yml" || e == "yaml")
+            && crate::cli::team::configured_dirs()
+                .is_ok_and(|dirs| dirs.iter().any(|d| path.starts_with(d)))
     }
 
     fn on_request(&mut self, request: Request) {
@@ -414,7 +477,9 @@ impl<'a> Server<'a> {
                     return;
                 };
                 if let Ok(path) = p.text_document.uri.to_file_path() {
-                    if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+                    if path.file_name().is_some_and(|n| n == "pyproject.toml")
+                        || Self::is_rule_file(&path)
+                    {
                         self.config_changed();
                     } else {
                         self.ws.refresh_from_disk(&path);
@@ -440,7 +505,9 @@ impl<'a> Server<'a> {
                     let Ok(path) = change.uri.to_file_path() else {
                         continue;
                     };
-                    if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+                    if path.file_name().is_some_and(|n| n == "pyproject.toml")
+                        || Self::is_rule_file(&path)
+                    {
                         config = true;
                     } else if change.typ == FileChangeType::DELETED {
                         self.ws.refresh_from_disk(&path);
@@ -462,9 +529,11 @@ impl<'a> Server<'a> {
         }
     }
 
-    /// A pyproject.toml changed: read the configs again, re-check everything.
+    /// A pyproject.toml or a team rule file changed: read the team rules and the
+    /// configs again, re-check everything.
     fn config_changed(&mut self) {
         let previous: Vec<PathBuf> = self.ws.config_errors.keys().cloned().collect();
+        self.load_team_rules();
         self.ws.reload_config();
         let uris: Vec<Url> = self.ws.open.keys().cloned().collect();
         for uri in &uris {
@@ -634,4 +703,21 @@ impl<'a> Server<'a> {
             self.publish_diagnostics(uri, vec![diagnostic], None);
         }
     }
+}
+
+/// The byte offset of a 1-based line and column (a character count) in `text`, clamped
+/// to the text.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[start.min(text.len())..];
+    let line_text = rest.split('\n').next().unwrap_or("");
+    start.min(text.len())
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
 }

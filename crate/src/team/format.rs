@@ -143,13 +143,14 @@ pub fn parse_document(path: &str, doc: &str, line_offset: usize) -> Result<Parse
         rule: rule.map(str::to_string),
         message,
     };
-    let envelope: Envelope = serde_saphyr::from_str(doc).map_err(|e| {
-        let location = e.location().unwrap_or(Location::UNKNOWN);
-        let mut error = at(&location, None, plain_message(&e));
-        error.line = error.line.max(line_offset + 1);
-        error.column = error.column.max(1);
-        error
-    })?;
+    let envelope: Envelope =
+        serde_saphyr::from_str_with_options(doc, yaml_options()).map_err(|e| {
+            let location = e.location().unwrap_or(Location::UNKNOWN);
+            let mut error = at(&location, None, plain_message(&e));
+            error.line = error.line.max(line_offset + 1);
+            error.column = error.column.max(1);
+            error
+        })?;
     let id = envelope.id.value.trim().to_string();
     let err = |location: &Location, message: String| at(location, Some(&id), message);
     check_id(&id).map_err(|m| err(&envelope.id.referenced, m))?;
@@ -276,6 +277,20 @@ fn check_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// How deep a rule document may nest. serde-saphyr's default (64) is reached only after
+/// the nested rule has been built and walked recursively, which overflows a 2 MB thread
+/// stack (a test's, a rayon worker's, less than wasm's 1 MB) in a debug build; a real rule
+/// nests a handful of levels.
+pub const MAX_DEPTH: usize = 24;
+
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
 /// The YAML error's message without the location and snippet serde-saphyr adds (ours
 /// is given separately).
 fn plain_message(error: &serde_saphyr::Error) -> String {
@@ -284,18 +299,26 @@ fn plain_message(error: &serde_saphyr::Error) -> String {
     let text = error.render_with_options(options);
     let text = text.lines().next().unwrap_or("").trim();
     // "... at line 3, column 5": the place is reported on its own.
-    match text.rfind(" at line ") {
-        Some(cut) => text[..cut].to_string(),
-        None => text.to_string(),
+    let text = match text.rfind(" at line ") {
+        Some(cut) => &text[..cut],
+        None => text,
+    };
+    // serde-saphyr's limits (nesting depth, alias expansion, size) read as Rust debug
+    // output ("budget breached: Depth { depth: 65 }"): say what they are.
+    if text.starts_with("budget breached") {
+        return format!(
+            "the document is beyond what a rule file may hold (nesting depth, aliases or size): {text}"
+        );
     }
+    text.to_string()
 }
 
 /// An ast-grep error and its causes, on one line.
 fn describe(error: &dyn std::error::Error) -> String {
-    let mut out = error.to_string();
+    let mut out = one_line(&error.to_string());
     let mut source = error.source();
     while let Some(cause) = source {
-        let text = cause.to_string();
+        let text = one_line(&cause.to_string());
         if !out.contains(&text) {
             out.push_str(": ");
             out.push_str(&text);
@@ -303,6 +326,17 @@ fn describe(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     out
+}
+
+/// A message of several lines (the regex crate's points at the fault with a `^` line
+/// under the regex) as one line, for `path:line:column: message` and an editor's
+/// diagnostic: the lines joined, the caret lines dropped.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '^'))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// ast-grep accepts a pattern that does not parse (it matches the pieces it got); a
@@ -459,5 +493,38 @@ examples:
             &format!("  regex: {long}\n  kind: call"),
         ));
         assert!(e.message.contains("regex"), "{e}");
+
+        // A regex that does not compile: the regex crate's message, on one line.
+        let e = error(&GOOD.replace(
+            "  pattern: $M.objects.raw($$$A)",
+            "  kind: identifier\n  regex: '(a'",
+        ));
+        assert!(!e.message.contains('\n'), "{e}");
+        assert!(e.message.contains("unclosed group"), "{e}");
+
+        // Nested past serde-saphyr's depth budget: refused, not a stack overflow.
+        let deep = format!(
+            "{}{{kind: call}}{}",
+            "{not: ".repeat(5_000),
+            "}".repeat(5_000)
+        );
+        let e = error(&GOOD.replace(
+            "  pattern: $M.objects.raw($$$A)",
+            &format!("  all: [{deep}]"),
+        ));
+        assert!(e.message.contains("nesting depth"), "{e}");
+        // Just under the limit, on a test thread's 2 MB stack: read, compiled, no overflow.
+        let nested = format!(
+            "{}{{kind: call}}{}",
+            "{not: ".repeat(MAX_DEPTH - 6),
+            "}".repeat(MAX_DEPTH - 6)
+        );
+        let doc = GOOD.replace(
+            "  pattern: $M.objects.raw($$$A)",
+            &format!("  all: [{{kind: call}}, {nested}]"),
+        );
+        if let Err(e) = parse_document("r.yml", &doc, 0) {
+            panic!("{e}");
+        }
     }
 }
