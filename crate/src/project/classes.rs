@@ -132,6 +132,8 @@ pub const KNOWN_METHODS: &[&str] = &[
     "__init__",
     "save",
     "delete",
+    "paginate_queryset",
+    "filter_queryset",
 ];
 
 /// Class attributes kept even when their value is not readable (`queryset =

@@ -121,6 +121,9 @@ fn is_model_field(field: &FieldDecl) -> bool {
 #[derive(Debug, Clone)]
 pub struct ModelField {
     pub name: String,
+    /// The declaration's callee, last segment (`ForeignKey`, `TaggableManager`); empty
+    /// for the fields a Wagtail page inherits.
+    pub kind: String,
     pub relation: Option<Relation>,
     /// The related model, when the relation's target resolves to a project model.
     pub target: Option<ClassId>,
@@ -318,6 +321,7 @@ impl ProjectIndex {
                     if !fields.iter().any(|f: &ModelField| f.name == "path") {
                         fields.extend(PAGE_FIELDS.iter().map(|name| ModelField {
                             name: name.to_string(),
+                            kind: String::new(),
                             relation: None,
                             target: None,
                             related_name: None,
@@ -345,6 +349,7 @@ impl ProjectIndex {
         };
         ModelField {
             name: field.name.clone(),
+            kind: field.kind().to_string(),
             relation,
             target,
             related_name,

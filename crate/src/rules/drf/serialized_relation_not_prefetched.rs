@@ -1,0 +1,304 @@
+//! DRF003: a viewset's list renders a relation through its serializer (a nested
+//! serializer, a related field with `many=True`, a dotted `source`, a method field
+//! iterating `obj.<relation>.all()`) that its queryset neither prefetches nor selects.
+//! Decided from the project index: the list's serializer and what it renders, the
+//! model's relations, and how the viewset builds its queryset.
+
+use crate::diagnostic::{Edit, Hit};
+use crate::project::classes::{last_segment, ClassFact};
+use crate::project::models::Model;
+use crate::project::viewsets::{
+    PrefetchSite, QuerysetBuild, QuerysetRoot, Reach, ResolvedViewset, ViewsetKind,
+};
+use crate::project::{ClassId, Project, ProjectIndex};
+use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rules::orm::unconditional_viewset_prefetch::{class_name, relation_of};
+use std::collections::HashSet;
+
+pub static RULE: Rule = Rule {
+    id: "DRF003",
+    name: "serialized-relation-not-prefetched",
+    severity: Severity::Warning,
+    category: Category::Drf,
+    message: "The list's serializer renders a relation the viewset's queryset neither prefetches nor selects: one query per row",
+    explanation: include_str!("serialized_relation_not_prefetched.md"),
+    bad: BAD,
+    fixed: FIXED,
+    fix: Some(Applicability::Unsafe),
+    check: Check::Project(check),
+};
+
+const BAD: &str = r#"# file: blog/models.py
+from django.db import models
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class BlogPost(models.Model):
+    title = models.CharField(max_length=200)
+    tags = models.ManyToManyField(Tag, related_name="posts")
+# file: blog/serializers.py
+from rest_framework import serializers
+
+from .models import BlogPost, Tag
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["id", "name"]
+
+
+class BlogPostSerializer(serializers.ModelSerializer):
+    tags = TagSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BlogPost
+        fields = ["id", "title", "tags"]
+# file: blog/views.py
+from rest_framework import viewsets
+
+from .models import BlogPost
+from .serializers import BlogPostSerializer
+
+
+class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = BlogPost.objects.order_by("-id")
+    serializer_class = BlogPostSerializer
+"#;
+
+const FIXED: &str = r#"# file: blog/models.py
+from django.db import models
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class BlogPost(models.Model):
+    title = models.CharField(max_length=200)
+    tags = models.ManyToManyField(Tag, related_name="posts")
+# file: blog/serializers.py
+from rest_framework import serializers
+
+from .models import BlogPost, Tag
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["id", "name"]
+
+
+class BlogPostSerializer(serializers.ModelSerializer):
+    tags = TagSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BlogPost
+        fields = ["id", "title", "tags"]
+# file: blog/views.py
+from rest_framework import viewsets
+
+from .models import BlogPost
+from .serializers import BlogPostSerializer
+
+
+class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = BlogPost.objects.order_by("-id").prefetch_related("tags")
+    serializer_class = BlogPostSerializer
+"#;
+
+/// Viewset methods that may change what the list evaluates or renders: a `list()` of
+/// its own, a `get_serializer()` passing other fields, pagination or filtering that may
+/// prefetch on the page (`prefetch_related_objects`).
+const OVERRIDES: &[&str] = &[
+    "list",
+    "get_serializer",
+    "paginate_queryset",
+    "filter_queryset",
+];
+
+/// Managers whose `get_queryset()` is Django's own (no prefetch of their own).
+const PLAIN_MANAGERS: &[&str] = &["django.db.models.Manager", "models.Manager"];
+
+/// How far a model's project bases are followed for its managers.
+const MAX_MODEL_DEPTH: usize = 16;
+
+fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let index = &project.index;
+    let mut seen: HashSet<(usize, usize, String)> = HashSet::new();
+    for (file, facts) in index.files() {
+        for (class, fact) in facts.classes.iter().enumerate() {
+            if !fact.viewset.as_ref().is_some_and(|v| v.may_list) {
+                continue;
+            }
+            let Some(viewset) = index.viewset(ClassId { file, class }) else {
+                continue;
+            };
+            if viewset.kind != ViewsetKind::Drf
+                || !viewset.bases_known
+                || viewset
+                    .mro
+                    .iter()
+                    .any(|(_, c)| OVERRIDES.iter().any(|m| c.has_method(m)))
+            {
+                continue;
+            }
+            let Some(serializer) = index.serializer_for(&viewset, "list") else {
+                continue;
+            };
+            let Some((model, relations)) = index.serializer_relations(serializer) else {
+                continue;
+            };
+            if relations.is_empty() {
+                continue;
+            }
+            let Some((owner, build)) = list_queryset(index, &viewset, &model) else {
+                continue;
+            };
+            // Sites that may run for the list (an unknown condition counts).
+            let runs = |sites: Vec<(ClassId, PrefetchSite)>| -> Vec<PrefetchSite> {
+                sites
+                    .into_iter()
+                    .map(|(_, s)| s)
+                    .filter(|s| s.reach.first() != Some(&Reach::No))
+                    .collect()
+            };
+            let prefetched = runs(index.prefetches(&viewset));
+            let selected = runs(index.selects(&viewset));
+            if prefetched.iter().any(|s| s.opaque) {
+                continue;
+            }
+            let covers = |sites: &[PrefetchSite], relation: &str| {
+                sites
+                    .iter()
+                    .any(|s| s.lookups.iter().any(|(l, _, _)| relation_of(l) == relation))
+            };
+            let fixes_trusted = index.file(owner.file).is_some_and(|f| f.fixes_trusted);
+            for read in relations {
+                if covers(&prefetched, &read.relation) {
+                    continue;
+                }
+                if !read.many
+                    && (covers(&selected, &read.relation) || selected.iter().any(|s| s.opaque))
+                {
+                    continue;
+                }
+                if !seen.insert((owner.file, build.range.start, read.relation.clone())) {
+                    continue;
+                }
+                let method = if read.many {
+                    "prefetch_related"
+                } else {
+                    "select_related"
+                };
+                let mut hit = Hit::at(build.range.clone()).with_message(format!(
+                    "The list of `{}` renders `{}` through `{}.{}` ({}), but the queryset does not `{method}(\"{}\")` it: {} for every row of the page",
+                    fact.name,
+                    read.relation,
+                    class_name(index, serializer),
+                    read.field,
+                    read.how,
+                    read.relation,
+                    if read.many {
+                        "one more query"
+                    } else {
+                        "one more query (for each row whose relation is set)"
+                    },
+                ));
+                if let Some(at) = build.fix_at.filter(|_| fixes_trusted) {
+                    hit = hit.with_fix(
+                        format!("Add `.{method}(\"{}\")`", read.relation),
+                        vec![Edit::insert(
+                            at,
+                            format!(".{method}(\"{}\")", read.relation),
+                        )],
+                    );
+                }
+                hits.push((owner.file, hit));
+            }
+        }
+    }
+}
+
+/// The queryset the list starts from, and the class whose code builds it: the nearest
+/// `get_queryset(self)` when the index can read what it returns, else the class-level
+/// `queryset`. None unless it is known to be a queryset of `model` through a manager
+/// with no queryset logic of its own.
+fn list_queryset<'i>(
+    index: &'i ProjectIndex,
+    viewset: &ResolvedViewset<'i>,
+    model: &Model,
+) -> Option<(ClassId, &'i QuerysetBuild)> {
+    let class_queryset = || {
+        let (id, class) = viewset
+            .mro
+            .iter()
+            .find(|(_, c)| c.attrs.iter().any(|a| a.name == "queryset"))?;
+        Some((*id, class.viewset.as_ref()?.class_queryset.as_ref()?))
+    };
+    let built = match viewset
+        .mro
+        .iter()
+        .find(|(_, c)| c.has_method("get_queryset"))
+    {
+        Some((id, class)) => (*id, class.viewset.as_ref()?.get_queryset.as_ref()?),
+        None => class_queryset()?,
+    };
+    let (root_owner, root) = match &built.1.root {
+        QuerysetRoot::Base => {
+            let (id, base) = class_queryset()?;
+            (id, &base.root)
+        }
+        root => (built.0, root),
+    };
+    let QuerysetRoot::Manager {
+        model: name,
+        manager,
+    } = root
+    else {
+        return None;
+    };
+    if index.class_qualified(root_owner.file, name, 0)? != model.id
+        || !model.bases_known
+        || custom_manager(index, model.id, manager, 0)
+    {
+        return None;
+    }
+    Some(built)
+}
+
+/// Whether `manager` of the model (or its default manager) may be a custom one, whose
+/// `get_queryset()` could prefetch: declared in the model or a project base as anything
+/// but a plain `models.Manager()`, or a class-level call the index does not keep.
+fn custom_manager(index: &ProjectIndex, id: ClassId, manager: &str, depth: usize) -> bool {
+    if depth > MAX_MODEL_DEPTH {
+        return true;
+    }
+    let Some(class) = index.class_fact(id) else {
+        return true;
+    };
+    if declares_manager(class, manager) {
+        return true;
+    }
+    class.bases.iter().any(|base| {
+        index
+            .class_qualified(id.file, base, 0)
+            .is_some_and(|parent| parent != id && custom_manager(index, parent, manager, depth + 1))
+    })
+}
+
+/// `objects = PostManager()` (for `objects`), or any manager but a plain one (for
+/// `_default_manager`/`_base_manager`, which may be the first declared), or a
+/// class-level call the index does not keep (`objects = PostQuerySet.as_manager()`).
+fn declares_manager(class: &ClassFact, manager: &str) -> bool {
+    class.undeclared_calls
+        || class.attrs.iter().any(|a| a.name == manager)
+        || class.fields.iter().any(|f| {
+            (f.name == manager || manager != "objects")
+                && last_segment(&f.callee).ends_with("Manager")
+                && !PLAIN_MANAGERS.contains(&f.callee.as_str())
+        })
+}
