@@ -128,7 +128,7 @@ const MAX_MODEL_DEPTH: usize = 16;
 
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
-    let mut seen: HashSet<(usize, usize, String)> = HashSet::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
     for (file, facts) in index.files() {
         for (class, fact) in facts.classes.iter().enumerate() {
             if !fact.viewset.as_ref().is_some_and(|v| v.may_list) {
@@ -176,49 +176,62 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
                     .iter()
                     .any(|s| s.lookups.iter().any(|(l, _, _)| relation_of(l) == relation))
             };
-            let fixes_trusted = index.file(owner.file).is_some_and(|f| f.fixes_trusted);
-            for read in relations {
-                if covers(&prefetched, &read.relation) {
-                    continue;
-                }
-                if !read.many
-                    && (covers(&selected, &read.relation) || selected.iter().any(|s| s.opaque))
-                {
-                    continue;
-                }
-                if !seen.insert((owner.file, build.range.start, read.relation.clone())) {
-                    continue;
-                }
-                let method = if read.many {
-                    "prefetch_related"
-                } else {
-                    "select_related"
-                };
-                let mut hit = Hit::at(build.range.clone()).with_message(format!(
-                    "The list of `{}` renders `{}` through `{}.{}` ({}), but the queryset does not `{method}(\"{}\")` it: {} for every row of the page",
-                    fact.name,
-                    read.relation,
-                    class_name(index, serializer),
-                    read.field,
-                    read.how,
-                    read.relation,
-                    if read.many {
-                        "one more query"
-                    } else {
-                        "one more query (for each row whose relation is set)"
-                    },
-                ));
-                if let Some(at) = build.fix_at.filter(|_| fixes_trusted) {
-                    hit = hit.with_fix(
-                        format!("Add `.{method}(\"{}\")`", read.relation),
-                        vec![Edit::insert(
-                            at,
-                            format!(".{method}(\"{}\")", read.relation),
-                        )],
-                    );
-                }
-                hits.push((owner.file, hit));
+            let missing: Vec<_> = relations
+                .into_iter()
+                .filter(|read| {
+                    !covers(&prefetched, &read.relation)
+                        && (read.many
+                            || !covers(&selected, &read.relation)
+                                && !selected.iter().any(|s| s.opaque))
+                })
+                .collect();
+            // One hit per queryset (hits at one place are one diagnostic), naming each
+            // relation; viewsets sharing a base's queryset report it once.
+            if missing.is_empty() || !seen.insert((owner.file, build.range.start)) {
+                continue;
             }
+            let list = |many: bool| {
+                missing
+                    .iter()
+                    .filter(|r| r.many == many)
+                    .map(|r| format!("\"{}\"", r.relation))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut calls = Vec::new();
+            for (many, method) in [(true, "prefetch_related"), (false, "select_related")] {
+                let names = list(many);
+                if !names.is_empty() {
+                    calls.push(format!(".{method}({names})"));
+                }
+            }
+            let renders: Vec<String> = missing
+                .iter()
+                .map(|r| {
+                    format!(
+                        "`{}` through `{}.{}` ({})",
+                        r.relation,
+                        class_name(index, serializer),
+                        r.field,
+                        r.how
+                    )
+                })
+                .collect();
+            let mut hit = Hit::at(build.range.clone()).with_message(format!(
+                "The list of `{}` renders {}, but this queryset does not prefetch or select {}: one query per row of the page for each relation; add `{}`",
+                fact.name,
+                renders.join(", "),
+                if missing.len() == 1 { "it" } else { "them" },
+                calls.concat(),
+            ));
+            let fixes_trusted = index.file(owner.file).is_some_and(|f| f.fixes_trusted);
+            if let Some(at) = build.fix_at.filter(|_| fixes_trusted) {
+                hit = hit.with_fix(
+                    format!("Add `{}`", calls.concat()),
+                    vec![Edit::insert(at, calls.concat())],
+                );
+            }
+            hits.push((owner.file, hit));
         }
     }
 }
