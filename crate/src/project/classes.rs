@@ -43,7 +43,7 @@ pub struct FieldDecl {
     /// The first positional argument (the others are not kept).
     pub first: Option<Value>,
     /// The keyword arguments the index uses (`to`, `related_name`, `parent_link`,
-    /// `source`, `method_name`, `many`).
+    /// `source`, `method_name`, `many`, `write_only`).
     pub keywords: Vec<(String, Value)>,
 }
 
@@ -153,6 +153,7 @@ const KNOWN_KEYWORDS: &[&str] = &[
     "source",
     "method_name",
     "many",
+    "write_only",
 ];
 
 pub fn last_segment(dotted: &str) -> &str {

@@ -471,6 +471,10 @@ impl ProjectIndex {
             Some(Value::Int(depth)) => *depth >= 1,
             Some(_) => return None,
         };
+        // `extra_kwargs` (or DRF 2's `write_only_fields`) may make a name write-only: the
+        // index cannot read it, so the names `ModelSerializer` builds itself are not judged.
+        let implicit_known = meta.meta_attr("extra_kwargs").is_none()
+            && meta.meta_attr("write_only_fields").is_none();
         let mut unknown = Reads::default();
         let names = self.rendered_names(&flat, Some((meta, Some(&model))), &mut unknown);
         let (fields, _) = self.model_fields(&model);
@@ -519,6 +523,9 @@ impl ProjectIndex {
         };
         for name in &names {
             let Some(field) = declared(name) else {
+                if !implicit_known {
+                    continue;
+                }
                 match side(name) {
                     Some(Side::Many) if !taggit(name) => push(
                         name,
@@ -537,6 +544,13 @@ impl ProjectIndex {
                 }
                 continue;
             };
+            // A write-only field is never rendered.
+            if field
+                .keyword("write_only")
+                .is_some_and(|w| *w != Value::Bool(false))
+            {
+                continue;
+            }
             let kind = field.kind();
             if kind == "SerializerMethodField" {
                 for relation in method_of(field, &flat).map_or(&[][..], |m| &m.iterated) {
