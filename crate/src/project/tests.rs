@@ -392,12 +392,12 @@ class Comment(models.Model):
 const DRF003_SERIALIZERS: &str = "\
 from rest_framework import serializers
 from .models import Post
-class TagS(serializers.ModelSerializer):
+class TagSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tag
         fields = ['name']
 class Reads(serializers.ModelSerializer):
-    tags = TagS(many=True)
+    tags = TagSerializer(many=True)
     author_name = serializers.CharField(source='author.name')
     names = serializers.SerializerMethodField()
     class Meta:
