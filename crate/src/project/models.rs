@@ -460,6 +460,43 @@ impl ProjectIndex {
             .collect()
     }
 
+    /// The models whose rows a related manager named `name` may yield, on whichever
+    /// model it is: the models with a foreign key or many-to-many whose reverse accessor
+    /// is `name`, and the targets of forward many-to-manys named `name` (DRF003, for
+    /// `self.request.event.items.all()`). Unknown targets are given as None.
+    pub fn related_set_models(&self, name: &str) -> Vec<Option<ClassId>> {
+        let mut out: Vec<Option<ClassId>> = self
+            .accessor_entries()
+            .iter()
+            .filter(|e| e.name == name)
+            .filter_map(|e| match e.accessor {
+                Accessor::Many(id) => Some(Some(id)),
+                _ => None,
+            })
+            .collect();
+        for (file, facts) in self.files() {
+            for (class, fact) in facts.classes.iter().enumerate() {
+                if !fact.fields.iter().any(|f| f.name == name) {
+                    continue;
+                }
+                let id = ClassId { file, class };
+                let Some(model) = self.model(id) else {
+                    continue;
+                };
+                let (fields, _) = self.model_fields(&model);
+                for field in fields.iter().filter(|f| f.name == name) {
+                    match field.relation {
+                        Some(r) if r.forward_many() => out.push(field.target),
+                        Some(_) => {}
+                        // A field, property or manager of that name elsewhere: unknown.
+                        None => out.push(None),
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Whether `name` is an attribute the index knows `model` has from its fields and
     /// relations (`Some(true)`), knows it lacks (`Some(false)`: then it is a property
     /// or a method), or cannot tell (`None`: a base it cannot see).

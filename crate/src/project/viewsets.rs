@@ -531,6 +531,9 @@ pub enum QuerysetRoot {
     Manager { model: String, manager: String },
     /// `self.queryset` or `super().get_queryset()`: the class-level queryset.
     Base,
+    /// `<object>.<name>`, not a manager: a related manager (`self.request.event.items`)
+    /// when the project's relations say `name` is one; the rule checks which model.
+    Related { name: String },
 }
 
 /// How a viewset builds its queryset, when every step is a plain queryset method
@@ -818,7 +821,16 @@ fn chain_root<'a>(
                     return Some((QuerysetRoot::Base, appendable));
                 }
                 if !crate::rules::querysets::MANAGERS.contains(&attr) {
-                    return None;
+                    // Only a chain that went through a queryset method: a bare
+                    // `self.items` may be anything.
+                    return (node.id() != ctx.unparenthesize(expr).id()).then(|| {
+                        (
+                            QuerysetRoot::Related {
+                                name: attr.to_string(),
+                            },
+                            appendable,
+                        )
+                    });
                 }
                 let model = ctx.dotted_name(object)?;
                 if model.starts_with("self.") || model == "self" {

@@ -267,17 +267,32 @@ fn list_queryset<'i>(
         }
         root => (built.0, root),
     };
-    let QuerysetRoot::Manager {
-        model: name,
-        manager,
-    } = root
-    else {
-        return None;
-    };
-    if index.class_qualified(root_owner.file, name, 0)? != model.id
-        || !model.bases_known
-        || custom_manager(index, model.id, manager, 0)
-    {
+    match root {
+        QuerysetRoot::Manager {
+            model: name,
+            manager,
+        } => {
+            if index.class_qualified(root_owner.file, name, 0)? != model.id
+                || custom_manager(index, model.id, manager, 0)
+            {
+                return None;
+            }
+        }
+        // A related manager's class derives from the model's default manager's
+        // (`create_reverse_many_to_one_manager(related_model._default_manager.__class__,
+        // ...)`, Django 5.2.19), so its `get_queryset()` runs too.
+        QuerysetRoot::Related { name } => {
+            let models = index.related_set_models(name);
+            if models.is_empty()
+                || models.iter().any(|m| *m != Some(model.id))
+                || custom_manager(index, model.id, "_default_manager", 0)
+            {
+                return None;
+            }
+        }
+        QuerysetRoot::Base => return None,
+    }
+    if !model.bases_known {
         return None;
     }
     Some(built)
@@ -312,6 +327,8 @@ fn declares_manager(class: &ClassFact, manager: &str) -> bool {
         || class.fields.iter().any(|f| {
             (f.name == manager || manager != "objects")
                 && last_segment(&f.callee).ends_with("Manager")
+                // Taggit's `TaggableManager` is a field, not a model manager.
+                && !last_segment(&f.callee).ends_with("TaggableManager")
                 && !PLAIN_MANAGERS.contains(&f.callee.as_str())
         })
 }
