@@ -286,6 +286,11 @@ fn bases<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<String> {
     list.named_children(&mut cursor)
         .filter(|b| b.kind() != "keyword_argument" && b.kind() != "comment")
         .map(|b| {
+            // A generic base (`ModelSerializer[Project]`, django-stubs' style) is its class.
+            let b = match b.kind() {
+                "subscript" => b.field("value").unwrap_or(b),
+                _ => b,
+            };
             ctx.dotted_name(b)
                 .map_or_else(|| "?".to_string(), |n| ctx.imports.resolve(&n))
         })
