@@ -43,7 +43,7 @@ pub struct FieldDecl {
     /// The first positional argument (the others are not kept).
     pub first: Option<Value>,
     /// The keyword arguments the index uses (`to`, `related_name`, `parent_link`,
-    /// `source`, `method_name`, `many`).
+    /// `source`, `method_name`, `many`, `write_only`).
     pub keywords: Vec<(String, Value)>,
 }
 
@@ -132,6 +132,8 @@ pub const KNOWN_METHODS: &[&str] = &[
     "__init__",
     "save",
     "delete",
+    "paginate_queryset",
+    "filter_queryset",
 ];
 
 /// Class attributes kept even when their value is not readable (`queryset =
@@ -151,6 +153,7 @@ const KNOWN_KEYWORDS: &[&str] = &[
     "source",
     "method_name",
     "many",
+    "write_only",
 ];
 
 pub fn last_segment(dotted: &str) -> &str {
@@ -283,6 +286,11 @@ fn bases<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<String> {
     list.named_children(&mut cursor)
         .filter(|b| b.kind() != "keyword_argument" && b.kind() != "comment")
         .map(|b| {
+            // A generic base (`ModelSerializer[Project]`, django-stubs' style) is its class.
+            let b = match b.kind() {
+                "subscript" => b.field("value").unwrap_or(b),
+                _ => b,
+            };
             ctx.dotted_name(b)
                 .map_or_else(|| "?".to_string(), |n| ctx.imports.resolve(&n))
         })

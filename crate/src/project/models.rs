@@ -121,6 +121,9 @@ fn is_model_field(field: &FieldDecl) -> bool {
 #[derive(Debug, Clone)]
 pub struct ModelField {
     pub name: String,
+    /// The declaration's callee, last segment (`ForeignKey`, `TaggableManager`); empty
+    /// for the fields a Wagtail page inherits.
+    pub kind: String,
     pub relation: Option<Relation>,
     /// The related model, when the relation's target resolves to a project model.
     pub target: Option<ClassId>,
@@ -337,6 +340,7 @@ impl ProjectIndex {
                     if !fields.iter().any(|f: &ModelField| f.name == "path") {
                         fields.extend(PAGE_FIELDS.iter().map(|name| ModelField {
                             name: name.to_string(),
+                            kind: String::new(),
                             relation: None,
                             target: None,
                             related_name: None,
@@ -364,6 +368,7 @@ impl ProjectIndex {
         };
         ModelField {
             name: field.name.clone(),
+            kind: field.kind().to_string(),
             relation,
             target,
             related_name,
@@ -472,6 +477,43 @@ impl ProjectIndex {
             .filter(|e| e.name == name && !matches!(e.accessor, Accessor::Many(_)))
             .map(|e| e.accessor.clone())
             .collect()
+    }
+
+    /// The models whose rows a related manager named `name` may yield, on whichever
+    /// model it is: the models with a foreign key or many-to-many whose reverse accessor
+    /// is `name`, and the targets of forward many-to-manys named `name` (DRF003, for
+    /// `self.request.event.items.all()`). Unknown targets are given as None.
+    pub fn related_set_models(&self, name: &str) -> Vec<Option<ClassId>> {
+        let mut out: Vec<Option<ClassId>> = self
+            .accessor_entries()
+            .iter()
+            .filter(|e| e.name == name)
+            .filter_map(|e| match e.accessor {
+                Accessor::Many(id) => Some(Some(id)),
+                _ => None,
+            })
+            .collect();
+        for (file, facts) in self.files() {
+            for (class, fact) in facts.classes.iter().enumerate() {
+                if !fact.fields.iter().any(|f| f.name == name) {
+                    continue;
+                }
+                let id = ClassId { file, class };
+                let Some(model) = self.model(id) else {
+                    continue;
+                };
+                let (fields, _) = self.model_fields(&model);
+                for field in fields.iter().filter(|f| f.name == name) {
+                    match field.relation {
+                        Some(r) if r.forward_many() => out.push(field.target),
+                        Some(_) => {}
+                        // A field, property or manager of that name elsewhere: unknown.
+                        None => out.push(None),
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Whether `name` is an attribute the index knows `model` has from its fields and

@@ -35,6 +35,10 @@ pub struct MethodReads {
     /// False when `obj` escapes (passed to a call, returned, stored): then anything
     /// may be read.
     pub complete: bool,
+    /// Names read as a whole related set, `obj.<name>.all()` not sliced: one query per
+    /// object unless the queryset prefetches it (DRF003).
+    #[serde(default)]
+    pub iterated: Vec<String>,
 }
 
 /// Reads the `get_*` methods of a class body.
@@ -55,6 +59,7 @@ fn reads_of<'a>(ctx: &FileContext<'a>, method: Node<'a>, object: &str) -> Method
         method: ctx.definition_name(method).to_string(),
         reads: Vec::new(),
         complete: true,
+        iterated: Vec::new(),
     };
     let Some(body) = method.field("body") else {
         return out;
@@ -81,6 +86,13 @@ fn reads_of<'a>(ctx: &FileContext<'a>, method: Node<'a>, object: &str) -> Method
             continue;
         };
         let sliced = parent.kind() == "attribute" && is_sliced_all(ctx, parent);
+        if parent.kind() == "attribute"
+            && !sliced
+            && all_call(ctx, parent).is_some()
+            && !out.iterated.contains(&name)
+        {
+            out.iterated.push(name.clone());
+        }
         match out.reads.iter_mut().find(|(n, _)| *n == name) {
             Some((_, all_sliced)) => *all_sliced &= sliced,
             None => out.reads.push((name, sliced)),
@@ -103,18 +115,21 @@ fn getattr_name<'a>(ctx: &FileContext<'a>, parent: Node<'a>, ident: Node<'a>) ->
     ctx.string_value(*args.get(1)?)
 }
 
-/// `obj.rel.all()[:n]`: `attribute` is `obj.rel`.
-fn is_sliced_all<'a>(ctx: &FileContext<'a>, attribute: Node<'a>) -> bool {
-    let Some(outer) = ctx.parent(attribute).filter(|p| p.kind() == "attribute") else {
-        return false;
-    };
+/// `obj.rel.all()`: the call, when `attribute` is `obj.rel`.
+fn all_call<'a>(ctx: &FileContext<'a>, attribute: Node<'a>) -> Option<Node<'a>> {
+    let outer = ctx.parent(attribute).filter(|p| p.kind() == "attribute")?;
     if outer
         .field("attribute")
         .is_none_or(|a| ctx.text(a) != "all")
     {
-        return false;
+        return None;
     }
-    let Some(call) = ctx.parent(outer).filter(|p| p.kind() == "call") else {
+    ctx.parent(outer).filter(|p| p.kind() == "call")
+}
+
+/// `obj.rel.all()[:n]`: `attribute` is `obj.rel`.
+fn is_sliced_all<'a>(ctx: &FileContext<'a>, attribute: Node<'a>) -> bool {
+    let Some(call) = all_call(ctx, attribute) else {
         return false;
     };
     ctx.parent(call).is_some_and(|s| {
@@ -243,15 +258,9 @@ impl ProjectIndex {
             names: Vec::new(),
             complete: flat.known,
         };
-        let meta = flat.meta.map(|(class, file)| {
-            let model = match class.meta_attr("model") {
-                Some(Value::Name(name)) => self
-                    .class_qualified(file, name, 0)
-                    .and_then(|c| self.model(c)),
-                _ => None,
-            };
-            (class, model)
-        });
+        let meta = flat
+            .meta
+            .map(|(class, file)| (class, self.meta_model(class, file)));
         if meta
             .as_ref()
             .is_some_and(|(c, _)| c.meta_attr("list_serializer_class").is_some())
@@ -259,16 +268,37 @@ impl ProjectIndex {
             reads.complete = false;
         }
         let declared = |name: &str| flat.fields.iter().find(|(f, _)| f.name == name);
-        let names: Vec<String> = match meta
-            .as_ref()
-            .map(|(c, m)| (c.meta_attr("fields"), c.meta_attr("exclude"), m.as_ref()))
-        {
+        let names = self.rendered_names(
+            &flat,
+            meta.as_ref().map(|(c, m)| (*c, m.as_ref())),
+            &mut reads,
+        );
+        let model = meta.and_then(|(_, m)| m);
+        for name in &names {
+            match declared(name).filter(|(f, _)| is_serializer_field(f)) {
+                Some((field, _)) => self.read_declared(field, &flat, model.as_ref(), &mut reads),
+                None => self.read_attribute(name, model.as_ref(), &mut reads),
+            }
+        }
+        Some(reads)
+    }
+
+    /// The names a serializer renders: `Meta.fields`, `"__all__"` or `exclude` through
+    /// the model's fields, or the declared fields when `Meta` names none. Clears
+    /// `reads.complete` when the names cannot all be read.
+    fn rendered_names(
+        &self,
+        flat: &Flat,
+        meta: Option<(&ClassFact, Option<&super::models::Model>)>,
+        reads: &mut Reads,
+    ) -> Vec<String> {
+        match meta.map(|(c, m)| (c.meta_attr("fields"), c.meta_attr("exclude"), m)) {
             Some((Some(Value::Strings(names)), None, _)) => names.clone(),
             Some((Some(Value::Str(all)), None, Some(model))) if all == "__all__" => {
-                self.all_fields(model, &[], &flat, &mut reads)
+                self.all_fields(model, &[], flat, reads)
             }
             Some((None, Some(Value::Strings(excluded)), Some(model))) => {
-                self.all_fields(model, excluded, &flat, &mut reads)
+                self.all_fields(model, excluded, flat, reads)
             }
             Some((None, None, _)) | None => {
                 let mut names: Vec<String> = Vec::new();
@@ -283,15 +313,7 @@ impl ProjectIndex {
                 reads.complete = false;
                 Vec::new()
             }
-        };
-        let model = meta.and_then(|(_, m)| m);
-        for name in &names {
-            match declared(name).filter(|(f, _)| is_serializer_field(f)) {
-                Some((field, _)) => self.read_declared(field, &flat, model.as_ref(), &mut reads),
-                None => self.read_attribute(name, model.as_ref(), &mut reads),
-            }
         }
-        Some(reads)
     }
 
     /// `"__all__"` / `exclude`: the model's forward fields, plus declared fields.
@@ -326,25 +348,15 @@ impl ProjectIndex {
     ) {
         match field.kind() {
             "HiddenField" => {}
-            "SerializerMethodField" => {
-                let method = match field.keyword("method_name").or(field.first.as_ref()) {
-                    Some(Value::Str(name)) => name.clone(),
-                    Some(_) => {
-                        reads.complete = false;
-                        return;
+            "SerializerMethodField" => match method_of(field, flat) {
+                Some(m) => {
+                    reads.complete &= m.complete;
+                    for (name, sliced) in &m.reads {
+                        reads.add(name, *sliced);
                     }
-                    None => format!("get_{}", field.name),
-                };
-                match flat.methods.iter().find(|m| m.method == method) {
-                    Some(m) => {
-                        reads.complete &= m.complete;
-                        for (name, sliced) in &m.reads {
-                            reads.add(name, *sliced);
-                        }
-                    }
-                    None => reads.complete = false,
                 }
-            }
+                None => reads.complete = false,
+            },
             _ => match field.keyword("source") {
                 Some(Value::Str(source)) if source == "*" => reads.complete = false,
                 Some(Value::Str(source)) => {
@@ -368,9 +380,223 @@ impl ProjectIndex {
     }
 }
 
+/// The method a `SerializerMethodField` calls: `method_name=`, its first argument, or
+/// `get_<name>`; None when it cannot be read or the index does not have it.
+fn method_of<'i>(field: &FieldDecl, flat: &Flat<'i>) -> Option<&'i MethodReads> {
+    let method = match field.keyword("method_name").or(field.first.as_ref()) {
+        Some(Value::Str(name)) => name.clone(),
+        Some(_) => return None,
+        None => format!("get_{}", field.name),
+    };
+    flat.methods.iter().copied().find(|m| m.method == method)
+}
+
 /// A class-level call that declares a serializer field: a DRF field or serializer, or
 /// a class named like one.
 fn is_serializer_field(field: &FieldDecl) -> bool {
     let kind = field.kind();
     kind.ends_with("Field") || kind.ends_with("Serializer") || kind.ends_with("Relation")
+}
+
+/// DRF's related fields (`rest_framework/relations.py`) that, with `many=True`, become a
+/// `ManyRelatedField` reading the whole related set of each object.
+const RELATED_FIELDS: &[&str] = &[
+    "PrimaryKeyRelatedField",
+    "SlugRelatedField",
+    "StringRelatedField",
+    "HyperlinkedRelatedField",
+];
+
+/// Related fields that read the related object itself even without `many` (no pk-only
+/// optimisation: `use_pk_only_optimization()` is false for them in DRF 3.18.3).
+const READS_RELATED_OBJECT: &[&str] = &["SlugRelatedField", "StringRelatedField"];
+
+/// How a serializer renders one relation of its model, for DRF003.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationRead {
+    /// The serializer field that renders it.
+    pub field: String,
+    /// The model attribute read: a relation of the serializer's model.
+    pub relation: String,
+    /// A to-many relation (its whole related set is read), or a to-one.
+    pub many: bool,
+    /// How it is read, for messages (`a nested serializer with many=True`).
+    pub how: &'static str,
+}
+
+/// The kind of a relation of a model, from the serializer's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Forward many-to-many or generic relation, reverse foreign key or many-to-many.
+    Many,
+    /// Forward foreign key or one-to-one, reverse one-to-one.
+    One,
+}
+
+impl ProjectIndex {
+    /// The model a serializer's `Meta.model` names, if the index knows it.
+    fn meta_model(&self, meta: &ClassFact, file: usize) -> Option<super::models::Model> {
+        match meta.meta_attr("model") {
+            Some(Value::Name(name)) => self
+                .class_qualified(file, name, 0)
+                .and_then(|c| self.model(c)),
+            _ => None,
+        }
+    }
+
+    /// The relations of its model that serializer `id` renders by reading them off each
+    /// object, with its model: nested serializers (`many=True` for to-many), related
+    /// fields with `many=True`, `SlugRelatedField`/`StringRelatedField` on a to-one,
+    /// a dotted `source="fk.name"`, a `SerializerMethodField` iterating
+    /// `obj.<relation>.all()`, and the to-many relations `ModelSerializer` renders for
+    /// names in `Meta.fields` itself (`PrimaryKeyRelatedField(many=True)`, nested with
+    /// `Meta.depth`). None when any of that is not known for sure: the serializer or a
+    /// base is not in the index, it overrides how fields are built or rendered, its model
+    /// is unknown, or it sets a `list_serializer_class`.
+    pub fn serializer_relations(
+        &self,
+        id: ClassId,
+    ) -> Option<(super::models::Model, Vec<RelationRead>)> {
+        let flat = self.flatten(id);
+        if !flat.is_serializer || !flat.known {
+            return None;
+        }
+        let (meta, meta_file) = flat.meta?;
+        if meta.meta_attr("list_serializer_class").is_some() {
+            return None;
+        }
+        let model = self.meta_model(meta, meta_file)?;
+        let nested_depth = match meta.meta_attr("depth") {
+            None => false,
+            Some(Value::Int(depth)) => *depth >= 1,
+            Some(_) => return None,
+        };
+        // `extra_kwargs` (or DRF 2's `write_only_fields`) may make a name write-only: the
+        // index cannot read it, so the names `ModelSerializer` builds itself are not judged.
+        let implicit_known = meta.meta_attr("extra_kwargs").is_none()
+            && meta.meta_attr("write_only_fields").is_none();
+        let mut unknown = Reads::default();
+        let names = self.rendered_names(&flat, Some((meta, Some(&model))), &mut unknown);
+        let (fields, _) = self.model_fields(&model);
+        let accessors = self.accessors_of(model.id);
+        let side = |name: &str| -> Option<Side> {
+            if let Some(field) = fields.iter().find(|f| f.name == name) {
+                return match field.relation? {
+                    _ if field.parent_link => None,
+                    r if r.forward_many() => Some(Side::Many),
+                    _ => Some(Side::One),
+                };
+            }
+            accessors
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, accessor)| match accessor {
+                    super::models::Accessor::Many(_) => Some(Side::Many),
+                    super::models::Accessor::OneToOne(_) => Some(Side::One),
+                    super::models::Accessor::Child(_) => None,
+                })
+        };
+        // Taggit's managers are not serialized by `ModelSerializer` (`serialize=False`):
+        // a name in `fields` is then not a related field.
+        let taggit = |name: &str| {
+            fields
+                .iter()
+                .any(|f| f.name == name && f.kind.ends_with("TaggableManager"))
+        };
+        let declared = |name: &str| {
+            flat.fields
+                .iter()
+                .find(|(f, _)| f.name == name)
+                .map(|(f, _)| *f)
+                .filter(|f| is_serializer_field(f))
+        };
+        let mut out = Vec::new();
+        let mut push = |field: &str, relation: &str, many: bool, how: &'static str| {
+            if !out.iter().any(|r: &RelationRead| r.relation == relation) {
+                out.push(RelationRead {
+                    field: field.to_string(),
+                    relation: relation.to_string(),
+                    many,
+                    how,
+                });
+            }
+        };
+        for name in &names {
+            let Some(field) = declared(name) else {
+                if !implicit_known {
+                    continue;
+                }
+                match side(name) {
+                    Some(Side::Many) if !taggit(name) => push(
+                        name,
+                        name,
+                        true,
+                        if nested_depth {
+                            "a nested serializer (`Meta.depth`)"
+                        } else {
+                            "`ModelSerializer`'s related field with `many=True`"
+                        },
+                    ),
+                    Some(Side::One) if nested_depth && !taggit(name) => {
+                        push(name, name, false, "a nested serializer (`Meta.depth`)")
+                    }
+                    _ => {}
+                }
+                continue;
+            };
+            // A write-only field is never rendered.
+            if field
+                .keyword("write_only")
+                .is_some_and(|w| *w != Value::Bool(false))
+            {
+                continue;
+            }
+            let kind = field.kind();
+            if kind == "SerializerMethodField" {
+                for relation in method_of(field, &flat).map_or(&[][..], |m| &m.iterated) {
+                    if side(relation) == Some(Side::Many) {
+                        push(
+                            name,
+                            relation,
+                            true,
+                            "a `SerializerMethodField` iterating `.all()`",
+                        );
+                    }
+                }
+                continue;
+            }
+            let source = match field.keyword("source") {
+                None => name.as_str(),
+                Some(Value::Str(source)) if source != "*" => source.as_str(),
+                Some(_) => continue,
+            };
+            let many = match field.keyword("many") {
+                None | Some(Value::Bool(false)) => false,
+                Some(Value::Bool(true)) => true,
+                Some(_) => continue,
+            };
+            let (first, dotted) = match source.split_once('.') {
+                Some((first, _)) => (first, true),
+                None => (source, false),
+            };
+            let nested = kind.ends_with("Serializer");
+            match side(first) {
+                Some(Side::Many) if many && !dotted && nested => {
+                    push(name, first, true, "a nested serializer with `many=True`")
+                }
+                Some(Side::Many) if many && !dotted && RELATED_FIELDS.contains(&kind) => {
+                    push(name, first, true, "a related field with `many=True`")
+                }
+                Some(Side::One) if !many && nested => {
+                    push(name, first, false, "a nested serializer")
+                }
+                Some(Side::One) if !many && !dotted && READS_RELATED_OBJECT.contains(&kind) => {
+                    push(name, first, false, "a related field that reads the object")
+                }
+                Some(Side::One) if !many && dotted => push(name, first, false, "a dotted `source`"),
+                _ => {}
+            }
+        }
+        Some((model, out))
+    }
 }

@@ -375,3 +375,106 @@ post_save.connect(handler)
     assert!(receivers::sends_model_class("post_save"));
     assert!(!receivers::sends_model_class("myapp.signals.order_placed"));
 }
+
+const DRF003_MODELS: &str = "\
+from django.db import models
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+class Post(models.Model):
+    author = models.ForeignKey('Author', on_delete=models.CASCADE)
+    tags = models.ManyToManyField(Tag, related_name='posts')
+class Author(models.Model):
+    name = models.CharField(max_length=50)
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE)
+";
+
+const DRF003_SERIALIZERS: &str = "\
+from rest_framework import serializers
+from .models import Post
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ['name']
+class Reads(serializers.ModelSerializer):
+    tags = TagSerializer(many=True)
+    author_name = serializers.CharField(source='author.name')
+    names = serializers.SerializerMethodField()
+    class Meta:
+        model = Post
+        fields = ['id', 'tags', 'author', 'author_name', 'names', 'comment_set']
+    def get_names(self, obj):
+        return [c.id for c in obj.comment_set.all()] + [t for t in obj.tags.all()[:2]]
+class Dynamic(Reads):
+    def to_representation(self, instance):
+        return {}
+";
+
+#[test]
+fn serializer_relations_by_kind() {
+    let index = index(&[
+        ("app/models.py", DRF003_MODELS),
+        ("app/serializers.py", DRF003_SERIALIZERS),
+    ]);
+    let (model, reads) = index
+        .serializer_relations(index.class(1, "Reads").unwrap())
+        .expect("known");
+    assert_eq!(name(&index, Some(model.id)).as_deref(), Some("Post"));
+    let found: Vec<(&str, &str, bool)> = reads
+        .iter()
+        .map(|r| (r.field.as_str(), r.relation.as_str(), r.many))
+        .collect();
+    // `author` itself is a PrimaryKeyRelatedField reading `author_id`: not a read.
+    assert_eq!(
+        found,
+        vec![
+            ("tags", "tags", true),
+            ("author_name", "author", false),
+            ("names", "comment_set", true),
+        ]
+    );
+    assert!(index
+        .serializer_relations(index.class(1, "Dynamic").unwrap())
+        .is_none());
+}
+
+#[test]
+fn viewset_queryset_builds_survive_the_results_cache() {
+    let code = "\
+from rest_framework import viewsets
+class V(viewsets.ModelViewSet):
+    queryset = Post.objects.select_related('author').order_by('id')
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.request.GET.get('q'):
+            qs = qs.filter(title=self.request.GET['q'])
+        return qs
+class W(viewsets.ModelViewSet):
+    queryset = Post.objects.published()
+    def get_queryset(self):
+        qs = self.queryset
+        helper(qs)
+        return qs
+";
+    let index = index(&[("app/views.py", code)]);
+    let facts = index.file(0).unwrap();
+    let text = serde_json::to_string(facts).unwrap();
+    let back: FileFacts = serde_json::from_str(&text).unwrap();
+    let v = back.classes[0].viewset.as_ref().unwrap();
+    let built = v.class_queryset.as_ref().unwrap();
+    assert_eq!(
+        built.root,
+        viewsets::QuerysetRoot::Manager {
+            model: "Post".into(),
+            manager: "objects".into()
+        }
+    );
+    assert_eq!(v.selects[0].lookups[0].0, "author");
+    let returned = v.get_queryset.as_ref().unwrap();
+    assert_eq!(returned.root, viewsets::QuerysetRoot::Base);
+    assert_eq!(&code[returned.range.clone()], "qs");
+    assert!(returned.fix_at.is_some());
+    // A custom queryset method, and a queryset handed to a helper: unknown.
+    let w = back.classes[1].viewset.as_ref().unwrap();
+    assert!(w.class_queryset.is_none() && w.get_queryset.is_none());
+}

@@ -516,6 +516,37 @@ pub struct PrefetchSite {
     pub lookups: Vec<(String, std::ops::Range<usize>, bool)>,
     /// Whether the call runs for each of [`ACTIONS`], in that order.
     pub reach: Vec<Reach>,
+    /// An argument the index cannot read (`*LOOKUPS`, a `Prefetch` held in a name), or
+    /// `select_related()` with none (every non-null foreign key): it may cover any
+    /// relation.
+    #[serde(default)]
+    pub opaque: bool,
+}
+
+/// Where a viewset's queryset starts (DRF003).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuerysetRoot {
+    /// `Model.objects` (`_default_manager`, `_base_manager`): the model's name resolved
+    /// through the file's imports, and the manager attribute.
+    Manager { model: String, manager: String },
+    /// `self.queryset` or `super().get_queryset()`: the class-level queryset.
+    Base,
+    /// `<object>.<name>`, not a manager: a related manager (`self.request.event.items`)
+    /// when the project's relations say `name` is one; the rule checks which model.
+    Related { name: String },
+}
+
+/// How a viewset builds its queryset, when every step is a plain queryset method
+/// (DRF003): a custom queryset or manager method, a helper the queryset is passed to, or
+/// a branch that returns something else leaves it unknown.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuerysetBuild {
+    pub root: QuerysetRoot,
+    /// The class-level `queryset` value, or the first value `get_queryset` returns.
+    pub range: std::ops::Range<usize>,
+    /// Where `.prefetch_related(...)` can be appended: the end of the only returned
+    /// value, unless the chain slices, uses `only()`/`defer()`, or there are several.
+    pub fix_at: Option<usize>,
 }
 
 /// The actions whose serializer and prefetches the index records: DRF's list and
@@ -536,6 +567,15 @@ pub struct ViewsetFacts {
     /// (`self.queryset`, `super().get_queryset()`) for each action. None when it does
     /// not override `get_queryset`.
     pub base_queryset: Option<Vec<Reach>>,
+    /// `select_related(...)` calls of its querysets, read as `prefetches` (DRF003).
+    #[serde(default)]
+    pub selects: Vec<PrefetchSite>,
+    /// How its class-level `queryset` is built, when the index can read it.
+    #[serde(default)]
+    pub class_queryset: Option<QuerysetBuild>,
+    /// How its `get_queryset(self)` builds what it returns, when the index can read it.
+    #[serde(default)]
+    pub get_queryset: Option<QuerysetBuild>,
 }
 
 /// Reads a class's viewset facts, when it is or may be a viewset.
@@ -594,7 +634,7 @@ pub fn facts<'a>(
             }
         }
         facts.base_queryset = Some(base);
-        for (call, _, _) in ctx.method_calls(&["prefetch_related"]) {
+        for (call, _, method) in ctx.method_calls(&["prefetch_related", "select_related"]) {
             if !ctx.is_within(call, function) {
                 continue;
             }
@@ -604,22 +644,41 @@ pub fn facts<'a>(
             if let Some(site) =
                 prefetch_site(ctx, call, Some(function), PrefetchOrigin::GetQueryset)
             {
-                facts.prefetches.push(site);
+                match method {
+                    "select_related" => facts.selects.push(site),
+                    _ => facts.prefetches.push(site),
+                }
             }
         }
+        facts.get_queryset = returned_queryset(ctx, function);
     } else if get_queryset.is_some() {
         // Another signature (Wagtail admin viewsets take `request`): not DRF's.
         facts.base_queryset = Some(vec![Reach::Unknown; ACTIONS.len()]);
     }
     if let Some(position) = class_queryset {
         let range = fact.attrs[position].range.clone();
-        for (call, _, _) in ctx.method_calls(&["prefetch_related"]) {
+        for (call, _, method) in ctx.method_calls(&["prefetch_related", "select_related"]) {
             if range.start <= call.start_byte() && call.end_byte() <= range.end {
                 if let Some(site) = prefetch_site(ctx, call, None, PrefetchOrigin::ClassQueryset) {
-                    facts.prefetches.push(site);
+                    match method {
+                        "select_related" => facts.selects.push(site),
+                        _ => facts.prefetches.push(site),
+                    }
                 }
             }
         }
+        facts.class_queryset = ctx
+            .root()
+            .named_descendant_for_byte_range(range.start, range.end)
+            .filter(|n| n.byte_range() == range)
+            .and_then(|value| {
+                let (root, appendable) = chain_root(ctx, value, None, 0)?;
+                Some(QuerysetBuild {
+                    root,
+                    range: range.clone(),
+                    fix_at: appendable.then_some(range.end),
+                })
+            });
     }
     Some(facts)
 }
@@ -663,18 +722,25 @@ fn prefetch_site<'a>(
         return None;
     }
     let mut lookups = Vec::new();
-    for arg in ctx.positional_args(call) {
+    let args = ctx.positional_args(call);
+    // `select_related()` follows every non-null foreign key.
+    let mut opaque = args.is_empty();
+    for arg in args {
         if arg.kind() == "call" && crate::rules::orm::is_prefetch_object(ctx, arg) {
-            if let Some(lookup) = ctx.argument(arg, 0, "lookup") {
-                if let Some(value) = ctx.string_value(lookup) {
-                    lookups.push((value, lookup.byte_range(), false));
-                }
+            match ctx
+                .argument(arg, 0, "lookup")
+                .and_then(|l| Some((ctx.string_value(l)?, l)))
+            {
+                Some((value, lookup)) => lookups.push((value, lookup.byte_range(), false)),
+                None => opaque = true,
             }
         } else if let Some(value) = ctx.string_value(arg) {
             lookups.push((value, arg.byte_range(), true));
+        } else {
+            opaque = true;
         }
     }
-    if lookups.is_empty() {
+    if lookups.is_empty() && !opaque {
         return None;
     }
     let reach = ACTIONS
@@ -688,6 +754,212 @@ fn prefetch_site<'a>(
         origin,
         lookups,
         reach,
+        opaque,
+    })
+}
+
+/// Queryset methods after which a fix cannot simply append `.prefetch_related(...)`
+/// (`only()`/`defer()` may defer the relation's column; a slice is final).
+const NOT_APPENDABLE: &[&str] = &["only", "defer"];
+
+/// Queryset methods whose result a serializer does not render as model instances, or
+/// that combine querysets: the index does not follow them.
+const NOT_FOLLOWED: &[&str] = &[
+    "values",
+    "values_list",
+    "dates",
+    "datetimes",
+    "union",
+    "intersection",
+    "difference",
+    "none",
+    "extra",
+];
+
+/// Where the queryset chain `expr` starts, and whether a fix may append to it: a
+/// manager of a model, the class-level queryset, or a local name (in `function`) that
+/// every assignment binds to such a chain. None for anything else (a custom queryset
+/// method, a call, a name also bound otherwise or handed to a call).
+fn chain_root<'a>(
+    ctx: &FileContext<'a>,
+    expr: Node<'a>,
+    function: Option<Node<'a>>,
+    depth: usize,
+) -> Option<(QuerysetRoot, bool)> {
+    let mut node = ctx.unparenthesize(expr);
+    let mut appendable = true;
+    for _ in 0..MAX_CHAIN {
+        match node.kind() {
+            "call" => {
+                let (receiver, method) = ctx.method_call(node)?;
+                if method == "get_queryset"
+                    && ctx.unparenthesize(receiver).kind() == "call"
+                    && ctx
+                        .callee(ctx.unparenthesize(receiver))
+                        .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "super")
+                {
+                    return Some((QuerysetRoot::Base, appendable));
+                }
+                if !crate::rules::querysets::CHAINED.contains(&method)
+                    || NOT_FOLLOWED.contains(&method)
+                {
+                    return None;
+                }
+                appendable &= !NOT_APPENDABLE.contains(&method);
+                node = ctx.unparenthesize(receiver);
+            }
+            "subscript" => {
+                node.field("subscript").filter(|s| s.kind() == "slice")?;
+                appendable = false;
+                node = ctx.unparenthesize(node.field("value")?);
+            }
+            "attribute" => {
+                let object = node.field("object")?;
+                let attr = ctx.text(node.field("attribute")?);
+                if attr == "queryset" && object.kind() == "identifier" && ctx.text(object) == "self"
+                {
+                    return Some((QuerysetRoot::Base, appendable));
+                }
+                if !crate::rules::querysets::MANAGERS.contains(&attr) {
+                    // Only a chain that went through a queryset method: a bare
+                    // `self.items` may be anything.
+                    return (node.id() != ctx.unparenthesize(expr).id()).then(|| {
+                        (
+                            QuerysetRoot::Related {
+                                name: attr.to_string(),
+                            },
+                            appendable,
+                        )
+                    });
+                }
+                let model = ctx.dotted_name(object)?;
+                if model.starts_with("self.") || model == "self" {
+                    return None;
+                }
+                return Some((
+                    QuerysetRoot::Manager {
+                        model: ctx.imports.resolve(&model),
+                        manager: attr.to_string(),
+                    },
+                    appendable,
+                ));
+            }
+            "identifier" => {
+                let (root, more) = local_root(ctx, node, function?, depth)?;
+                return Some((root, appendable && more));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// How far queryset chains and local names are followed.
+const MAX_CHAIN: usize = 32;
+
+/// `chain_root` of a local name: every plain assignment of it in `function` is a chain
+/// from the same root (or from the name itself: `qs = qs.filter(...)`), it is bound no
+/// other way, and it is never handed to a call (`self.filter_queryset(qs)`,
+/// `prefetch_related_objects(qs, ...)`).
+fn local_root<'a>(
+    ctx: &FileContext<'a>,
+    name: Node<'a>,
+    function: Node<'a>,
+    depth: usize,
+) -> Option<(QuerysetRoot, bool)> {
+    if depth > 4 {
+        return None;
+    }
+    let text = ctx.text(name);
+    if ctx.parameter_names(function).contains(&text)
+        || !crate::rules::querysets::only_plain_assignments(ctx, function, text)
+    {
+        return None;
+    }
+    let own = |n: Node<'a>| ctx.enclosing_function(n).map(|f| f.id()) == Some(function.id());
+    let passed_on = nodes_within(ctx, "identifier", function).any(|i| {
+        ctx.text(i) == text
+            && own(i)
+            && ctx
+                .parent(i)
+                .is_some_and(|p| matches!(p.kind(), "argument_list" | "keyword_argument"))
+    });
+    if passed_on {
+        return None;
+    }
+    let mut found: Option<QuerysetRoot> = None;
+    let mut appendable = true;
+    for assignment in nodes_within(ctx, "assignment", function) {
+        let Some(left) = assignment.field("left") else {
+            continue;
+        };
+        if left.kind() != "identifier" || ctx.text(left) != text || !own(assignment) {
+            continue;
+        }
+        let right = ctx.unparenthesize(assignment.field("right")?);
+        // `qs = qs.filter(...)`: a chain back to the name itself adds no root.
+        let mut inner = right;
+        let mut self_chain = false;
+        for _ in 0..MAX_CHAIN {
+            match inner.kind() {
+                "call" => match ctx.method_call(inner) {
+                    Some((receiver, method))
+                        if crate::rules::querysets::CHAINED.contains(&method)
+                            && !NOT_FOLLOWED.contains(&method) =>
+                    {
+                        appendable &= !NOT_APPENDABLE.contains(&method);
+                        inner = ctx.unparenthesize(receiver);
+                    }
+                    _ => break,
+                },
+                "subscript"
+                    if inner
+                        .field("subscript")
+                        .is_some_and(|s| s.kind() == "slice") =>
+                {
+                    appendable = false;
+                    inner = ctx.unparenthesize(inner.field("value")?);
+                }
+                "identifier" => {
+                    self_chain = ctx.text(inner) == text;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        if self_chain {
+            continue;
+        }
+        let (root, more) = chain_root(ctx, right, Some(function), depth + 1)?;
+        appendable &= more;
+        match &found {
+            Some(existing) if *existing != root => return None,
+            _ => found = Some(root),
+        }
+    }
+    Some((found?, appendable))
+}
+
+/// What `get_queryset(self)` returns, when every `return` in it returns a chain from
+/// the same root.
+fn returned_queryset<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<QuerysetBuild> {
+    let returns: Vec<Node> = nodes_within(ctx, "return_statement", function)
+        .filter(|r| ctx.enclosing_function(*r).map(|f| f.id()) == Some(function.id()))
+        .collect();
+    let mut found: Option<(QuerysetRoot, bool)> = None;
+    for ret in &returns {
+        let (root, appendable) = chain_root(ctx, ret.named_child(0)?, Some(function), 0)?;
+        match &found {
+            Some((existing, _)) if *existing != root => return None,
+            _ => found = Some((root, appendable)),
+        }
+    }
+    let (root, appendable) = found?;
+    let value = returns.first()?.named_child(0)?;
+    Some(QuerysetBuild {
+        root,
+        range: value.byte_range(),
+        fix_at: (appendable && returns.len() == 1).then_some(value.end_byte()),
     })
 }
 
@@ -1202,6 +1474,19 @@ impl ProjectIndex {
     /// the class-level `queryset` when that `get_queryset` starts from it (or there is
     /// none). The class whose code holds each site is given with it.
     pub fn prefetches<'i>(&'i self, viewset: &ResolvedViewset<'i>) -> Vec<(ClassId, PrefetchSite)> {
+        self.queryset_sites(viewset, |facts| &facts.prefetches)
+    }
+
+    /// The `select_related` calls that apply to the viewset's queryset, as `prefetches`.
+    pub fn selects<'i>(&'i self, viewset: &ResolvedViewset<'i>) -> Vec<(ClassId, PrefetchSite)> {
+        self.queryset_sites(viewset, |facts| &facts.selects)
+    }
+
+    fn queryset_sites<'i>(
+        &'i self,
+        viewset: &ResolvedViewset<'i>,
+        sites: fn(&ViewsetFacts) -> &Vec<PrefetchSite>,
+    ) -> Vec<(ClassId, PrefetchSite)> {
         let mut out = Vec::new();
         let get_queryset = viewset
             .mro
@@ -1212,8 +1497,7 @@ impl ProjectIndex {
                 let Some(facts) = class.viewset.as_ref() else {
                     return out;
                 };
-                for site in facts
-                    .prefetches
+                for site in sites(facts)
                     .iter()
                     .filter(|s| s.origin == PrefetchOrigin::GetQueryset)
                 {
@@ -1233,8 +1517,7 @@ impl ProjectIndex {
             .find(|(_, c)| c.attrs.iter().any(|a| a.name == "queryset"));
         if let Some((id, class)) = class_queryset {
             if let Some(facts) = class.viewset.as_ref() {
-                for site in facts
-                    .prefetches
+                for site in sites(facts)
                     .iter()
                     .filter(|s| s.origin == PrefetchOrigin::ClassQueryset)
                 {

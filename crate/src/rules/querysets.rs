@@ -417,7 +417,7 @@ fn is_self_or_super<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
 
 /// Whether the name's only bindings in `function` (itself, not nested functions) are
 /// plain assignments.
-fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, name: &str) -> bool {
+pub fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, name: &str) -> bool {
     let own = |n: &Node<'a>| ctx.enclosing_function(*n).map(|f| f.id()) == Some(function.id());
     let names_it = |target: Option<Node<'a>>| {
         target.is_some_and(|t| {

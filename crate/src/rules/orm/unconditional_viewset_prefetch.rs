@@ -114,12 +114,12 @@ class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
 "#;
 
 /// The relation a lookup starts with: `tags` for `tags__category`.
-pub(super) fn relation_of(lookup: &str) -> &str {
+pub(crate) fn relation_of(lookup: &str) -> &str {
     lookup.split("__").next().unwrap_or(lookup)
 }
 
 /// The short name of a project class, for messages.
-pub(super) fn class_name(index: &ProjectIndex, id: ClassId) -> &str {
+pub(crate) fn class_name(index: &ProjectIndex, id: ClassId) -> &str {
     index.class_fact(id).map_or("?", |c| c.name.as_str())
 }
 
