@@ -26,9 +26,9 @@ pub mod suppress;
 mod wasm;
 
 pub use config::Config;
-pub use diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
+pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Hit, Severity, SyntaxError};
 pub use engine::{check, check_with, fix_files, FileError, FixOutcome, Report};
-pub use rule::{Applicability, Category, Rule, Severity};
+pub use rule::Rule;
 pub use source::SourceFile;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

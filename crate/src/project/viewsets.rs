@@ -642,6 +642,22 @@ fn is_base_queryset<'a>(ctx: &FileContext<'a>, attribute: Node<'a>) -> bool {
     }
 }
 
+/// `Prefetch(...)`, `models.Prefetch(...)`, `django.db.models.Prefetch(...)`.
+pub fn is_prefetch_object<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
+    let Some(callee) = ctx.callee(call) else {
+        return false;
+    };
+    // Imports rename only the first part of a name: a bare name is looked up in them
+    // (no string built: this is asked of every call), an attribute chain must end in
+    // `Prefetch` and be a plain dotted name.
+    if callee.kind() == "identifier" {
+        let name = ctx.text(callee);
+        let resolved = ctx.imports.target(name).unwrap_or(name);
+        return resolved.rsplit('.').next() == Some("Prefetch");
+    }
+    ctx.call_simple_name(call) == Some("Prefetch") && ctx.call_name(call).is_some()
+}
+
 fn prefetch_site<'a>(
     ctx: &FileContext<'a>,
     call: Node<'a>,
@@ -664,7 +680,7 @@ fn prefetch_site<'a>(
     }
     let mut lookups = Vec::new();
     for arg in ctx.positional_args(call) {
-        if arg.kind() == "call" && crate::rules::orm::is_prefetch_object(ctx, arg) {
+        if arg.kind() == "call" && is_prefetch_object(ctx, arg) {
             if let Some(lookup) = ctx.argument(arg, 0, "lookup") {
                 if let Some(value) = ctx.string_value(lookup) {
                     lookups.push((value, lookup.byte_range(), false));
@@ -710,7 +726,7 @@ fn feeds_a_prefetch_object<'a>(
         return false;
     };
     nodes_within(ctx, "call", function)
-        .filter(|c| crate::rules::orm::is_prefetch_object(ctx, *c))
+        .filter(|c| is_prefetch_object(ctx, *c))
         .any(|c| nodes_within(ctx, "identifier", c).any(|i| ctx.text(i) == name))
 }
 
