@@ -19,6 +19,7 @@ pub mod parse;
 pub mod project;
 pub mod rule;
 pub mod rules;
+pub mod semantic;
 pub mod source;
 pub mod suppress;
 

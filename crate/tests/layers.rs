@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Bottom first. Text and grammar; diagnostics (severity, applicability, category); parsing;
-/// the one walk; imports; the file context; the project index; what a rule
+/// the one walk; imports; the file context; shared semantics; the project index; what a rule
 /// is; the rules; what the engine applies (suppressions, fixes, configuration, docs); the
 /// engine; the JavaScript API and its wasm bindings. The binary (`main.rs`, `cli/`,
 /// `server/`) stands above the library and reaches it only as `wagcheck::`.
@@ -20,6 +20,7 @@ const ORDER: &[&str] = &[
     "index",
     "imports",
     "context",
+    "semantic",
     "project",
     "rule",
     "rules",

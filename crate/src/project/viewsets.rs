@@ -15,6 +15,9 @@ use super::classes::{last_segment, ClassFact, Value};
 use super::{ClassId, ProjectIndex};
 use crate::context::Field;
 use crate::context::FileContext;
+use crate::semantic::bindings::assigned_value;
+// Rules have long named it from here.
+pub use crate::context::nodes_within;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,24 +203,6 @@ pub fn is_action_read<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     }
 }
 
-/// The value last assigned to the plain name `name` before `at` in the function holding
-/// `at` (not in functions nested in it): `ctx.assigned_value` restricted to the function's
-/// own nodes, so each lookup costs the size of the function, not of the file.
-pub fn local_value<'a>(ctx: &FileContext<'a>, name: &str, at: Node<'a>) -> Option<Node<'a>> {
-    let Some(function) = ctx.enclosing_function(at) else {
-        return ctx.assigned_value(name, at);
-    };
-    nodes_within(ctx, "assignment", function)
-        .take_while(|a| a.end_byte() <= at.start_byte())
-        .filter(|a| {
-            a.field("left")
-                .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
-        })
-        .filter(|a| ctx.enclosing_function(*a).map(|f| f.id()) == Some(function.id()))
-        .filter_map(|a| a.field("right"))
-        .last()
-}
-
 /// An action read, or a local name last assigned one (`action = getattr(self, "action", None)`).
 pub fn is_action_expr<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
@@ -225,24 +210,7 @@ pub fn is_action_expr<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
         return true;
     }
     node.kind() == "identifier"
-        && local_value(ctx, ctx.text(node), node).is_some_and(|value| is_action_read(ctx, value))
-}
-
-/// The nodes of `kind` inside `scope` (kind lists are in source order: a binary search
-/// finds the first, so a file with many methods is not scanned once per method).
-pub fn nodes_within<'a, 'c>(
-    ctx: &'c FileContext<'a>,
-    kind: &str,
-    scope: Node<'a>,
-) -> impl Iterator<Item = Node<'a>> + 'c {
-    let nodes = ctx.nodes(kind);
-    let range = scope.byte_range();
-    let first = nodes.partition_point(|n| n.start_byte() < range.start);
-    nodes[first..]
-        .iter()
-        .copied()
-        .take_while(move |n| n.start_byte() < range.end)
-        .filter(move |n| n.end_byte() <= range.end)
+        && assigned_value(ctx, ctx.text(node), node).is_some_and(|value| is_action_read(ctx, value))
 }
 
 /// Whether the code inside `scope` (a function) reads the action.
