@@ -142,9 +142,7 @@ mod tests {
             [(true, true)]
         );
         assert_eq!(
-            withs(&format!(
-                "from contextlib import suppress as s\nwith s(Exception):\n    pass\n"
-            )),
+            withs("from contextlib import suppress as s\nwith s(Exception):\n    pass\n"),
             [(true, true)]
         );
         assert_eq!(
