@@ -51,7 +51,7 @@ export async function benchBrowser(root, row, { keystrokes = 100 } = {}) {
     const debounce = await page.evaluate(() => window.wagcheck.checker.checkDelay);
     await page.evaluate(() => {
       const checker = window.wagcheck.checker;
-      checker.checkDelay = 0;
+      checker.setCheckDelay(0);
       window.__keys = [];
       window.__shown = [];
       const apply = checker.applyReport.bind(checker);

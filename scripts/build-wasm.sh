@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Builds the engine to WebAssembly and generates the JS glue + TypeScript types in web/pkg/.
+# Builds the engine to WebAssembly and generates the JS glue + TypeScript types, twice:
+#   web/pkg/       without team rules (--no-default-features): the page's first load
+#   web/pkg-team/  with them (the `team` feature: YAML + ast-grep), loaded by the page only
+#                  when team rules are used (the Rules view, a share link or a lesson with rules)
 #   scripts/build-wasm.sh            # profile "wasm" (size-tuned release)
 #   WAGCHECK_WASM_PROFILE=dev scripts/build-wasm.sh   # debug build, faster to compile
 # Needs: rustup target wasm32-unknown-unknown, clang + llvm-ar (tree-sitter's C), wasm-bindgen-cli
@@ -9,7 +12,6 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PROFILE=${WAGCHECK_WASM_PROFILE:-wasm}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-OUT=$ROOT/web/pkg
 
 command -v wasm-bindgen >/dev/null ||
   { echo "build-wasm: wasm-bindgen not found (run scripts/setup.sh)" >&2; exit 2; }
@@ -17,10 +19,6 @@ command -v wasm-bindgen >/dev/null ||
 . scripts/wasm-env.sh
 wasm_env || exit 2
 
-echo "build-wasm: cargo build --target wasm32-unknown-unknown --profile $PROFILE (CC=$CC_wasm32_unknown_unknown)"
-cargo build --locked -p wagcheck --lib --target wasm32-unknown-unknown --profile "$PROFILE"
-DIR=$PROFILE; [ "$PROFILE" = dev ] && DIR=debug
-WASM=$TARGET_DIR/wasm32-unknown-unknown/$DIR/wagcheck.wasm
 
 # wasm-bindgen must match the crate version exactly, or the glue and the module disagree.
 WANT=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
@@ -30,34 +28,50 @@ if [ "$WANT" != "$HAVE" ]; then
   exit 2
 fi
 
-rm -rf "$OUT"
-mkdir -p "$OUT"
-echo "build-wasm: wasm-bindgen --target web -> web/pkg"
-wasm-bindgen --target web --out-dir "$OUT" --out-name wagcheck "$WASM"
-if command -v wasm-opt >/dev/null 2>&1 && [ "$PROFILE" != dev ]; then
-  echo "build-wasm: wasm-opt -Os --strip-debug"
-  wasm-opt -Os --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals \
-    "$OUT/wagcheck_bg.wasm" -o "$OUT/wagcheck_bg.wasm.opt"
-  # Some wasm-opt releases (Debian's binaryen 108) export the function table under the name
-  # of wasm-bindgen's externref table, and the module then fails to start. Keep the
-  # optimised module only if it still loads and answers through the generated glue.
-  cp "$OUT/wagcheck_bg.wasm" "$OUT/wagcheck_bg.wasm.plain"
-  mv "$OUT/wagcheck_bg.wasm.opt" "$OUT/wagcheck_bg.wasm"
-  if node --input-type=module -e '
-      import fs from "node:fs";
-      const api = await import(process.argv[1] + "/wagcheck.js");
-      api.initSync({ module: fs.readFileSync(process.argv[1] + "/wagcheck_bg.wasm") });
-      api.version();' "$OUT" >/dev/null 2>&1; then
-    rm "$OUT/wagcheck_bg.wasm.plain"
+DIR=$PROFILE; [ "$PROFILE" = dev ] && DIR=debug
+WASM=$TARGET_DIR/wasm32-unknown-unknown/$DIR/wagcheck.wasm
+
+# build NAME CARGO-FEATURE-FLAGS...: one module into web/NAME/. The two builds share the target
+# directory (only the wagcheck crate and the team dependencies differ), and each copies its
+# module out before the next overwrites target/.../wagcheck.wasm.
+build() {
+  local NAME=$1
+  shift
+  local OUT=$ROOT/web/$NAME
+  echo "build-wasm: cargo build --target wasm32-unknown-unknown --profile $PROFILE $* (CC=$CC_wasm32_unknown_unknown) -> web/$NAME"
+  cargo build --locked -p wagcheck --lib --target wasm32-unknown-unknown --profile "$PROFILE" "$@"
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+  echo "build-wasm: wasm-bindgen --target web -> web/$NAME"
+  wasm-bindgen --target web --out-dir "$OUT" --out-name wagcheck "$WASM"
+  if command -v wasm-opt >/dev/null 2>&1 && [ "$PROFILE" != dev ]; then
+    echo "build-wasm: wasm-opt -Os --strip-debug"
+    wasm-opt -Os --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals \
+      "$OUT/wagcheck_bg.wasm" -o "$OUT/wagcheck_bg.wasm.opt"
+    # Some wasm-opt releases (Debian's binaryen 108) export the function table under the name
+    # of wasm-bindgen's externref table, and the module then fails to start. Keep the
+    # optimised module only if it still loads and answers through the generated glue.
+    cp "$OUT/wagcheck_bg.wasm" "$OUT/wagcheck_bg.wasm.plain"
+    mv "$OUT/wagcheck_bg.wasm.opt" "$OUT/wagcheck_bg.wasm"
+    if node --input-type=module -e '
+        import fs from "node:fs";
+        const api = await import(process.argv[1] + "/wagcheck.js");
+        api.initSync({ module: fs.readFileSync(process.argv[1] + "/wagcheck_bg.wasm") });
+        api.version();' "$OUT" >/dev/null 2>&1; then
+      rm "$OUT/wagcheck_bg.wasm.plain"
+    else
+      echo "build-wasm: wasm-opt's output does not load ($(wasm-opt --version)): keeping the module as wasm-bindgen wrote it"
+      mv "$OUT/wagcheck_bg.wasm.plain" "$OUT/wagcheck_bg.wasm"
+    fi
   else
-    echo "build-wasm: wasm-opt's output does not load ($(wasm-opt --version)): keeping the module as wasm-bindgen wrote it"
-    mv "$OUT/wagcheck_bg.wasm.plain" "$OUT/wagcheck_bg.wasm"
+    echo "build-wasm: wasm-opt not found, module left as wasm-bindgen wrote it"
   fi
-else
-  echo "build-wasm: wasm-opt not found, module left as wasm-bindgen wrote it"
-fi
-RAW=$(stat -c %s "$OUT/wagcheck_bg.wasm")
-GZ=$(gzip -9 -c "$OUT/wagcheck_bg.wasm" | wc -c)
-printf 'build-wasm: web/pkg/wagcheck_bg.wasm %s bytes raw (%s KiB), %s bytes gzip -9 (%s KiB)\n' \
-  "$RAW" "$((RAW / 1024))" "$GZ" "$((GZ / 1024))"
+  RAW=$(stat -c %s "$OUT/wagcheck_bg.wasm")
+  GZ=$(gzip -9 -c "$OUT/wagcheck_bg.wasm" | wc -c)
+  printf 'build-wasm: web/%s/wagcheck_bg.wasm %s bytes raw (%s KiB), %s bytes gzip -9 (%s KiB)\n' "$NAME" \
+    "$RAW" "$((RAW / 1024))" "$GZ" "$((GZ / 1024))"
+}
+
+build pkg --no-default-features
+build pkg-team

@@ -11,6 +11,20 @@ export function lessonSources(dir) {
     .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }));
 }
 
+/**
+ * Adds each lesson's team rule file (front matter `rule-file`, a path from `root`) as
+ * `ruleFiles: [{path, text}]`; a file that is missing fails with the lesson's name.
+ */
+export function withRuleFiles(lessons, root) {
+  for (const lesson of lessons) {
+    if (!lesson.ruleFile) continue;
+    const file = path.join(root, lesson.ruleFile);
+    if (!fs.existsSync(file)) throw new Error(`lesson ${lesson.id}: rule-file ${lesson.ruleFile} does not exist`);
+    lesson.ruleFiles = [{ path: lesson.ruleFile, text: fs.readFileSync(file, "utf8") }];
+  }
+  return lessons;
+}
+
 export function lessonsPlugin(root) {
   const dir = path.join(root, "web/lessons");
   return {
@@ -20,7 +34,7 @@ export function lessonsPlugin(root) {
       build.onLoad({ filter: /.*/, namespace: "lessons" }, () => {
         const sources = lessonSources(dir);
         return {
-          contents: `export default ${JSON.stringify(parseLessons(sources))};`,
+          contents: `export default ${JSON.stringify(withRuleFiles(parseLessons(sources), root))};`,
           loader: "js",
           watchFiles: sources.map((s) => path.join(dir, s.name)),
         };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: sets up what is missing (browser included), then runs every test:
 #   1. cargo test --workspace          (the engine, the CLI, the rules' examples)
+#   1b. wagcheck test-rules examples/team-rules   (the example team rules' own tests)
 #   2. npm run build                   (wasm module + bundled page in dist/)
 #   3. node --test tests/node/         (the wasm API under node, CLI parity)
 #   4. node --test tests/browser/      (the page in headless Chromium)
@@ -32,6 +33,7 @@ part() { # part NAME COMMAND...
 
 part setup bash scripts/setup.sh --browser || { echo "npm test: setup failed"; exit 1; }
 part cargo cargo test --workspace --locked --no-fail-fast
+part rules cargo run --locked --quiet --bin wagcheck -- test-rules examples/team-rules
 part lint bash scripts/lint.sh
 if part build npm run --silent build; then
   part node node --test tests/node/
@@ -59,7 +61,7 @@ if [ -f "$LOGS/django.log" ]; then
   passed=$((passed + $(echo "$summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)))
   failed=$((failed + $(echo "$summary" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)))
 fi
-for log in "$LOGS/node.log" "$LOGS/browser.log"; do
+for log in "$LOGS/node.log" "$LOGS/browser.log" "$LOGS/rules.log"; do
   [ -f "$log" ] || continue
   passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))
   failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1 | grep . || echo 0)))

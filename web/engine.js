@@ -10,9 +10,20 @@ export class EngineCrash extends Error {
 }
 
 /** Texts up to this size (all files together, in characters) may be checked in the page's thread, */
-const INLINE_MAX_CHARS = 256 * 1024;
+export const INLINE_MAX_CHARS = 256 * 1024;
 /** while the engine's last check took at most this long (ms): the keystroke's frame waits for it. */
-const INLINE_MAX_MS = 12;
+export const INLINE_MAX_MS = 12;
+
+/**
+ * Whether `files` may be checked in the page's thread, given the engine's time for the last
+ * check (`lastMs`): small texts only, and only while checks are quick.
+ * @param {{text: string}[]} files
+ * @param {number} lastMs
+ */
+export function mayCheckInline(files, lastMs) {
+  const chars = files.reduce((n, f) => n + f.text.length, 0);
+  return chars <= INLINE_MAX_CHARS && lastMs <= INLINE_MAX_MS;
+}
 
 export class Engine {
   /**
@@ -120,9 +131,7 @@ export class Engine {
    * a last check that took long.
    */
   checkNow(files, options) {
-    if (!this.inline) return undefined;
-    const chars = files.reduce((n, f) => n + f.text.length, 0);
-    if (chars > INLINE_MAX_CHARS || this.lastMs > INLINE_MAX_MS) return undefined;
+    if (!this.inline || !mayCheckInline(files, this.lastMs)) return undefined;
     const started = performance.now();
     try {
       const report = this.inline.check(files, options || {});

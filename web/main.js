@@ -1,5 +1,6 @@
 // The playground page: the checker component, the examples menu, the rule catalogue, sharing.
 import { Engine } from "./engine.js";
+import { Engines, loadRulesView, useTeamRules } from "./team.js";
 import { Checker } from "./components/checker.js";
 import { Catalogue } from "./catalogue.js";
 import { h, clear } from "./dom.js";
@@ -86,11 +87,14 @@ async function main() {
       await api.default({ module_or_path: new URL("./wagcheck_bg.wasm", import.meta.url) });
       return api;
     },
-    onCrash: (error) => {
-      if (checker) checker.showEngineError(error);
-      else engineNote.textContent = error.message;
-    },
+    onCrash: (error) => showCrash(error),
   });
+  function showCrash(error) {
+    if (checker) checker.showEngineError(error);
+    else engineNote.textContent = error.message;
+  }
+  // Team rules run in a second module, started only when they are used (web/team.js).
+  const engines = new Engines({ core: engine, onCrash: showCrash });
   let info;
   try {
     info = await engine.ready;
@@ -115,7 +119,8 @@ async function main() {
   };
 
   checker = new Checker($("#playground"), {
-    engine,
+    engine: engines,
+    teamRules: start.rules,
     rules,
     files: start.files,
     active: start.active,
@@ -125,6 +130,9 @@ async function main() {
   });
   window.addEventListener("pagehide", () => saveLocal(checker.getState()));
   if (linkError) $("#share-note").textContent = linkError;
+  // Saved or shared team rules: their infos (names, explanations) come from the team module.
+  const teamRulesFailed = (error) => ($("#share-note").textContent = `The team rules could not be loaded (${error.message}).`);
+  if (start.rules) useTeamRules(engines, checker, start.rules).catch(teamRulesFailed);
 
   // Examples menu.
   const menu = $("#examples");
@@ -137,7 +145,7 @@ async function main() {
   });
   function loadFiles(files, ruleId) {
     showView("playground");
-    checker.selection = ruleId ? { rule: ruleId } : null;
+    checker.setSelection(ruleId ? { rule: ruleId } : null);
     checker.setFiles(files.map((f) => ({ path: f.path, text: f.text })), files[0].path);
     if (ruleId) checker.showRule(ruleId);
     else checker.renderExplainIntro();
@@ -189,12 +197,10 @@ async function main() {
   async function openSharedLink(encoded) {
     try {
       const state = await decodeState(encoded);
-      checker.selection = state.selection;
-      checker.restored = false;
-      checker.disabled = new Set(state.disabled);
+      checker.loadState(state);
+      if (state.rules) useTeamRules(engines, checker, state.rules).catch(teamRulesFailed);
       catalogue.disabled = checker.disabled;
       catalogue.render();
-      checker.setFiles(state.files, state.active);
       $("#share-note").textContent = "Opened a shared link.";
     } catch (error) {
       $("#share-note").textContent = `The shared link could not be read (${error.message}).`;
@@ -205,7 +211,10 @@ async function main() {
 
   // Views: the playground, or the catalogue (#rules, #rule=ID).
   function showView(name) {
-    $("#playground").hidden = name !== "playground";
+    // The Rules view edits rules beside the playground's code: both are shown.
+    $("#playground").hidden = name !== "playground" && name !== "authoring";
+    $("#authoring").hidden = name !== "authoring";
+    document.querySelector("main").classList.toggle("authoring", name === "authoring");
     $("#catalogue").hidden = name !== "catalogue";
     $("#lessons").hidden = name !== "lessons";
     if (name !== "lessons") document.documentElement.classList.remove("presenter");
@@ -214,17 +223,32 @@ async function main() {
     }
   }
   let lessons = null;
+  /** The Rules view: loading (a promise) when it first opens, then the view. */
+  let rulesLoading = null;
+  let rulesView = null;
+  function openRulesView() {
+    showView("authoring");
+    rulesLoading ||= loadRulesView().then(
+      ({ RulesView }) => (rulesView = new RulesView($("#authoring"), { engines, checker })),
+      (error) => {
+        rulesLoading = null;
+        $("#authoring").textContent = `The Rules view could not be loaded: ${error.message}`;
+      },
+    );
+  }
   function route() {
     const hash = decodeURIComponent(location.hash);
     const m = /^#rule=([\w-]+)$/.exec(hash);
     const lesson = parseLessonHash(hash);
     if (lesson) {
       showView("lessons");
-      lessons ||= new LessonsView($("#lessons"), { engine, rules, lessons: LESSONS });
+      lessons ||= new LessonsView($("#lessons"), { engine: engines, rules, lessons: LESSONS });
       lessons.show(lesson.id, lesson.step);
     } else if (m) {
       showView("catalogue");
       catalogue.show(m[1].toUpperCase());
+    } else if (hash === "#write") {
+      openRulesView();
     } else if (hash === "#rules") {
       showView("catalogue");
       catalogue.open = null;
@@ -248,6 +272,10 @@ async function main() {
   // Handles for the browser tests and for debugging from the console.
   window.wagcheck = {
     engine,
+    engines,
+    get rulesView() {
+      return rulesView;
+    },
     checker,
     catalogue,
     rules,

@@ -88,7 +88,11 @@ export function validState(raw) {
     selection = { rule: s.rule };
     if (typeof s.path === "string" && Number.isInteger(s.from)) Object.assign(selection, { path: s.path, from: s.from });
   }
-  return { files, active, disabled, selection };
+  // Team rule files (YAML), checked with the built-in rules by the team module.
+  const rules = Array.isArray(raw.rules)
+    ? raw.rules.filter((f) => f && typeof f.path === "string" && typeof f.text === "string").map((f) => ({ path: f.path, text: f.text }))
+    : [];
+  return { files, active, disabled, selection, ...(rules.length ? { rules } : {}) };
 }
 
 export function saveLocal(state) {

@@ -8,6 +8,9 @@ const SHELL = [
   "assets/worker.js",
   "assets/app.css",
   "assets/wagcheck_bg.wasm",
+  // app.js's chunks (bundle.mjs fills them in). The team module and the Rules view are cached
+  // when first used (fetch, below), not installed up front.
+  "__CHUNKS__",
   // The docs widget and its demo page: a lesson or a docs page read offline still checks.
   "embed-demo.html",
   "assets/embed-demo.css",

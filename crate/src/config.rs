@@ -61,6 +61,29 @@ struct RawConfig {
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
     per_file_ignores: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Read by `rule_dirs_from_pyproject`, before the selectors (which may name team
+    /// rules) are parsed.
+    #[allow(dead_code)]
+    rule_dirs: Option<Vec<String>>,
+}
+
+/// `rule-dirs` of `[tool.wagcheck]`: directories of team rules, relative to the
+/// pyproject.toml. None when the file has no such table or key.
+pub fn rule_dirs_from_pyproject(text: &str) -> Result<Option<Vec<String>>, String> {
+    let value: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| e.message().to_string())?;
+    let Some(section) = value.get("tool").and_then(|t| t.get("wagcheck")) else {
+        return Ok(None);
+    };
+    match section.get("rule-dirs") {
+        None => Ok(None),
+        Some(dirs) => dirs
+            .clone()
+            .try_into()
+            .map(Some)
+            .map_err(|_| "[tool.wagcheck] rule-dirs must be a list of directories".to_string()),
+    }
 }
 
 impl Config {

@@ -2,10 +2,10 @@
 //! they are, which family of rules they come from, and whether their fixes are safe.
 
 use crate::source::Location;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -23,7 +23,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Cache,
@@ -32,6 +32,8 @@ pub enum Category {
     Wagtail,
     Signals,
     Imports,
+    /// A team rule that names no category of its own.
+    Team,
 }
 
 impl Category {
@@ -43,13 +45,14 @@ impl Category {
             Category::Wagtail => "wagtail",
             Category::Signals => "signals",
             Category::Imports => "imports",
+            Category::Team => "team",
         }
     }
 }
 
 /// Whether applying a fix keeps behaviour (`Safe`) or changes it (`Unsafe`, e.g. cache
 /// keys change). Unsafe fixes are applied only when the user asks for them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     Safe,

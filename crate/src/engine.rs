@@ -54,6 +54,8 @@ struct FileOutcome {
     syntax_errors: Vec<SyntaxError>,
     /// Why the rules did not run on the file; None when they did.
     error: Option<FileError>,
+    /// Team rules that gave up on the file (their step budget).
+    rule_errors: Vec<FileError>,
 }
 
 /// Checks `files`, running each rule where `enabled` says.
@@ -147,6 +149,7 @@ fn report_of(
         report.diagnostics.extend(outcome.diagnostics);
         report.syntax_errors.extend(outcome.syntax_errors);
         report.errors.extend(outcome.error);
+        report.errors.extend(outcome.rule_errors);
     }
     report.diagnostics.sort_by(|a, b| {
         (&a.path, a.range.start, a.rule, a.range.end).cmp(&(
@@ -175,6 +178,7 @@ fn not_checked(file: &SourceFile, message: String) -> FileOutcome {
             path: file.path.clone(),
             message,
         }),
+        rule_errors: Vec::new(),
     }
 }
 
@@ -196,15 +200,27 @@ fn check_file(
     let fixes_trusted = fix_is_trusted(&ctx);
     let mut diagnostics = Vec::new();
     let mut hits = Vec::new();
+    // Only team rules can give up on a file.
+    #[cfg_attr(not(feature = "team"), allow(unused_mut))]
+    let mut rule_errors = Vec::new();
     for rule in rules::all() {
         // The rules for which `runs_in_file_pass` holds: this pass's result may be kept.
-        let Check::File(run) = rule.check else {
-            continue;
-        };
-        if !enabled(index, rule) {
+        if !runs_in_file_pass(rule) || !enabled(index, rule) {
             continue;
         }
-        run(&ctx, &mut hits);
+        match rule.check {
+            Check::File(run) => run(&ctx, &mut hits),
+            #[cfg(feature = "team")]
+            Check::Team(team) => {
+                if let Err(message) = team.run(&ctx, &mut hits) {
+                    rule_errors.push(FileError {
+                        path: file.path.clone(),
+                        message,
+                    });
+                }
+            }
+            Check::Project(_) => {}
+        }
         for mut hit in hits.drain(..) {
             if !fixes_trusted {
                 hit.fix = None;
@@ -231,6 +247,7 @@ fn check_file(
         diagnostics,
         syntax_errors,
         error: None,
+        rule_errors,
     }
 }
 
@@ -378,11 +395,20 @@ fn count_syntax_errors(report: &Report, files: &[SourceFile]) -> Vec<usize> {
 // files on every check, from the kept imports. A rule that consults other files (a
 // project index) must not run in `check_file`, or its hits would be served stale: that
 // is the boundary, and `runs_in_file_pass` is where it is drawn.
+//
+// A team rule (`Check::Team`) reads its own file alone too, but its definition is not
+// part of the build: a caller keeping the pass must key it by the rule's text as well
+// (`Rule::definition_hash`; the CLI's cache does), so that editing a rule file re-checks.
 
 /// Whether a rule runs in the per-file pass, whose result may be kept between runs: only
 /// a rule that reads its own file alone. Any other kind of check re-runs every time.
 pub fn runs_in_file_pass(rule: &Rule) -> bool {
-    matches!(rule.check, Check::File(_))
+    match rule.check {
+        Check::File(_) => true,
+        #[cfg(feature = "team")]
+        Check::Team(_) => true,
+        Check::Project(_) => false,
+    }
 }
 
 /// The per-file pass's result on one file, in a form that can be stored: hits by rule
@@ -396,6 +422,9 @@ pub struct FilePass {
     hits: Vec<KeptHit>,
     syntax_errors: Vec<(Range<usize>, String)>,
     error: Option<String>,
+    /// Team rules that gave up on the file (their step budget): said again on a warm run.
+    #[serde(default)]
+    rule_errors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -439,6 +468,11 @@ impl FilePass {
                 .map(|e| (e.range.clone(), e.message.clone()))
                 .collect(),
             error: outcome.error.as_ref().map(|e| e.message.clone()),
+            rule_errors: outcome
+                .rule_errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect(),
         }
     }
 
@@ -505,6 +539,14 @@ impl FilePass {
                 path: file.path.clone(),
                 message: message.clone(),
             }),
+            rule_errors: self
+                .rule_errors
+                .iter()
+                .map(|message| FileError {
+                    path: file.path.clone(),
+                    message: message.clone(),
+                })
+                .collect(),
         })
     }
 }

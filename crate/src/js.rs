@@ -26,7 +26,7 @@ pub fn byte_offset(text: &str, utf16: usize) -> usize {
 
 /// Converts many byte offsets of one file to UTF-16 offsets, in one pass per line. In
 /// ASCII text they are the same, and nothing is built.
-struct Utf16Map<'a> {
+pub(crate) struct Utf16Map<'a> {
     text: &'a str,
     /// None for ASCII text.
     lines: Option<LineIndex>,
@@ -34,7 +34,7 @@ struct Utf16Map<'a> {
 }
 
 impl<'a> Utf16Map<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         if text.is_ascii() {
             return Self {
                 text,
@@ -62,7 +62,7 @@ impl<'a> Utf16Map<'a> {
         }
     }
 
-    fn offset(&self, byte: usize) -> usize {
+    pub(crate) fn offset(&self, byte: usize) -> usize {
         let byte = char_floor(self.text, byte);
         let Some(lines) = &self.lines else {
             return byte;

@@ -22,6 +22,9 @@ pub mod rules;
 pub mod semantic;
 pub mod source;
 pub mod suppress;
+pub mod syntax_tree;
+#[cfg(feature = "team")]
+pub mod team;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -28,12 +28,42 @@ fn main() {
         }
         Ok(Command::Help) => emit(args::USAGE),
         Ok(Command::Version) => emit(&format!("wagcheck {}\n", wagcheck::VERSION)),
-        Ok(Command::Rules(format)) => list_rules(format),
-        Ok(Command::Explain(id)) => explain(&id),
+        Ok(Command::Rules(format, team)) => with_team(&team, || list_rules(format)),
+        Ok(Command::Explain(id, team)) => with_team(&team, || explain(&id)),
+        Ok(Command::TestRules(paths)) => cli::team::test_rules(&paths),
         Ok(Command::Check(check)) => run_check(check),
-        Ok(Command::Server) => server::run(),
+        Ok(Command::Server) => {
+            // Team rules: the rule-dirs of the project the server starts in (editors start it
+            // in the workspace's folder), read once; a wrong rule is said on stderr, which
+            // editors show in the server's log, and the other rules run.
+            match cli::team::load(&[], true) {
+                Ok(loaded) => cli::team::report_errors(&loaded.errors),
+                Err(message) => eprintln!("wagcheck: error: {message}"),
+            }
+            server::run()
+        }
     };
     std::process::exit(code);
+}
+
+/// Loads the team rules (configured and `--rules`), says what is wrong with any, then
+/// runs `then` with them in the rule list.
+fn with_team(paths: &[String], then: impl FnOnce() -> i32) -> i32 {
+    match cli::team::load(paths, true) {
+        Ok(loaded) => {
+            cli::team::report_errors(&loaded.errors);
+            let code = then();
+            if loaded.errors.is_empty() {
+                code
+            } else {
+                EXIT_ERROR
+            }
+        }
+        Err(message) => {
+            eprintln!("wagcheck: error: {message}");
+            EXIT_ERROR
+        }
+    }
 }
 
 /// Writes all of `text` to stdout at once; a closed pipe (`| head`) is not an error.
@@ -177,6 +207,15 @@ fn plan(args: &CheckArgs) -> Result<Plan, String> {
     let mut enabled = Vec::with_capacity(files.len());
     let mut keys = Vec::with_capacity(files.len());
     let mut described: Option<(*const cli::settings::Settings, String)> = None;
+    // A rule as the cache key names it. A team rule is not part of the build: its text is
+    // part of the key, so an edited rule file re-checks every file it runs on.
+    let rule_keys: Vec<String> = rules::all()
+        .iter()
+        .map(|rule| match wagcheck::team::team_of(rule) {
+            Some(team) => format!("{}:{:016x}", rule.id, cli::cache::text_hash(&team.source)),
+            None => rule.id.to_string(),
+        })
+        .collect();
     for path in &paths {
         let settings = resolver.for_file(path)?;
         let rel = relative_path(&settings, path);
@@ -193,10 +232,10 @@ fn plan(args: &CheckArgs) -> Result<Plan, String> {
             .as_ref()
             .map(|(_, d)| d.clone())
             .unwrap_or_default();
-        for (rule, on) in rules::all().iter().zip(&on) {
+        for ((rule, on), name) in rules::all().iter().zip(&on).zip(&rule_keys) {
             if *on && runs_in_file_pass(rule) {
                 key.push(' ');
-                key.push_str(rule.id);
+                key.push_str(name);
             }
         }
         keys.push(key);
@@ -212,6 +251,14 @@ fn plan(args: &CheckArgs) -> Result<Plan, String> {
 }
 
 fn run_check(args: CheckArgs) -> i32 {
+    // Team rules first: the config's selectors may name them.
+    let team = match cli::team::load(&args.rules, !args.no_config) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            eprintln!("wagcheck: error: {message}");
+            return EXIT_ERROR;
+        }
+    };
     let mut plan = match plan(&args) {
         Ok(plan) => plan,
         Err(message) => {
@@ -221,6 +268,12 @@ fn run_check(args: CheckArgs) -> i32 {
     };
     let enabled = |i: usize, rule: &wagcheck::Rule| enabled_in(&plan.enabled, i, rule);
     let mut problems: Vec<ReadError> = std::mem::take(&mut plan.problems);
+    // A rule file that is wrong is reported with the files that could not be read: the
+    // run goes on with every other rule, and exits 2.
+    problems.extend(team.errors.iter().map(|e| ReadError {
+        path: e.path.clone(),
+        message: e.located_message(),
+    }));
     let (report, files, fixed_count) = if args.fix {
         let wanted = |d: &wagcheck::Diagnostic| {
             d.fix

@@ -1,6 +1,10 @@
-//! The WebAssembly API: `check`, `rules`, `applyFixes`, `version`, with plain JS
-//! objects in and out. Positions cross into JS as UTF-16 offsets and 1-based
+//! The WebAssembly API: `check`, `rules`, `applyFixes`, `syntaxTree`, `version`, with
+//! plain JS objects in and out. Positions cross into JS as UTF-16 offsets and 1-based
 //! line/UTF-16 column, which is what JS strings and CodeMirror count.
+//!
+//! Built twice for the page: without the `team` feature (web/pkg/, the first load) and
+//! with it (web/pkg-team/: also `testRules` and the `rules` option, loaded when team
+//! rules are used). The first module refuses the `rules` option with a clear error.
 
 use crate::config::{parse_selectors, Config};
 use crate::diagnostic::Diagnostic;
@@ -8,13 +12,17 @@ use crate::engine::{check_cached, fix_files, Report};
 use crate::js::{JsFixResult, JsReport, JsRule};
 use crate::parse::ParseCache;
 use crate::source::SourceFile;
+#[cfg(feature = "team")]
+use crate::team::{self, RuleError};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 export interface SourceFile { path: string; text: string; }
-export interface Options { select?: string[]; ignore?: string[]; }
+export interface RuleFile { path: string; text: string; }
+export interface Options { select?: string[]; ignore?: string[]; rules?: RuleFile[]; }
+export interface RuleError { path: string; line: number; column: number; rule: string | null; message: string; }
 export interface Position { line: number; column: number; }
 export interface Edit { from: number; to: number; insert: string; }
 export interface Fix { applicability: "safe" | "unsafe"; title: string; edits: Edit[]; }
@@ -29,8 +37,16 @@ export interface SyntaxError {
 export interface FileError { path: string; message: string; }
 export interface Report {
   version: 1; files: number; diagnostics: Diagnostic[]; syntaxErrors: SyntaxError[];
-  errors: FileError[];
+  errors: FileError[]; ruleErrors: RuleError[];
 }
+export interface TreeNode {
+  kind: string; field?: string; named: boolean; error?: boolean; from: number; to: number;
+  start: Position; end: Position; children: TreeNode[];
+}
+export interface SyntaxTree { root: TreeNode | null; truncated: boolean; error: string | null; }
+export interface CaseResult { case: string; passed: boolean; detail: string | null; }
+export interface RuleTests { rule: RuleInfo; path: string; line: number; cases: CaseResult[]; }
+export interface TestReport { rules: RuleTests[]; errors: RuleError[]; }
 export interface RuleInfo {
   id: string; name: string; severity: Severity; category: string; message: string;
   explanation: string; markdown: string; bad: SourceFile[]; fixed: SourceFile[];
@@ -39,7 +55,7 @@ export interface RuleInfo {
 export interface FixSelection {
   unsafe?: boolean; rules?: string[]; path?: string; rule?: string; from?: number;
 }
-export interface FixResult { files: SourceFile[]; applied: number[]; report: Report; }
+export interface FixResult { files: SourceFile[]; applied: number[]; report: Report; ruleErrors: RuleError[]; }
 "#;
 
 #[wasm_bindgen(start)]
@@ -60,6 +76,24 @@ struct JsFile {
 struct JsOptions {
     select: Option<Vec<String>>,
     ignore: Vec<String>,
+    /// Team rule files: loaded and made part of the rule list for this call (and for
+    /// `rules()` until the next call says otherwise).
+    rules: Vec<JsFile>,
+}
+
+/// Without team rules there are no rule errors; `ruleErrors` is still there, empty, so
+/// both modules answer in one shape.
+#[cfg(not(feature = "team"))]
+#[derive(serde::Serialize)]
+enum RuleError {}
+
+/// A result with the errors of the team rule files that did not load.
+#[derive(serde::Serialize)]
+struct WithRuleErrors<T: serde::Serialize> {
+    #[serde(flatten)]
+    result: T,
+    #[serde(rename = "ruleErrors")]
+    rule_errors: Vec<RuleError>,
 }
 
 /// What to fix: every fixable hit (safe only unless `unsafe`), optionally only some
@@ -91,12 +125,24 @@ fn read_files(files: JsValue) -> Result<Vec<SourceFile>, JsError> {
         .collect())
 }
 
-fn read_config(options: JsValue) -> Result<Config, JsError> {
+/// Loads the team rules the options name (none: the built-in rules alone), then reads
+/// the selectors, which may name them.
+fn read_config(options: JsValue) -> Result<(Config, Vec<RuleError>), JsError> {
     let options: JsOptions = if options.is_undefined() || options.is_null() {
         JsOptions::default()
     } else {
         serde_wasm_bindgen::from_value(options)
             .map_err(|e| JsError::new(&format!("bad options: {e}")))?
+    };
+    #[cfg(feature = "team")]
+    let rule_errors = use_team(options.rules).errors;
+    #[cfg(not(feature = "team"))]
+    let rule_errors = if options.rules.is_empty() {
+        Vec::new()
+    } else {
+        return Err(JsError::new(
+            "this engine module is built without team rules: load the team module (web/pkg-team/) to use the `rules` option",
+        ));
     };
     let mut config = Config::default();
     if let Some(select) = &options.select {
@@ -105,7 +151,19 @@ fn read_config(options: JsValue) -> Result<Config, JsError> {
     }
     config.ignore =
         parse_selectors(options.ignore.iter().map(String::as_str)).map_err(|e| JsError::new(&e))?;
-    Ok(config)
+    Ok((config, rule_errors))
+}
+
+/// Loads team rule files and makes them the team rules of the rule list.
+#[cfg(feature = "team")]
+fn use_team(files: Vec<JsFile>) -> team::Loaded {
+    let files: Vec<SourceFile> = files
+        .into_iter()
+        .map(|f| SourceFile::new(f.path, f.text))
+        .collect();
+    let loaded = team::load(&files);
+    crate::rules::set_team(&loaded.rules);
+    loaded
 }
 
 thread_local! {
@@ -121,10 +179,60 @@ pub fn check(
     #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let files = read_files(files)?;
-    let config = read_config(options)?;
+    let (config, rule_errors) = read_config(options)?;
     let report: Report = PARSE_CACHE
         .with(|cache| check_cached(&files, &|_, rule| config.is_enabled(rule), Some(cache)));
-    to_js(&JsReport::new(&files, &report))
+    to_js(&WithRuleErrors {
+        result: JsReport::new(&files, &report),
+        rule_errors,
+    })
+}
+
+/// The syntax tree of `text` as team rules see it: kinds, fields, ranges.
+#[wasm_bindgen(js_name = syntaxTree, unchecked_return_type = "SyntaxTree")]
+pub fn syntax_tree(text: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::syntax_tree::syntax_tree(text))
+}
+
+/// Loads team rule files `[{path, text}]` and runs each rule's examples and cases.
+/// The rules stay in the rule list, as after `check` with them.
+#[cfg(feature = "team")]
+#[wasm_bindgen(js_name = testRules, unchecked_return_type = "TestReport")]
+pub fn test_rules(
+    #[wasm_bindgen(unchecked_param_type = "RuleFile[]")] files: JsValue,
+) -> Result<JsValue, JsError> {
+    let files: Vec<JsFile> = serde_wasm_bindgen::from_value(files)
+        .map_err(|e| JsError::new(&format!("rule files must be [{{path, text}}]: {e}")))?;
+    let loaded = use_team(files);
+    #[derive(serde::Serialize)]
+    struct RuleTests {
+        rule: JsRule,
+        path: String,
+        line: usize,
+        cases: Vec<team::selftest::CaseResult>,
+    }
+    #[derive(serde::Serialize)]
+    struct TestReport {
+        rules: Vec<RuleTests>,
+        errors: Vec<RuleError>,
+    }
+    let rules = loaded
+        .rules
+        .iter()
+        .map(|rule| {
+            let team = team::team_of(rule).expect("loaded rules are team rules");
+            RuleTests {
+                rule: JsRule::new(rule),
+                path: team.path.clone(),
+                line: team.line,
+                cases: team::selftest::run(rule),
+            }
+        })
+        .collect();
+    to_js(&TestReport {
+        rules,
+        errors: loaded.errors,
+    })
 }
 
 /// Every rule with its documentation and examples.
@@ -146,7 +254,7 @@ pub fn apply_fixes(
     #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let files = read_files(files)?;
-    let config = read_config(options)?;
+    let (config, rule_errors) = read_config(options)?;
     let selection: JsSelection = if selection.is_undefined() || selection.is_null() {
         JsSelection::default()
     } else {
@@ -201,7 +309,10 @@ pub fn apply_fixes(
         crate::engine::MAX_FIX_ROUNDS
     };
     let outcome = fix_files(&files, &|_, rule| config.is_enabled(rule), &wanted, rounds);
-    to_js(&JsFixResult::new(&outcome))
+    to_js(&WithRuleErrors {
+        result: JsFixResult::new(&outcome),
+        rule_errors,
+    })
 }
 
 /// Panics on purpose, so the page's recovery from an engine trap can be tested.

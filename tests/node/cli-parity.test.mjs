@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { cliBinary, cliPosition, loadEngine } from "./engine.mjs";
+import { cliBinary, cliPosition, loadEngine, ROOT } from "./engine.mjs";
 
 const api = await loadEngine();
 const RULES = api.rules();

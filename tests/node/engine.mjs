@@ -1,15 +1,17 @@
-// Loads the wasm module built by scripts/build-wasm.sh (web/pkg) into node.
-import fs from "node:fs";
-import path from "node:path";
+// Loads a wasm module built by scripts/build-wasm.sh into node: web/pkg (the page's first
+// load, no team rules) or web/pkg-team (with them).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-const PKG = path.join(ROOT, "web/pkg");
 
-export async function loadEngine() {
+/** @param {"pkg" | "pkg-team"} [name] */
+export async function loadEngine(name = "pkg") {
+  const PKG = path.join(ROOT, "web", name);
   const wasmPath = path.join(PKG, "wagcheck_bg.wasm");
-  if (!fs.existsSync(wasmPath)) throw new Error("web/pkg missing: run scripts/build-wasm.sh (npm run build)");
+  if (!fs.existsSync(wasmPath)) throw new Error(`web/${name} missing: run scripts/build-wasm.sh (npm run build)`);
   const api = await import(path.join(PKG, "wagcheck.js"));
   api.initSync({ module: fs.readFileSync(wasmPath) });
   return api;

@@ -6,11 +6,14 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { loadEngine, ROOT } from "./engine.mjs";
 import { parseLesson, parseLessons, passes } from "../../web/lessons/format.js";
-import { lessonSources } from "../../scripts/lessons-plugin.mjs";
+import { lessonSources, withRuleFiles } from "../../scripts/lessons-plugin.mjs";
 
 const api = await loadEngine();
+// A lesson with a team rule file (front matter `rule-file`) is checked by the team module, as
+// in the page.
+const team = await loadEngine("pkg-team");
 const known = new Set(api.rules().map((r) => r.id));
-const lessons = parseLessons(lessonSources(path.join(ROOT, "web/lessons")));
+const lessons = withRuleFiles(parseLessons(lessonSources(path.join(ROOT, "web/lessons"))), ROOT);
 
 test("lessons: one per seed pattern, plus WAG002 and the round-2 rules", () => {
   const ids = lessons.map((l) => l.rules.join(","));
@@ -28,14 +31,21 @@ test("lessons: one per seed pattern, plus WAG002 and the round-2 rules", () => {
 
 for (const lesson of lessons) {
   test(`lesson ${lesson.id}: the bug raises ${lesson.rules.join(", ")}, the solution nothing`, () => {
+    const engine = lesson.ruleFiles ? team : api;
+    const options = lesson.ruleFiles ? { rules: lesson.ruleFiles } : {};
+    if (lesson.ruleFiles) {
+      const loaded = team.testRules(lesson.ruleFiles);
+      assert.deepEqual(loaded.errors, [], `${lesson.ruleFile} loads`);
+      for (const r of loaded.rules) known.add(r.rule.id);
+    }
     for (const id of lesson.rules) assert.ok(known.has(id), `${id} is not in this build of the engine`);
-    const bug = api.check(lesson.bug, {});
+    const bug = engine.check(lesson.bug, options);
     assert.deepEqual(bug.syntaxErrors, [], "the bug parses");
     for (const id of lesson.rules) {
       assert.ok(bug.diagnostics.some((d) => d.rule === id), `the bug raises no ${id}`);
     }
     assert.equal(passes(lesson, bug), false);
-    const solution = api.check(lesson.solution, {});
+    const solution = engine.check(lesson.solution, options);
     assert.deepEqual(solution.syntaxErrors, [], "the solution parses");
     assert.deepEqual(
       solution.diagnostics.map((d) => `${d.rule} ${d.path}:${d.start.line} ${d.message}`),
@@ -80,4 +90,10 @@ test("lesson files: errors name the file and the problem", () => {
   assert.equal(lesson.answer, "line");
   assert.throws(() => parseLesson(ok.replace("x = 2\n```", "x = 2\n```\nmore"), "y.md"), /exactly one fenced code block/);
   assert.throws(() => parseLessons([{ name: "1.md", text: ok }, { name: "2.md", text: ok }]), /two lessons have the id x/);
+  // A team rule file: a .yml path inside the repository, which the build must find.
+  assert.equal(parseLesson(ok.replace("id: x", "id: x\nrule-file: examples/team-rules/orm.yml"), "y.md").ruleFile, "examples/team-rules/orm.yml");
+  assert.throws(() => parseLesson(ok.replace("id: x", "id: x\nrule-file: ../secrets.yml"), "y.md"), /rule-file "\.\.\/secrets\.yml" must be/);
+  assert.throws(() => parseLesson(ok.replace("id: x", "id: x\nrule-file: rules.txt"), "y.md"), /must be a \.yml path/);
+  const missing = parseLesson(ok.replace("id: x", "id: x\nrule-file: examples/team-rules/none.yml"), "y.md");
+  assert.throws(() => withRuleFiles([missing], ROOT), /lesson x: rule-file examples\/team-rules\/none\.yml does not exist/);
 });

@@ -29,7 +29,7 @@ import {
   ExitNotification,
   FileChangeType,
 } from "vscode-languageserver-protocol/node.js";
-import { cliBinary } from "./engine.mjs";
+import { cliBinary, ROOT } from "./engine.mjs";
 
 const CLI = cliBinary();
 
@@ -66,7 +66,9 @@ function workspace() {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);
   };
-  write("pyproject.toml", '[project]\nname = "shop"\n\n[tool.wagcheck]\nselect = ["ALL"]\n');
+  write("pyproject.toml", '[project]\nname = "shop"\n\n[tool.wagcheck]\nselect = ["ALL"]\nrule-dirs = [".wagcheck/rules"]\n');
+  // A team rule (examples/team-rules/orm.yml: ACME002, `X.count() > 0`), loaded at start.
+  write(".wagcheck/rules/orm.yml", fs.readFileSync(path.join(ROOT, "examples/team-rules/orm.yml"), "utf8"));
   write("app/views.py", VIEWS);
   // IMP001: a module beside a package of the same name (a closed file, from disk).
   write("apps/blog/services.py", "class BlockService:\n    pass\n");
@@ -242,6 +244,14 @@ test("wagcheck server with a real LSP client", { timeout: 60_000 }, async () => 
   assert.deepEqual(typed.diagnostics.map((d) => d.code), ["SIG002"]);
   await waitFor("the cross-file pass over the new file", () => publishes.get(receiversUri) >= 2);
   assert.deepEqual(diagnostics.get(receiversUri).diagnostics.map((d) => d.code), ["SIG002"]);
+
+  // Team rules from [tool.wagcheck] rule-dirs run as the built-in ones do.
+  const teamUri = ws.uri("app/team.py");
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: teamUri, languageId: "python", version: 1, text: "def any_posts(qs):\n    return qs.count() > 0\n" },
+  });
+  const team = await waitFor("ACME002, a team rule", () => diagnostics.get(teamUri)?.diagnostics.length && diagnostics.get(teamUri));
+  assert.deepEqual(team.diagnostics.map((d) => d.code), ["ACME002"]);
 
   // An edit outside the document: clamped and logged, the server carries on.
   await conn.sendNotification(DidChangeTextDocumentNotification.type, {

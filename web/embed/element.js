@@ -127,15 +127,14 @@ export class WagcheckSnippet extends HTMLElement {
     if (!this.checker) return;
     if (name === "readonly") this.checker.setReadOnly(this.hasAttribute("readonly"));
     if (name === "rules") {
-      this.checker.select = list(this.getAttribute("rules")).length ? list(this.getAttribute("rules")) : null;
-      this.checker.schedule(0);
+      this.checker.setSelect(list(this.getAttribute("rules")));
     }
     if (name === "height") this.sizeEditor();
   }
 
   sizeEditor() {
     const px = Number.parseInt(this.getAttribute("height"), 10);
-    this.checker.editorHost.style.height = Number.isFinite(px) && px > 0 ? `${px}px` : "";
+    this.checker.setEditorHeight(Number.isFinite(px) && px > 0 ? px : null);
   }
 
   async start() {

@@ -7,6 +7,8 @@
 //   rules: CACHE010, CACHE011   (the rules the bug raises and the solution must not)
 //   question: Which line ...?   (asked before the hits are revealed)
 //   answer: file                (optional: any line of the hit's file is right; default: line)
+//   rule-file: examples/team-rules/cache.yml   (optional: team rules the lesson checks with,
+//                               a path from the repository's root; the build bundles the file)
 //   ---
 //   # Story                     Markdown
 //   # Bug: apps/blog/x.py       a fenced code block; one section per file
@@ -35,6 +37,10 @@ export function parseLesson(text, source = "lesson") {
   for (const field of FIELDS) if (!meta[field]) fail(`front matter needs "${field}"`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(meta.id)) fail(`id "${meta.id}" must be lowercase letters, digits and dashes`);
   if (meta.answer && !["line", "file"].includes(meta.answer)) fail(`answer must be "line" or "file", not "${meta.answer}"`);
+  const ruleFile = meta["rule-file"] || null;
+  if (ruleFile && (!/^[\w.-]+(\/[\w.-]+)*\.ya?ml$/.test(ruleFile) || ruleFile.split("/").includes(".."))) {
+    fail(`rule-file "${ruleFile}" must be a .yml path inside the repository (like examples/team-rules/x.yml)`);
+  }
 
   const lesson = {
     id: meta.id,
@@ -43,6 +49,8 @@ export function parseLesson(text, source = "lesson") {
     rules: meta.rules.split(/[\s,]+/).filter(Boolean).map((r) => r.toUpperCase()),
     question: meta.question,
     answer: meta.answer || "line",
+    /** A team rule file's path; `ruleFiles` ([{path, text}]) once the build has read it. */
+    ruleFile,
     story: "",
     fix: "",
     task: "",

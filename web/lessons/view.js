@@ -4,11 +4,13 @@
 // the lesson passes when wagcheck reports none of its rules). It reuses the playground's
 // checker component, with a rule filter, read-only and concealed modes.
 // Presenter mode (a demo on a projector): large type, one step per screen, arrow keys.
-import { Checker, diffView } from "../components/checker.js";
+import { Checker } from "../components/checker.js";
+import { diffView } from "../components/fix-review.js";
 import { h, clear } from "../dom.js";
 import { inline, renderMarkdown } from "../markdown.js";
 import { passes } from "./format.js";
 import { validState } from "../share.js";
+import { useTeamRules as checkWithTeamRules } from "../team.js";
 
 const STORAGE_KEY = "wagcheck.lessons.v1";
 export const STEPS = ["Story", "Find it", "The fix", "Your turn"];
@@ -163,7 +165,10 @@ export class LessonsView {
   build() {
     this.teardown();
     const lesson = this.lesson;
-    const missing = lesson.rules.filter((id) => !this.rules.some((r) => r.id === id));
+    // A lesson with a team rule file: its rules are known once the team module has read it.
+    const teamRules = lesson.ruleFiles || [];
+    const missing = teamRules.length ? [] : lesson.rules.filter((id) => !this.rules.some((r) => r.id === id));
+    this.alert = h("p", { class: "engine-alert", hidden: !missing.length }, `This build of the engine lacks ${missing.join(", ")}: the lesson cannot be checked.`);
     this.stepNav = h("ol", { class: "step-nav", "aria-label": "Steps" });
     this.stepBody = h("div", { class: "lesson-step", tabindex: "-1" });
     this.checkerHost = h("div", { class: "lesson-checker" });
@@ -182,7 +187,7 @@ export class LessonsView {
         ),
       ),
       this.stepNav,
-      ...(missing.length ? [h("p", { class: "engine-alert" }, `This build of the engine lacks ${missing.join(", ")}: the lesson cannot be checked.`)] : []),
+      this.alert,
       this.stepBody,
       this.checkerHost,
       h("nav", { class: "step-buttons", "aria-label": "Step" }, this.prev, this.next),
@@ -197,8 +202,30 @@ export class LessonsView {
       fixes: false,
       catalogueHref: this.catalogueHref,
       onChange: () => this.codeChanged(),
+      teamRules,
     });
     this.checker.root.addEventListener("checked", (event) => this.checked(event.detail));
+    if (teamRules.length) this.useTeamRules(lesson, teamRules);
+  }
+
+  /** Loads the lesson's team rules into its checker (names, explanations); says what failed. */
+  async useTeamRules(lesson, files) {
+    const checker = this.checker;
+    let result;
+    try {
+      result = await checkWithTeamRules(this.engine, checker, files);
+    } catch (error) {
+      result = { rules: [], errors: [{ message: error.message }] };
+    }
+    if (this.checker !== checker) return;
+    const known = new Set([...this.rules, ...result.rules.map((r) => r.rule)].map((r) => r.id));
+    const missing = lesson.rules.filter((id) => !known.has(id));
+    const problems = [
+      ...(missing.length ? [`${lesson.ruleFile} does not define ${missing.join(", ")}: the lesson cannot be checked.`] : []),
+      ...result.errors.map((e) => `${lesson.ruleFile}${e.line ? `:${e.line}:${e.column}` : ""}: ${e.message}`),
+    ];
+    this.alert.textContent = problems.join(" ");
+    this.alert.hidden = !problems.length;
   }
 
   renderStep() {
@@ -268,10 +295,8 @@ export class LessonsView {
   useFiles(files, { readOnly, keep = false }) {
     const c = this.checker;
     this.loading = true;
-    c.selection = null;
-    c.restored = true;
-    c.editableTabs = !readOnly;
-    c.tabTools.hidden = readOnly;
+    c.setSelection(null);
+    c.setEditableTabs(!readOnly);
     c.setReadOnly(readOnly);
     c.conceal(readOnly);
     c.setFiles(files.map((f) => ({ path: f.path, text: f.text })), files[0].path);

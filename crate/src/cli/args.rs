@@ -7,6 +7,8 @@ Usage:
   wagcheck check [PATH...] [options]   check Python files and directories (default: .)
   wagcheck rules [--format text|json|markdown]
   wagcheck explain ID                  the full documentation of a rule
+  wagcheck test-rules [PATH...]        run the team rules' examples and cases (default:
+                                       the rule-dirs of [tool.wagcheck])
   wagcheck server                      the language server, on stdin/stdout (for editors)
   wagcheck --version
 
@@ -19,6 +21,8 @@ Options for check:
   --stdin-filename PATH      read the code from standard input, named PATH
   --no-config                ignore [tool.wagcheck] in pyproject.toml files
   --color auto|always|never  colours in text output (default: auto)
+  --rules PATH               team rules: a .yml file or a directory of them (repeatable;
+                             also for rules, explain; added to [tool.wagcheck] rule-dirs)
   --output-file PATH         write the report to PATH (atomically) instead of stdout
   --exit-zero                exit 0 even when there are hits (errors still exit 2)
   --no-cache                 neither read nor write the cache
@@ -54,6 +58,8 @@ pub struct CheckArgs {
     pub stdin_filename: Option<String>,
     pub no_config: bool,
     pub color: Option<Color>,
+    /// `--rules PATH`: team rule files or directories.
+    pub rules: Vec<String>,
     pub output_file: Option<String>,
     pub exit_zero: bool,
     pub no_cache: bool,
@@ -63,8 +69,11 @@ pub struct CheckArgs {
 #[derive(Debug)]
 pub enum Command {
     Check(CheckArgs),
-    Rules(Format),
-    Explain(String),
+    /// The format, and `--rules` paths.
+    Rules(Format, Vec<String>),
+    Explain(String, Vec<String>),
+    /// Rule files or directories (none: the configured rule-dirs).
+    TestRules(Vec<String>),
     Server,
     Help,
     Version,
@@ -116,6 +125,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         },
         "rules" => {
             let mut format = Format::Text;
+            let mut rules = Vec::new();
             while let Some(arg) = iter.next() {
                 let (flag, inline) = split_flag(arg);
                 match flag {
@@ -125,22 +135,38 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                             &[Format::Text, Format::Json, Format::Markdown],
                         )?
                     }
+                    "--rules" => rules.push(value(flag, inline, &mut iter)?.to_string()),
                     other => return Err(format!("unexpected argument `{other}` for `rules`")),
                 }
             }
-            Ok(Command::Rules(format))
+            Ok(Command::Rules(format, rules))
         }
         "explain" => {
-            let id = iter
-                .next()
-                .ok_or("`explain` needs a rule id, e.g. `wagcheck explain CACHE001`")?;
-            if let Some(extra) = iter.next() {
-                return Err(format!("unexpected argument `{extra}` for `explain`"));
+            let mut id = None;
+            let mut rules = Vec::new();
+            while let Some(arg) = iter.next() {
+                let (flag, inline) = split_flag(arg);
+                match flag {
+                    "--rules" => rules.push(value(flag, inline, &mut iter)?.to_string()),
+                    _ if id.is_none() && !arg.starts_with('-') => id = Some(arg.clone()),
+                    _ => return Err(format!("unexpected argument `{arg}` for `explain`")),
+                }
             }
-            Ok(Command::Explain(id.clone()))
+            let id = id.ok_or("`explain` needs a rule id, e.g. `wagcheck explain CACHE001`")?;
+            Ok(Command::Explain(id, rules))
+        }
+        "test-rules" => {
+            let mut paths = Vec::new();
+            for arg in iter {
+                if arg.starts_with('-') {
+                    return Err(format!("unexpected option `{arg}` for `test-rules`"));
+                }
+                paths.push(arg.clone());
+            }
+            Ok(Command::TestRules(paths))
         }
         other => Err(format!(
-            "unknown command `{other}` (expected check, rules or explain)"
+            "unknown command `{other}` (expected check, rules, explain or test-rules)"
         )),
     }
 }
@@ -182,6 +208,7 @@ fn parse_check<'a>(iter: &mut impl Iterator<Item = &'a String>) -> Result<CheckA
             "--fix" => args.fix = true,
             "--unsafe-fixes" => args.unsafe_fixes = true,
             "--no-config" => args.no_config = true,
+            "--rules" => args.rules.push(value(flag, inline, iter)?.to_string()),
             "--exit-zero" => args.exit_zero = true,
             "--no-cache" => args.no_cache = true,
             "--output-file" => {

@@ -44,6 +44,11 @@ impl Key {
     }
 }
 
+/// A short hash of a text, for keys.
+pub fn text_hash(text: &str) -> u64 {
+    xxh3_64(text.as_bytes())
+}
+
 #[derive(Serialize, Deserialize)]
 struct Entry {
     key: Key,

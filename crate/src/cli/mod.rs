@@ -5,5 +5,6 @@ pub mod cache;
 pub mod files;
 pub mod sarif;
 pub mod settings;
+pub mod team;
 pub mod text;
 pub mod write;

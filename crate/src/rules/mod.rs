@@ -2,7 +2,7 @@
 //! `RULES`; `all()` is the one list the engine, the CLI and the playground read.
 
 use crate::rule::Rule;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, RwLock};
 
 pub mod cache;
 pub mod drf;
@@ -28,9 +28,38 @@ static ALL_RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     all
 });
 
-/// Every rule, sorted by id.
+/// Every rule, sorted by id: the built-in ones and the team rules of `set_team`.
 pub fn all() -> &'static [&'static Rule] {
+    let team = TEAM.read().unwrap_or_else(|e| e.into_inner());
+    team.unwrap_or(&ALL_RULES)
+}
+
+/// The built-in rules alone, sorted by id.
+pub fn builtin() -> &'static [&'static Rule] {
     &ALL_RULES
+}
+
+/// Built-in and team rules together once team rules are set; None until then.
+static TEAM: RwLock<Option<&'static [&'static Rule]>> = RwLock::new(None);
+
+/// Makes `team` (from `team::load`, ids already checked against the built-in ones) part
+/// of `all()`, replacing the team rules set before. A process checks one project (the
+/// CLI) or one page's rules (wasm) at a time; the list is leaked, a few pointers per
+/// call, so a slice handed out earlier stays valid.
+pub fn set_team(team: &[&'static Rule]) {
+    let mut list: Vec<&'static Rule> = ALL_RULES.iter().chain(team).copied().collect();
+    list.sort_by_key(|r| r.id);
+    list.dedup_by_key(|r| r.id);
+    let mut current = TEAM.write().unwrap_or_else(|e| e.into_inner());
+    let unchanged = current.is_some_and(|old| {
+        old.len() == list.len() && old.iter().zip(&list).all(|(a, b)| std::ptr::eq(*a, *b))
+    });
+    // The page sets the same rules on every keystroke's check: leak nothing then.
+    if team.is_empty() {
+        *current = None;
+    } else if !unchanged {
+        *current = Some(Box::leak(list.into_boxed_slice()));
+    }
 }
 
 /// A rule by id (case-insensitive).

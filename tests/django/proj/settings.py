@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.documents",
     "wagtail.api.v2",
+    "wagtail.search",  # WAG014: the database search backend
     "apps.blog",
 ]
 MIDDLEWARE = []

@@ -7,9 +7,10 @@
 `load()` executes such code as a module of the project's `apps.blog` package (or a
 subpackage), so its relative imports (`from .models import BlogPost`) reach the models in
 `apps/blog/models.py`. `load_files()` does the same for a multi-file example or lesson: its
-files become modules of a fresh package tree, except a `models.py`, which must declare only
-models and fields the project's `apps/blog/models.py` has (checked) and is served by it (Django
-registers a model class once). Receivers the code connects are disconnected after each test.
+files become modules of a fresh package tree. In both, a model class the code declares is
+served by the project's model of that name (fields checked, `search_fields`/`api_fields` taken
+from the example for the test; see `exec_serving_models`), since Django registers a model class
+once. Receivers the code connects are disconnected after each test.
 """
 
 import ast
@@ -87,7 +88,7 @@ def load(code, label, package="apps.blog"):
     module.__package__ = package
     module.__file__ = f"<{label}>"
     sys.modules[name] = module
-    exec(compile(code, f"<{label}>", "exec"), module.__dict__)
+    exec_serving_models(code, f"<{label}>", module.__dict__)
     return module
 
 
@@ -106,27 +107,87 @@ class _ExampleFiles(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def exec_module(self, module):
-        code = self.modules[module.__name__]
-        exec(compile(code, f"<{module.__name__}>", "exec"), module.__dict__)
+        exec_serving_models(self.modules[module.__name__], f"<{module.__name__}>", module.__dict__)
 
 
-def check_models(code, label):
-    """Every model and field the example's models.py declares exists in the project's."""
+# Undone after each test: class attributes an example set on a project model, page types it
+# defined (Wagtail lists every page class it sees).
+_RESTORE = []
+
+
+def _restore_attribute(model, name):
+    if name in model.__dict__:
+        old = model.__dict__[name]
+        return lambda: setattr(model, name, old)
+    return lambda: delattr(model, name)
+
+
+def exec_serving_models(code, label, namespace):
+    """Runs an example's code in `namespace`, with its models served by the project's.
+
+    A class named like a model of `apps/blog/models.py` is not defined again (Django registers
+    a model class once): the project's model takes its place, after a check that it has every
+    field the example declares, and the example's other class attributes (`search_fields`,
+    `api_fields`: what the rule is about) replace the project's for the test. Any other class,
+    such as a page type with no fields whose `get_context` is the code under test, is defined
+    in a throwaway app registry: it runs, and has no table.
+    """
+    from django.db.models import Model
+    from django.test.utils import isolate_apps
+    from wagtail.models import PAGE_MODEL_CLASSES
+
     from apps.blog import models
 
-    for node in ast.parse(code).body:
-        if not isinstance(node, ast.ClassDef):
+    tree = ast.parse(code)
+    attributes, kept = [], []
+    for node in tree.body:
+        model = getattr(models, node.name, None) if isinstance(node, ast.ClassDef) else None
+        if not (isinstance(model, type) and issubclass(model, Model)):
+            kept.append(node)
             continue
-        model = getattr(models, node.name, None)
-        assert model is not None, f"{label}: apps/blog/models.py has no model {node.name}"
         for statement in node.body:
-            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
-                for target in statement.targets:
-                    model._meta.get_field(target.id)  # FieldDoesNotExist names the gap
+            # Methods would be lost: the code under test must not be in a served class.
+            assert not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)), (
+                f"{label}: {node.name}.{statement.name}() would not run: the project's model "
+                "serves the class")
+            if not isinstance(statement, ast.Assign):
+                continue
+            for target in statement.targets:
+                if isinstance(statement.value, ast.Call):
+                    model._meta.get_field(target.id)  # a field: FieldDoesNotExist names the gap
+                else:
+                    attributes.append((model, target.id, statement.value))
+        namespace[node.name] = model
+    tree.body = kept
+    pages = len(PAGE_MODEL_CLASSES)
+    # A model class belongs to the app whose package its module is in: load_files' modules
+    # (`_example_N.blog.models`) are placed under apps.blog while their classes are defined.
+    module_name = namespace.get("__name__", "")
+    if not module_name.startswith("apps.blog."):
+        namespace["__name__"] = f"apps.blog.{module_name}"
+    try:
+        with isolate_apps("apps.blog"):
+            exec(compile(tree, label, "exec"), namespace)
+    finally:
+        namespace["__name__"] = module_name
+    if len(PAGE_MODEL_CLASSES) > pages:
+        added = PAGE_MODEL_CLASSES[pages:]
+        _RESTORE.append(lambda: [PAGE_MODEL_CLASSES.remove(cls) for cls in added])
+    for model, name, expression in attributes:
+        value = eval(compile(ast.Expression(expression), label, "eval"), namespace)
+        _RESTORE.append(_restore_attribute(model, name))
+        setattr(model, name, value)
+
+
+@pytest.fixture(autouse=True)
+def restore_project_models():
+    yield
+    while _RESTORE:
+        _RESTORE.pop()()
 
 
 # Project modules a multi-file example imports without containing them (`from .services import`).
-PROJECT_MODULES = ("services", "serializers", "signals")
+PROJECT_MODULES = ("services", "serializers", "signals", "models", "blocks")
 
 
 def load_files(files, label):
@@ -146,15 +207,7 @@ def load_files(files, label):
         for name in PROJECT_MODULES:
             if f"{package}.{name}" not in modules:
                 sys.modules[f"{package}.{name}"] = importlib.import_module(f"apps.blog.{name}")
-    from apps.blog import models
-
-    runnable = {}
-    for name, (path, code) in modules.items():
-        if path.rsplit("/", 1)[-1] == "models.py":
-            check_models(code, f"{label} {path}")
-            sys.modules[name] = models
-        else:
-            runnable[name] = code
+    runnable = {name: code for name, (path, code) in modules.items()}
     sys.meta_path.insert(0, _ExampleFiles(runnable))
     try:
         return {path: importlib.import_module(name) for name, (path, _) in modules.items()}

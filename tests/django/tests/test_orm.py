@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
 
-from conftest import example, example_files, example_modules, lesson, load, load_files, without_to_attr
+from conftest import example, example_files, example_modules, lesson, lesson_code, load, load_files, without_to_attr
 
 pytestmark = pytest.mark.django_db
 TAGS_PER_POST = 8
@@ -184,3 +184,40 @@ def test_lesson2_solution(species):
     data, queries_14 = call(plants, "list")
     assert queries_14 == queries_7 == 2
     assert data[0]["recent_posts"] == ["post 13", "post 12", "post 11"]
+
+
+# Lesson 10: raw SQL built with an f-string (the team rule ACME003 of examples/team-rules).
+def lesson10_search(kind, q):
+    import json
+
+    from django.test import RequestFactory
+
+    views = load(lesson_code("10-raw-sql-search", kind, "apps/blog/views.py"), f"lesson 10 {kind}")
+    response = views.search(RequestFactory().get("/search", {"q": q}))
+    return json.loads(response.content)["titles"]
+
+
+@pytest.fixture
+def searchable_posts():
+    from apps.blog.models import BlogPost
+
+    BlogPost.objects.create(title="Don't prune in spring")
+    BlogPost.objects.create(title="Roses in winter")
+
+
+def test_lesson10_bug(searchable_posts):
+    from django.db import OperationalError
+
+    assert lesson10_search("bug", "Roses") == ["Roses in winter"]
+    # An apostrophe in the search ends the SQL string: a syntax error, a server error.
+    with pytest.raises(OperationalError):
+        lesson10_search("bug", "Don't")
+    # A condition written by the visitor: every post matches.
+    # (`--` comments out the rest, the ORDER BY too: compare sorted.)
+    assert sorted(lesson10_search("bug", "zzz' OR 1=1 --")) == ["Don't prune in spring", "Roses in winter"]
+
+
+def test_lesson10_solution(searchable_posts):
+    assert lesson10_search("solution", "Roses") == ["Roses in winter"]
+    assert lesson10_search("solution", "Don't") == ["Don't prune in spring"]
+    assert lesson10_search("solution", "zzz' OR 1=1 --") == []

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     name: "class-queryset-evaluated",
     severity: Severity::Blocker,
     category: Category::Drf,
-    message: "`self.queryset` is evaluated: its rows are cached on the class and served to every later request; use `self.get_queryset()`",
+    message: "`self.queryset` is evaluated: a DRF view raises `RuntimeError`, a viewset or Django view serves the first request's rows to every later one; use `self.get_queryset()`",
     explanation: include_str!("class_queryset_evaluated.md"),
     bad: BAD,
     fixed: FIXED,
@@ -120,7 +120,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             hits.push(
                 Hit::node(read)
                     .with_message(format!(
-                        "`self.queryset` is {how}: its rows are cached on the class-level queryset and served to every later request; use `{replacement}`"
+                        "`self.queryset` is {how}: a DRF view raises `RuntimeError`, a viewset or Django view serves the first request's rows to every later one; use `{replacement}`"
                     ))
                     .with_fix(
                         format!("Use `{replacement}`"),

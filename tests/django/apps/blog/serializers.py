@@ -1,8 +1,9 @@
-"""ORM001's `BlogPostSerializer`: on the list it reads the bounded `to_attr` list."""
+"""The serializers examples import: ORM001's `BlogPostSerializer` (on the list it reads the
+bounded `to_attr` list) and DRF002's `ProductSerializer`."""
 
 from rest_framework import serializers
 
-from .models import BlogPost
+from .models import BlogPost, Product
 
 
 class BlogPostSerializer(serializers.ModelSerializer):
@@ -18,3 +19,11 @@ class BlogPostSerializer(serializers.ModelSerializer):
         if rows is None:
             rows = post.related_plant_species.all()
         return [row.species_id for row in rows]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    """DRF002's `from .serializers import ProductSerializer`."""
+
+    class Meta:
+        model = Product
+        fields = ["id", "name"]
