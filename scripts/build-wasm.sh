@@ -13,32 +13,12 @@ ROOT=$PWD
 PROFILE=${WAGCHECK_WASM_PROFILE:-wasm}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 
-pick() { # first command found among the arguments
-  for c in "$@"; do command -v "$c" >/dev/null 2>&1 && { echo "$c"; return; }; done
-  return 1
-}
-CLANG=$(pick clang clang-19 clang-18 clang-17 clang-16 clang-15 clang-14) ||
-  { echo "build-wasm: clang not found (run scripts/setup.sh)" >&2; exit 2; }
-LLVM_AR=$(pick llvm-ar llvm-ar-19 llvm-ar-18 llvm-ar-17 llvm-ar-16 llvm-ar-15 llvm-ar-14) ||
-  { echo "build-wasm: llvm-ar not found (run scripts/setup.sh)" >&2; exit 2; }
 command -v wasm-bindgen >/dev/null ||
   { echo "build-wasm: wasm-bindgen not found (run scripts/setup.sh)" >&2; exit 2; }
+# shellcheck source=scripts/wasm-env.sh
+. scripts/wasm-env.sh
+wasm_env || exit 2
 
-# tree-sitter-python's build.rs compiles parser.c/scanner.c without any libc headers for wasm32;
-# the tree-sitter-language crate ships a tiny libc (stdlib.h, string.h, ...) in wasm/include.
-INCLUDE=$(cargo metadata --format-version 1 --locked 2>/dev/null | node -e '
-  let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
-    const m = JSON.parse(s);
-    const p = m.packages.find(p => p.name === "tree-sitter-language");
-    if (!p) process.exit(1);
-    process.stdout.write(require("path").dirname(p.manifest_path) + "/wasm/include");
-  });') || { echo "build-wasm: cannot locate the tree-sitter-language crate" >&2; exit 2; }
-[ -f "$INCLUDE/stdlib.h" ] || { echo "build-wasm: $INCLUDE/stdlib.h missing" >&2; exit 2; }
-
-export CC_wasm32_unknown_unknown=$CLANG
-export AR_wasm32_unknown_unknown=$LLVM_AR
-# -DNDEBUG: the shim's assert() is a trap.
-export CFLAGS_wasm32_unknown_unknown="-I$INCLUDE -DNDEBUG"
 
 # wasm-bindgen must match the crate version exactly, or the glue and the module disagree.
 WANT=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
@@ -58,7 +38,7 @@ build() {
   local NAME=$1
   shift
   local OUT=$ROOT/web/$NAME
-  echo "build-wasm: cargo build --target wasm32-unknown-unknown --profile $PROFILE $* (CC=$CLANG) -> web/$NAME"
+  echo "build-wasm: cargo build --target wasm32-unknown-unknown --profile $PROFILE $* (CC=$CC_wasm32_unknown_unknown) -> web/$NAME"
   cargo build --locked -p wagcheck --lib --target wasm32-unknown-unknown --profile "$PROFILE" "$@"
   rm -rf "$OUT"
   mkdir -p "$OUT"

@@ -33,6 +33,15 @@ else
   rustup target add wasm32-unknown-unknown
 fi
 
+# rustfmt and clippy (npm test's lint part); rustup's default profile has them, the minimal does not.
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    need rustup "install Rust with rustup"
+    say "rust component $component: installing"
+    rustup component add "$component"
+  fi
+done
+
 # 2. Debian packages (clang for tree-sitter's C, llvm-ar, lld; chromium for the browser tests).
 APT_UPDATED=0
 apt_install() { # apt_install PACKAGE...  (installs the missing ones)

@@ -9,6 +9,7 @@
 #   6. scripts/ecosystem.py            (every hit on 19 real applications is triaged: tests/ecosystem)
 #   7. tests/python-package.sh         (the wheel with pip, the pre-commit hooks, SARIF against its schema)
 #   8. tests/django/run.sh             (the rules' examples and the lessons run on Django, DRF, Wagtail, django-redis)
+#   +  scripts/lint.sh                 (cargo fmt --check; clippy -D warnings, native and wasm32)
 # Every part runs even when an earlier one fails (except those that need the build); the exit
 # code is non-zero if anything failed. Timings and a total count close the output.
 set -uo pipefail
@@ -33,6 +34,7 @@ part() { # part NAME COMMAND...
 part setup bash scripts/setup.sh --browser || { echo "npm test: setup failed"; exit 1; }
 part cargo cargo test --workspace --locked --no-fail-fast
 part rules cargo run --locked --quiet --bin wagcheck -- test-rules examples/team-rules
+part lint bash scripts/lint.sh
 if part build npm run --silent build; then
   part node node --test tests/node/
   part browser node --test --test-concurrency=1 tests/browser/

@@ -1,5 +1,6 @@
 //! What a rule sees of a file: its parsed tree, an index of nodes by kind built in one
 //! walk, parent links, the file's imports, and the syntax helpers shared by all rules.
+//! What the code means beyond its syntax (bindings, loops, exceptions) is in `semantic`.
 
 use crate::grammar::kind_id;
 pub use crate::grammar::Field;
@@ -396,30 +397,6 @@ impl<'a> FileContext<'a> {
             .collect()
     }
 
-    /// The value last assigned to the plain name `name` before `at`, in the function
-    /// holding `at` (or at module level): how rules follow local aliases such as
-    /// `default = caches["default"]` or `action = getattr(self, "action", None)`.
-    pub fn assigned_value(&self, name: &str, at: Node) -> Option<Node<'a>> {
-        let scope = self.enclosing_function(at);
-        let scope_start = scope.map_or(0, |f| f.start_byte());
-        let assignments = self.nodes("assignment");
-        // Assignments are in source order: only those between the scope's start and
-        // `at` can count, found by binary search, newest first. Cheap text tests run
-        // before the parent walk that rules out nested functions.
-        let first = assignments.partition_point(|a| a.start_byte() < scope_start);
-        let last = assignments.partition_point(|a| a.start_byte() < at.start_byte());
-        assignments[first..last]
-            .iter()
-            .rev()
-            .filter(|a| a.end_byte() <= at.start_byte())
-            .filter(|a| {
-                a.field("left")
-                    .is_some_and(|l| l.kind() == "identifier" && self.text(l) == name)
-            })
-            .find(|a| self.enclosing_function(**a).map(|f| f.id()) == scope.map(|f| f.id()))
-            .and_then(|a| a.field("right"))
-    }
-
     /// The calls of this file that may call `function` (a `def`), for following a value
     /// from a `return` to where it is used: `name(...)` for a plain function, and for a
     /// method also `x.name(...)` on any receiver (the receiver's type is not known, so
@@ -503,6 +480,24 @@ impl<'a> FileContext<'a> {
     }
 }
 
+/// The nodes of `kind` inside `scope`, in source order (kind lists are in source order: a
+/// binary search finds the first, so a file with many methods is not scanned once per
+/// method).
+pub fn nodes_within<'a, 'c>(
+    ctx: &'c FileContext<'a>,
+    kind: &str,
+    scope: Node<'a>,
+) -> impl Iterator<Item = Node<'a>> + 'c {
+    let nodes = ctx.nodes(kind);
+    let range = scope.byte_range();
+    let first = nodes.partition_point(|n| n.start_byte() < range.start);
+    nodes[first..]
+        .iter()
+        .copied()
+        .take_while(move |n| n.start_byte() < range.end)
+        .filter(move |n| n.end_byte() <= range.end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -580,31 +575,6 @@ mod tests {
                     expect("g", &[])
                 ]
             );
-        });
-    }
-
-    #[test]
-    fn assigned_value_follows_the_last_assignment_in_scope() {
-        let text = "c = caches['a']\n\ndef f():\n    c = caches['b']\n    def g():\n        c = caches['c']\n    c = caches['d']\n    c.delete_pattern('x')\n\nc.get('k')\n";
-        with_ctx(text, |ctx| {
-            let calls = ctx.nodes("call");
-            let find = |needle: &str| {
-                *calls
-                    .iter()
-                    .find(|c| ctx.text(**c).starts_with(needle))
-                    .unwrap()
-            };
-            let in_f = find("c.delete_pattern");
-            assert_eq!(
-                ctx.text(ctx.assigned_value("c", in_f).unwrap()),
-                "caches['d']"
-            );
-            let module = find("c.get");
-            assert_eq!(
-                ctx.text(ctx.assigned_value("c", module).unwrap()),
-                "caches['a']"
-            );
-            assert!(ctx.assigned_value("nope", in_f).is_none());
         });
     }
 

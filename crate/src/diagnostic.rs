@@ -1,9 +1,72 @@
-//! Hits as rules produce them, and diagnostics as the engine reports them.
+//! Hits as rules produce them, and diagnostics as the engine reports them: with how severe
+//! they are, which family of rules they come from, and whether their fixes are safe.
 
-use crate::rule::{Applicability, Severity};
 use crate::source::Location;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Blocker,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Blocker => "blocker",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Cache,
+    Orm,
+    Drf,
+    Wagtail,
+    Signals,
+    Imports,
+    /// A team rule that names no category of its own.
+    Team,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Cache => "cache",
+            Category::Orm => "orm",
+            Category::Drf => "drf",
+            Category::Wagtail => "wagtail",
+            Category::Signals => "signals",
+            Category::Imports => "imports",
+            Category::Team => "team",
+        }
+    }
+}
+
+/// Whether applying a fix keeps behaviour (`Safe`) or changes it (`Unsafe`, e.g. cache
+/// keys change). Unsafe fixes are applied only when the user asks for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
 
 /// One text replacement, in byte offsets of the file's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -432,9 +432,11 @@ struct KeptHit {
     rule: String,
     range: Range<usize>,
     message: String,
-    /// The fix's title and its edits (range, new text).
-    fix: Option<(String, Vec<(Range<usize>, String)>)>,
+    fix: Option<KeptFix>,
 }
+
+/// A kept hit's fix: its title and its edits (range, new text).
+type KeptFix = (String, Vec<(Range<usize>, String)>);
 
 impl FilePass {
     fn of(outcome: &FileOutcome) -> Self {

@@ -1,7 +1,7 @@
 //! Import aliases of a file, so rules recognise `from hashlib import md5 as h` as
 //! `hashlib.md5` and `from django.core.cache import cache as c` as the cache.
 
-use crate::context::Field;
+use crate::grammar::Field;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tree_sitter::Node;

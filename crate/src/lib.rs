@@ -19,6 +19,7 @@ pub mod parse;
 pub mod project;
 pub mod rule;
 pub mod rules;
+pub mod semantic;
 pub mod source;
 pub mod suppress;
 pub mod syntax_tree;
@@ -29,9 +30,9 @@ pub mod team;
 mod wasm;
 
 pub use config::Config;
-pub use diagnostic::{Diagnostic, Edit, Fix, Hit, SyntaxError};
+pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Hit, Severity, SyntaxError};
 pub use engine::{check, check_with, fix_files, FileError, FixOutcome, Report};
-pub use rule::{Applicability, Category, Rule, Severity};
+pub use rule::Rule;
 pub use source::SourceFile;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

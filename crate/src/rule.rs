@@ -3,70 +3,9 @@
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::project::Project;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Blocker,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Blocker => "blocker",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Category {
-    Cache,
-    Orm,
-    Drf,
-    Wagtail,
-    Signals,
-    Imports,
-    /// A team rule that names no category of its own.
-    Team,
-}
-
-impl Category {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Cache => "cache",
-            Category::Orm => "orm",
-            Category::Drf => "drf",
-            Category::Wagtail => "wagtail",
-            Category::Signals => "signals",
-            Category::Imports => "imports",
-            Category::Team => "team",
-        }
-    }
-}
-
-/// Whether applying a fix keeps behaviour (`Safe`) or changes it (`Unsafe`, e.g. cache
-/// keys change). Unsafe fixes are applied only when the user asks for them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Applicability {
-    Safe,
-    Unsafe,
-}
-
-impl Applicability {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Applicability::Safe => "safe",
-            Applicability::Unsafe => "unsafe",
-        }
-    }
-}
+// Defined with the diagnostics they describe; named here too, where rules have always found them.
+pub use crate::diagnostic::{Applicability, Category, Severity};
 
 /// How a rule looks at code: one file at a time, or the whole set of files at once
 /// (rules about paths and about one module importing another).

@@ -584,7 +584,7 @@ fn cache_reuses_unchanged_files_and_rechecks_changed_ones() {
     // ...but never for a file whose text changed, nor with --no-cache.
     let o = run(t.path(), &["check", ".", "--no-cache"]);
     assert!(!stdout(&o).contains("KEPT:"));
-    t.write("apps/blog/services.py", &format!("{DELETE_PATTERN}\n"));
+    t.write("apps/blog/services.py", format!("{DELETE_PATTERN}\n"));
     let o = run(t.path(), &["check", "."]);
     assert!(!stdout(&o).contains("KEPT:"), "{}", stdout(&o));
     assert!(stdout(&o).contains("CACHE001"));
@@ -658,7 +658,7 @@ fn cross_file_rules_stay_right_with_the_cache() {
     // A suppression in the unchanged file still silences the project rule's hit.
     t.write(
         "apps/blog/signals.py",
-        &SIGNALS_PY.replace(
+        SIGNALS_PY.replace(
             "@receiver(post_save)",
             "@receiver(post_save)  # noqa: SIG004",
         ),

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::classes::{last_segment, ClassFact, FieldDecl, Value};
 use super::{ClassId, ProjectIndex};
+use crate::context::nodes_within;
 use crate::context::{Field, FileContext};
 use tree_sitter::Node;
 
@@ -64,7 +65,7 @@ fn reads_of<'a>(ctx: &FileContext<'a>, method: Node<'a>, object: &str) -> Method
     let Some(body) = method.field("body") else {
         return out;
     };
-    for &ident in super::viewsets::nodes_within(ctx, "identifier", body)
+    for &ident in nodes_within(ctx, "identifier", body)
         .collect::<Vec<_>>()
         .iter()
     {

@@ -15,6 +15,9 @@ use super::classes::{last_segment, ClassFact, Value};
 use super::{ClassId, ProjectIndex};
 use crate::context::Field;
 use crate::context::FileContext;
+use crate::semantic::bindings::assigned_value;
+// Rules have long named it from here.
+pub use crate::context::nodes_within;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,24 +203,6 @@ pub fn is_action_read<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     }
 }
 
-/// The value last assigned to the plain name `name` before `at` in the function holding
-/// `at` (not in functions nested in it): `ctx.assigned_value` restricted to the function's
-/// own nodes, so each lookup costs the size of the function, not of the file.
-pub fn local_value<'a>(ctx: &FileContext<'a>, name: &str, at: Node<'a>) -> Option<Node<'a>> {
-    let Some(function) = ctx.enclosing_function(at) else {
-        return ctx.assigned_value(name, at);
-    };
-    nodes_within(ctx, "assignment", function)
-        .take_while(|a| a.end_byte() <= at.start_byte())
-        .filter(|a| {
-            a.field("left")
-                .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
-        })
-        .filter(|a| ctx.enclosing_function(*a).map(|f| f.id()) == Some(function.id()))
-        .filter_map(|a| a.field("right"))
-        .last()
-}
-
 /// An action read, or a local name last assigned one (`action = getattr(self, "action", None)`).
 pub fn is_action_expr<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
@@ -225,24 +210,7 @@ pub fn is_action_expr<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
         return true;
     }
     node.kind() == "identifier"
-        && local_value(ctx, ctx.text(node), node).is_some_and(|value| is_action_read(ctx, value))
-}
-
-/// The nodes of `kind` inside `scope` (kind lists are in source order: a binary search
-/// finds the first, so a file with many methods is not scanned once per method).
-pub fn nodes_within<'a, 'c>(
-    ctx: &'c FileContext<'a>,
-    kind: &str,
-    scope: Node<'a>,
-) -> impl Iterator<Item = Node<'a>> + 'c {
-    let nodes = ctx.nodes(kind);
-    let range = scope.byte_range();
-    let first = nodes.partition_point(|n| n.start_byte() < range.start);
-    nodes[first..]
-        .iter()
-        .copied()
-        .take_while(move |n| n.start_byte() < range.end)
-        .filter(move |n| n.end_byte() <= range.end)
+        && assigned_value(ctx, ctx.text(node), node).is_some_and(|value| is_action_read(ctx, value))
 }
 
 /// Whether the code inside `scope` (a function) reads the action.
@@ -701,6 +669,22 @@ fn is_base_queryset<'a>(ctx: &FileContext<'a>, attribute: Node<'a>) -> bool {
     }
 }
 
+/// `Prefetch(...)`, `models.Prefetch(...)`, `django.db.models.Prefetch(...)`.
+pub fn is_prefetch_object<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
+    let Some(callee) = ctx.callee(call) else {
+        return false;
+    };
+    // Imports rename only the first part of a name: a bare name is looked up in them
+    // (no string built: this is asked of every call), an attribute chain must end in
+    // `Prefetch` and be a plain dotted name.
+    if callee.kind() == "identifier" {
+        let name = ctx.text(callee);
+        let resolved = ctx.imports.target(name).unwrap_or(name);
+        return resolved.rsplit('.').next() == Some("Prefetch");
+    }
+    ctx.call_simple_name(call) == Some("Prefetch") && ctx.call_name(call).is_some()
+}
+
 fn prefetch_site<'a>(
     ctx: &FileContext<'a>,
     call: Node<'a>,
@@ -726,7 +710,7 @@ fn prefetch_site<'a>(
     // `select_related()` follows every non-null foreign key.
     let mut opaque = args.is_empty();
     for arg in args {
-        if arg.kind() == "call" && crate::rules::orm::is_prefetch_object(ctx, arg) {
+        if arg.kind() == "call" && is_prefetch_object(ctx, arg) {
             match ctx
                 .argument(arg, 0, "lookup")
                 .and_then(|l| Some((ctx.string_value(l)?, l)))
@@ -872,7 +856,7 @@ fn local_root<'a>(
     }
     let text = ctx.text(name);
     if ctx.parameter_names(function).contains(&text)
-        || !crate::rules::querysets::only_plain_assignments(ctx, function, text)
+        || !crate::semantic::bindings::only_plain_assignments(ctx, function, text)
     {
         return None;
     }
@@ -982,7 +966,7 @@ fn feeds_a_prefetch_object<'a>(
         return false;
     };
     nodes_within(ctx, "call", function)
-        .filter(|c| crate::rules::orm::is_prefetch_object(ctx, *c))
+        .filter(|c| is_prefetch_object(ctx, *c))
         .any(|c| nodes_within(ctx, "identifier", c).any(|i| ctx.text(i) == name))
 }
 

@@ -18,8 +18,9 @@
 //! Anything else is unknown, and rules stay silent on it: `items.count(x)` and
 //! `text.count("a")` are not queries, nor is a name that some path binds to a list.
 
+use crate::context::nodes_within;
 use crate::context::{Field, FileContext};
-use crate::project::viewsets::{local_value, nodes_within};
+use crate::semantic::bindings::{assigned_value, only_plain_assignments};
 use std::cell::Cell;
 use tree_sitter::Node;
 
@@ -303,7 +304,7 @@ impl<'c, 'a> Querysets<'c, 'a> {
         if ctx.parameter_names(function).contains(&text) {
             return None;
         }
-        let value = local_value(ctx, text, name)?;
+        let value = assigned_value(ctx, text, name)?;
         let agree = nodes_within(ctx, "assignment", function)
             .filter(|a| {
                 a.field("left")
@@ -363,47 +364,6 @@ pub fn yields_generic_pages<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>) 
     }
 }
 
-/// The iterable of the loop or comprehension that binds `name` (an identifier read inside
-/// its body): `pages` for `p` in `for p in pages: p.specific`. None when the name is not
-/// a plain loop target there (unpacked, or rebound in between), or the loop is outside
-/// the function holding `name`.
-pub fn loop_iterable<'a>(ctx: &FileContext<'a>, name: Node<'a>) -> Option<Node<'a>> {
-    let text = ctx.text(name);
-    let binds = |target: Option<Node<'a>>| {
-        target.is_some_and(|t| t.kind() == "identifier" && ctx.text(t) == text)
-    };
-    let mut inner = name;
-    for ancestor in ctx.ancestors(name) {
-        match ancestor.kind() {
-            "function_definition" | "lambda" | "class_definition" => return None,
-            "for_statement"
-                if ancestor.field("body").is_some_and(|b| b.id() == inner.id())
-                    && binds(ancestor.field("left")) =>
-            {
-                return ancestor.field("right");
-            }
-            "list_comprehension"
-            | "set_comprehension"
-            | "dictionary_comprehension"
-            | "generator_expression" => {
-                let mut cursor = ancestor.walk();
-                let clause = ancestor
-                    .named_children(&mut cursor)
-                    .filter(|c| c.kind() == "for_in_clause")
-                    .find(|c| binds(c.field("left")));
-                if let Some(clause) = clause {
-                    let right = clause.field("right")?;
-                    // The name read in the iterable itself is not the loop's item.
-                    return (!ctx.is_within(name, right)).then_some(right);
-                }
-            }
-            _ => {}
-        }
-        inner = ancestor;
-    }
-    None
-}
-
 /// `self` or `super()` (with or without arguments).
 fn is_self_or_super<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     match node.kind() {
@@ -413,49 +373,6 @@ fn is_self_or_super<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
             .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "super"),
         _ => false,
     }
-}
-
-/// Whether the name's only bindings in `function` (itself, not nested functions) are
-/// plain assignments.
-pub fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, name: &str) -> bool {
-    let own = |n: &Node<'a>| ctx.enclosing_function(*n).map(|f| f.id()) == Some(function.id());
-    let names_it = |target: Option<Node<'a>>| {
-        target.is_some_and(|t| {
-            t.kind() == "identifier" && ctx.text(t) == name || {
-                // Unpacking targets: `a, qs = ...`, `for i, qs in ...`.
-                matches!(
-                    t.kind(),
-                    "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
-                ) && {
-                    let mut cursor = t.walk();
-                    let found = t
-                        .named_children(&mut cursor)
-                        .any(|c| c.kind() == "identifier" && ctx.text(c) == name);
-                    found
-                }
-            }
-        })
-    };
-    let unpacking = nodes_within(ctx, "assignment", function).any(|a| {
-        a.field("left")
-            .is_some_and(|l| l.kind() != "identifier" && names_it(Some(l)))
-            && own(&a)
-    });
-    let other = nodes_within(ctx, "for_statement", function)
-        .chain(nodes_within(ctx, "augmented_assignment", function))
-        .any(|n| names_it(n.field("left")) && own(&n))
-        || nodes_within(ctx, "named_expression", function)
-            .any(|n| names_it(n.field("name")) && own(&n))
-        || nodes_within(ctx, "as_pattern", function)
-            .any(|n| names_it(n.field("alias").and_then(|a| a.named_child(0))) && own(&n))
-        || nodes_within(ctx, "global_statement", function)
-            .chain(nodes_within(ctx, "nonlocal_statement", function))
-            .any(|n| {
-                let mut cursor = n.walk();
-                let found = n.named_children(&mut cursor).any(|c| ctx.text(c) == name);
-                found
-            });
-    !unpacking && !other
 }
 
 #[cfg(test)]

@@ -33,15 +33,14 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// Turns a place in another file of the workspace (its path as the engine saw it, a byte
+/// range) into an LSP location.
+pub type Locate<'a> = dyn Fn(&str, &std::ops::Range<usize>) -> Option<(Url, Range)> + 'a;
+
 /// One hit. `locate` turns a place in another file of the workspace (its path as the
 /// engine saw it, a byte range) into an LSP location, for the related information of
 /// cross-file hits.
-pub fn hit(
-    d: &wagcheck::Diagnostic,
-    lines: &Lines,
-    docs: &str,
-    locate: &dyn Fn(&str, &std::ops::Range<usize>) -> Option<(Url, Range)>,
-) -> Diagnostic {
+pub fn hit(d: &wagcheck::Diagnostic, lines: &Lines, docs: &str, locate: &Locate) -> Diagnostic {
     let fixable = match d.fix.as_ref().map(|f| f.applicability) {
         Some(wagcheck::Applicability::Safe) => " (fix available)",
         Some(wagcheck::Applicability::Unsafe) => " (unsafe fix available)",

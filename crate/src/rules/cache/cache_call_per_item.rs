@@ -6,6 +6,7 @@ use crate::diagnostic::Hit;
 use crate::project::viewsets::nodes_within;
 use crate::rule::{Category, Check, Rule, Severity};
 use crate::rules::modules::is_offline_module;
+use crate::semantic::loops::{for_in_clauses, COMPREHENSIONS};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -112,15 +113,8 @@ fn per_item_loop<'a>(ctx: &FileContext<'a>, call: Node<'a>, key: Node<'a>) -> Op
                     return Some(ancestor);
                 }
             }
-            "list_comprehension"
-            | "set_comprehension"
-            | "dictionary_comprehension"
-            | "generator_expression" => {
-                let mut cursor = ancestor.walk();
-                let clauses: Vec<Node> = ancestor
-                    .named_children(&mut cursor)
-                    .filter(|c| c.kind() == "for_in_clause")
-                    .collect();
+            kind if COMPREHENSIONS.contains(&kind) => {
+                let clauses = for_in_clauses(ancestor);
                 let targets: Vec<&str> = clauses
                     .iter()
                     .filter_map(|c| c.field("left"))

@@ -5,6 +5,7 @@ use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -111,9 +112,7 @@ fn is_hex_digest<'a>(ctx: &FileContext<'a>, node: Node<'a>, digest_names: &[&str
         "identifier" => {
             let name = ctx.text(node);
             digest_names.contains(&name)
-                && ctx
-                    .assigned_value(name, node)
-                    .is_some_and(|v| is_hex_digest_call(ctx, v))
+                && assigned_value(ctx, name, node).is_some_and(|v| is_hex_digest_call(ctx, v))
         }
         _ => false,
     }

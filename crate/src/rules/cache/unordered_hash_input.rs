@@ -5,6 +5,7 @@ use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -296,7 +297,7 @@ fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Ma
             if depth >= 3 {
                 return None;
             }
-            if let Some(value) = ctx.assigned_value(name, node) {
+            if let Some(value) = assigned_value(ctx, name, node) {
                 return mapping(ctx, value, depth + 1);
             }
             if is_annotated_parameter(ctx, node, name) || !named_like_mapping(name) {
@@ -394,7 +395,7 @@ fn parameter_mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str) -> O
             _ => None,
         });
     // A later assignment in the function wins over the parameter.
-    found.filter(|_| ctx.assigned_value(name, node).is_none())
+    found.filter(|_| assigned_value(ctx, name, node).is_none())
 }
 
 /// The value of `call` is hashed: it is (through parentheses, `.encode()`,
@@ -460,7 +461,6 @@ fn is_hashed<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
 
 fn is_hash_object<'a>(ctx: &FileContext<'a>, receiver: Node<'a>) -> bool {
     receiver.kind() == "identifier"
-        && ctx
-            .assigned_value(ctx.text(receiver), receiver)
+        && assigned_value(ctx, ctx.text(receiver), receiver)
             .is_some_and(|v| v.kind() == "call" && is_hash_constructor(ctx, v))
 }

@@ -81,7 +81,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let Some(value) = class_queryset(ctx, class) else {
             continue;
         };
-        if !querysets.of(value).is_some_and(|q| !q.is_manager()) || !is_view(ctx, class) {
+        if querysets.of(value).is_none_or(|q| q.is_manager()) || !is_view(ctx, class) {
             continue;
         }
         let Some(body) = class.field("body") else {

@@ -8,6 +8,7 @@
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::rule::Rule;
+use crate::semantic::exceptions::swallows_exceptions;
 use tree_sitter::Node;
 
 pub mod module_getattr_falls_through;
@@ -143,7 +144,7 @@ fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) 
             (body_completes || handler_completes) && finally_completes
         }
         // `with suppress(...)` swallows what its body raises and carries on after it.
-        "with_statement" => suppresses(ctx, stmt) || field_completes(stmt, "body"),
+        "with_statement" => swallows_exceptions(ctx, stmt) || field_completes(stmt, "body"),
         "match_statement" => {
             let Some(body) = stmt.field("body") else {
                 return true;
@@ -225,27 +226,6 @@ fn never_returns<'a>(ctx: &FileContext<'a>, expr: Node<'a>) -> bool {
     })
 }
 
-/// `with contextlib.suppress(...)` (or `suppress` imported from contextlib).
-fn suppresses<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> bool {
-    let mut cursor = with.walk();
-    let clauses: Vec<Node> = with
-        .named_children(&mut cursor)
-        .filter(|c| c.kind() == "with_clause")
-        .collect();
-    clauses.iter().any(|clause| {
-        let mut c = clause.walk();
-        let items: Vec<Node> = clause.named_children(&mut c).collect();
-        items.iter().any(|item| {
-            let value = item.field("value").unwrap_or(*item);
-            let value = ctx.unparenthesize(value);
-            value.kind() == "call"
-                && ctx
-                    .call_name(value)
-                    .is_some_and(|n| n == "contextlib.suppress" || n == "suppress")
-        })
-    })
-}
-
 /// `case _:` or `case name:` without a guard: the case matches everything.
 fn is_irrefutable_case<'a>(ctx: &FileContext<'a>, case: Node<'a>) -> bool {
     if case.field("guard").is_some() {
@@ -322,6 +302,16 @@ mod tests {
         ));
         assert!(!falls_through(
             "def f(n):\n    with lock:\n        return d[n]\n"
+        ));
+        // `suppress()` swallows nothing, and a `suppress` not from contextlib is unknown.
+        assert!(!falls_through(
+            "from contextlib import suppress\ndef f(n):\n    with suppress():\n        return d[n]\n"
+        ));
+        assert!(!falls_through(
+            "def f(n):\n    with suppress(KeyError):\n        return d[n]\n"
+        ));
+        assert!(falls_through(
+            "import contextlib\ndef f(n):\n    with contextlib.suppress(KeyError):\n        return d[n]\n"
         ));
     }
 

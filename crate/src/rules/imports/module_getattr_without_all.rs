@@ -5,6 +5,7 @@ use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
+use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -99,7 +100,7 @@ fn is_live_value<'a>(ctx: &FileContext<'a>, value: Node<'a>, hook: Node<'a>) -> 
     }
     let module_value = |name: Node<'a>| {
         (name.kind() == "identifier")
-            .then(|| ctx.assigned_value(ctx.text(name), hook))
+            .then(|| assigned_value(ctx, ctx.text(name), hook))
             .flatten()
             .map(|v| ctx.unparenthesize(v))
             .filter(|v| v.kind() == "call")

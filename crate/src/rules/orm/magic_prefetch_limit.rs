@@ -3,8 +3,8 @@
 use super::is_prefetch_object;
 use crate::context::FileContext;
 use crate::diagnostic::Hit;
-use crate::project::viewsets::local_value;
 use crate::rule::{Category, Check, Rule, Severity};
+use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -86,7 +86,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         };
         // `limited = Comment.objects.all()[:20]` then `Prefetch(..., queryset=limited)`.
         if queryset.kind() == "identifier" {
-            match local_value(ctx, ctx.text(queryset), call) {
+            match assigned_value(ctx, ctx.text(queryset), call) {
                 Some(value) => queryset = value,
                 None => continue,
             }

@@ -24,21 +24,8 @@ pub static RULES: &[&Rule] = &[
     &query_in_loop::RULE,
 ];
 
-/// `Prefetch(...)`, `models.Prefetch(...)`, `django.db.models.Prefetch(...)`.
-pub fn is_prefetch_object<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
-    let Some(callee) = ctx.callee(call) else {
-        return false;
-    };
-    // Imports rename only the first part of a name: a bare name is looked up in them
-    // (no string built: this is asked of every call), an attribute chain must end in
-    // `Prefetch` and be a plain dotted name.
-    if callee.kind() == "identifier" {
-        let name = ctx.text(callee);
-        let resolved = ctx.imports.target(name).unwrap_or(name);
-        return resolved.rsplit('.').next() == Some("Prefetch");
-    }
-    ctx.call_simple_name(call) == Some("Prefetch") && ctx.call_name(call).is_some()
-}
+// The viewset facts in the project index need it too, so it is defined there.
+pub use crate::project::viewsets::is_prefetch_object;
 
 /// Whether the value of `node` is only used as a truth value: the condition of an `if`,
 /// `elif`, `while`, `assert` or conditional expression, the operand of `not` or `bool()`,

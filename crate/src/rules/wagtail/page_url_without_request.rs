@@ -4,6 +4,7 @@ use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -77,8 +78,7 @@ fn is_page<'a>(ctx: &FileContext<'a>, receiver: Node<'a>, function: Node<'a>) ->
             .is_some_and(|class| is_page_class(ctx, class)),
         "identifier" => {
             is_page_name(ctx.text(receiver))
-                || ctx
-                    .assigned_value(ctx.text(receiver), receiver)
+                || assigned_value(ctx, ctx.text(receiver), receiver)
                     .is_some_and(|value| is_page_value(ctx, value))
         }
         _ => is_page_value(ctx, receiver),
@@ -108,7 +108,7 @@ fn request_at_hand<'a>(
     at: Node<'a>,
 ) -> Option<&'static str> {
     let has_param = |f: Node<'a>| ctx.parameter_names(f).contains(&"request");
-    if has_param(function) || ctx.assigned_value("request", at).is_some() {
+    if has_param(function) || assigned_value(ctx, "request", at).is_some() {
         return Some("request");
     }
     if ctx.method_class(function).is_some() && ctx.text(function).contains("self.request") {

@@ -7,7 +7,9 @@ use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
 use crate::rules::modules::is_offline_module;
 use crate::rules::orm::is_prefetch_object;
-use crate::rules::querysets::{loop_iterable, may_hold_querysets, Origin, Queryset, Querysets};
+use crate::rules::querysets::{may_hold_querysets, Origin, Queryset, Querysets};
+use crate::semantic::bindings::assigned_value;
+use crate::semantic::loops::loop_iterable;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -123,7 +125,7 @@ fn may_prefetch<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>, target: &Tar
                 // The inner queryset, through a local name (`queryset=thumbnails`); one
                 // that cannot be read (a parameter) may prefetch them.
                 let inner = ctx.argument(arg, 1, "queryset").map(|q| match q.kind() {
-                    "identifier" => ctx.assigned_value(ctx.text(q), q),
+                    "identifier" => assigned_value(ctx, ctx.text(q), q),
                     _ => Some(q),
                 });
                 let renditions_inside = match inner {

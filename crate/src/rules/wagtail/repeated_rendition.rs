@@ -6,6 +6,7 @@ use crate::context::FileContext;
 use crate::diagnostic::{Edit, Hit};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
 use crate::rules::modules::is_test_module;
+use crate::semantic::loops::is_loop;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -81,17 +82,7 @@ fn exclusive<'a>(ctx: &FileContext<'a>, a: Node<'a>, b: Node<'a>, scope: Node<'a
 fn in_loop<'a>(ctx: &FileContext<'a>, call: Node<'a>, scope: Node<'a>) -> bool {
     ctx.ancestors(call)
         .take_while(|a| a.id() != scope.id())
-        .any(|a| {
-            matches!(
-                a.kind(),
-                "for_statement"
-                    | "while_statement"
-                    | "list_comprehension"
-                    | "set_comprehension"
-                    | "dictionary_comprehension"
-                    | "generator_expression"
-            )
-        })
+        .any(is_loop)
 }
 
 /// The single filter spec of a `get_rendition(...)` call, if it is a plain string.

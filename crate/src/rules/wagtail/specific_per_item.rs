@@ -5,7 +5,8 @@ use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::rule::{Category, Check, Rule, Severity};
 use crate::rules::modules::is_offline_module;
-use crate::rules::querysets::{loop_iterable, may_hold_querysets, yields_generic_pages, Querysets};
+use crate::rules::querysets::{may_hold_querysets, yields_generic_pages, Querysets};
+use crate::semantic::loops::loop_iterable;
 
 pub static RULE: Rule = Rule {
     id: "WAG010",

@@ -1,0 +1,190 @@
+//! Name bindings within a function: the value that reaches a name, how a name is bound, and
+//! where it is read next.
+
+use crate::context::nodes_within;
+use crate::context::{Field, FileContext};
+use tree_sitter::Node;
+
+/// The value last assigned to the plain name `name` before `at`, in the function holding
+/// `at` (not in functions nested in it), or at module level: how rules follow local aliases
+/// such as `default = caches["default"]` or `action = getattr(self, "action", None)`.
+///
+/// A straight-line reading: the last `name = value` above `at` in the same scope, whatever
+/// branch it is in. Assignments are in source order, so only those between the scope's start
+/// and `at` are looked at (found by binary search, newest first): a lookup costs the size of
+/// the function, not of the file.
+pub fn assigned_value<'a>(ctx: &FileContext<'a>, name: &str, at: Node) -> Option<Node<'a>> {
+    let scope = ctx.enclosing_function(at);
+    let scope_start = scope.map_or(0, |f| f.start_byte());
+    let assignments = ctx.nodes("assignment");
+    let first = assignments.partition_point(|a| a.start_byte() < scope_start);
+    let last = assignments.partition_point(|a| a.start_byte() < at.start_byte());
+    // Cheap text tests run before the parent walk that rules out nested functions.
+    assignments[first..last]
+        .iter()
+        .rev()
+        .filter(|a| a.end_byte() <= at.start_byte())
+        .filter(|a| {
+            a.field("left")
+                .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
+        })
+        .find(|a| ctx.enclosing_function(**a).map(|f| f.id()) == scope.map(|f| f.id()))
+        .and_then(|a| a.field("right"))
+}
+
+/// Whether the name's only bindings in `function` (itself, not nested functions) are plain
+/// assignments `name = ...`: no unpacking, loop target, augmented assignment, walrus,
+/// `as` pattern, `global` or `nonlocal`.
+pub fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, name: &str) -> bool {
+    let own = |n: &Node<'a>| ctx.enclosing_function(*n).map(|f| f.id()) == Some(function.id());
+    let names_it = |target: Option<Node<'a>>| {
+        target.is_some_and(|t| {
+            t.kind() == "identifier" && ctx.text(t) == name || {
+                // Unpacking targets: `a, qs = ...`, `for i, qs in ...`.
+                matches!(
+                    t.kind(),
+                    "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
+                ) && {
+                    let mut cursor = t.walk();
+                    let found = t
+                        .named_children(&mut cursor)
+                        .any(|c| c.kind() == "identifier" && ctx.text(c) == name);
+                    found
+                }
+            }
+        })
+    };
+    let unpacking = nodes_within(ctx, "assignment", function).any(|a| {
+        a.field("left")
+            .is_some_and(|l| l.kind() != "identifier" && names_it(Some(l)))
+            && own(&a)
+    });
+    let other = nodes_within(ctx, "for_statement", function)
+        .chain(nodes_within(ctx, "augmented_assignment", function))
+        .any(|n| names_it(n.field("left")) && own(&n))
+        || nodes_within(ctx, "named_expression", function)
+            .any(|n| names_it(n.field("name")) && own(&n))
+        || nodes_within(ctx, "as_pattern", function)
+            .any(|n| names_it(n.field("alias").and_then(|a| a.named_child(0))) && own(&n))
+        || nodes_within(ctx, "global_statement", function)
+            .chain(nodes_within(ctx, "nonlocal_statement", function))
+            .any(|n| {
+                let mut cursor = n.walk();
+                let found = n.named_children(&mut cursor).any(|c| ctx.text(c) == name);
+                found
+            });
+    !unpacking && !other
+}
+
+/// How many identifiers after a point `uses_after` looks at.
+const MAX_USES_WINDOW: usize = 2_000;
+
+/// Identifiers spelled `name` after `after` and inside the same function (or the module), in
+/// source order. Identifiers are in source order: the search starts at the first one after
+/// `after` and looks at a bounded window (a rule must not go quadratic on a huge generated
+/// module).
+pub fn uses_after<'a, 'b>(
+    ctx: &'b FileContext<'a>,
+    name: &'b str,
+    after: Node<'a>,
+) -> impl Iterator<Item = Node<'a>> + 'b {
+    let end = ctx
+        .enclosing_function(after)
+        .map_or(ctx.text.len(), |f| f.end_byte());
+    let from = after.end_byte();
+    let identifiers = ctx.nodes("identifier");
+    let first = identifiers.partition_point(|i| i.start_byte() < from);
+    identifiers[first..]
+        .iter()
+        .copied()
+        .take(MAX_USES_WINDOW)
+        .take_while(move |i| i.end_byte() <= end)
+        .filter(move |i| ctx.text(*i) == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn with_ctx(text: &str, f: impl FnOnce(&FileContext)) {
+        let tree = parse(text).expect("parses");
+        f(&FileContext::new("t.py", text, &tree));
+    }
+
+    fn call<'a>(ctx: &FileContext<'a>, start: &str) -> Node<'a> {
+        *ctx.nodes("call")
+            .iter()
+            .find(|c| ctx.text(**c).starts_with(start))
+            .expect("the call")
+    }
+
+    #[test]
+    fn assigned_value_follows_the_last_assignment_in_scope() {
+        let text = "c = caches['a']\n\ndef f():\n    c = caches['b']\n    def g():\n        c = caches['c']\n    c = caches['d']\n    c.delete_pattern('x')\n\nc.get('k')\n";
+        with_ctx(text, |ctx| {
+            let in_f = call(ctx, "c.delete_pattern");
+            let value = |at| assigned_value(ctx, "c", at).map(|v| ctx.text(v));
+            assert_eq!(value(in_f), Some("caches['d']"));
+            assert_eq!(value(call(ctx, "c.get")), Some("caches['a']"));
+            assert!(assigned_value(ctx, "nope", in_f).is_none());
+        });
+    }
+
+    #[test]
+    fn assigned_value_skips_the_assignment_holding_the_point_and_later_ones() {
+        let text = "def f():\n    x = a()\n    x = b(x)\n    y = c(x)\n    x = d()\n";
+        with_ctx(text, |ctx| {
+            let value = |at| assigned_value(ctx, "x", at).map(|v| ctx.text(v));
+            // `x` read inside `x = b(x)` is the `a()` before it.
+            assert_eq!(value(call(ctx, "b(")), Some("a()"));
+            assert_eq!(value(call(ctx, "c(")), Some("b(x)"));
+            // Chained assignments bind each name: `y = z = e()`.
+        });
+        with_ctx("def f():\n    y = z = e()\n    g(z)\n", |ctx| {
+            let at = call(ctx, "g(");
+            assert_eq!(
+                assigned_value(ctx, "z", at).map(|v| ctx.text(v)),
+                Some("e()")
+            );
+        });
+    }
+
+    #[test]
+    fn plain_assignments_only() {
+        let function = |text: &str, name: &str| {
+            let mut answer = false;
+            with_ctx(text, |ctx| {
+                answer = only_plain_assignments(ctx, ctx.nodes("function_definition")[0], name);
+            });
+            answer
+        };
+        assert!(function("def f():\n    qs = a()\n    qs = b()\n", "qs"));
+        assert!(function(
+            "def f():\n    def g():\n        qs += 1\n    qs = a()\n",
+            "qs"
+        ));
+        for binds in [
+            "a, qs = t",
+            "for qs in x: pass",
+            "qs += 1",
+            "(qs := 1)",
+            "global qs",
+        ] {
+            let text = format!("def f():\n    qs = a()\n    {binds}\n");
+            assert!(!function(&text, "qs"), "{binds}");
+        }
+    }
+
+    #[test]
+    fn uses_after_stays_in_the_function() {
+        let text = "def f():\n    k = []\n    k.append(1)\n    return k\n\nk = 2\n";
+        with_ctx(text, |ctx| {
+            let assignment = ctx.nodes("assignment")[0];
+            let uses: Vec<_> = uses_after(ctx, "k", assignment)
+                .map(|u| ctx.parent(u).unwrap().kind())
+                .collect();
+            assert_eq!(uses, ["attribute", "return_statement"]);
+        });
+    }
+}
