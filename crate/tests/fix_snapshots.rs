@@ -173,14 +173,8 @@ fn line_diff(a: &str, b: &str) -> String {
         let start = k.saturating_sub(1);
         let mut end = k;
         // A hunk goes on while the next change is within two lines of context.
-        while end < ops.len() {
-            if ops[end].0 != ' ' {
-                end += 1;
-            } else if ops[end..].iter().take(3).any(|o| o.0 != ' ') {
-                end += 1;
-            } else {
-                break;
-            }
+        while end < ops.len() && ops[end..].iter().take(3).any(|o| o.0 != ' ') {
+            end += 1;
         }
         let end = (end + 1).min(ops.len());
         let hunk = &ops[start..end];
