@@ -9,6 +9,7 @@
 #   6. scripts/ecosystem.py            (every hit on 19 real applications is triaged: tests/ecosystem)
 #   7. tests/python-package.sh         (the wheel with pip, the pre-commit hooks, SARIF against its schema)
 #   8. tests/django/run.sh             (the rules' examples and the lessons run on Django, DRF, Wagtail, django-redis)
+#   9. tests/new-rule.sh               (scripts/new-rule.py on a copy: the new rule compiles, fails until filled in)
 #   +  scripts/lint.sh                 (cargo fmt --check; clippy -D warnings, native and wasm32)
 # Every part runs even when an earlier one fails (except those that need the build); the exit
 # code is non-zero if anything failed. Timings and a total count close the output.
@@ -46,6 +47,7 @@ part corpus bash tests/corpus-fix.sh
 part ecosystem python3 scripts/ecosystem.py
 part python bash tests/python-package.sh
 part django bash tests/django/run.sh
+part newrule bash tests/new-rule.sh
 
 # Totals: cargo's "test result: ... N passed; M failed" lines and node's "# pass N" / "# fail N".
 passed=0

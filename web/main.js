@@ -10,17 +10,8 @@ import { decodeState, encodeState, loadLocal, saveLocal } from "./share.js";
 import { LessonsView, parseLessonHash } from "./lessons/view.js";
 import LESSONS from "./lessons/data.js";
 import { isFrame, startFrame } from "./embed/frame.js";
+import { SEED_EXAMPLES, SEED_TITLES } from "./seeds.js";
 
-// One example per seed pattern, taken from the rules' own bad examples.
-const SEED_EXAMPLES = ["CACHE001", "ORM001", "CACHE010", "SIG001", "IMP001", "WAG002"];
-const SEED_TITLES = {
-  CACHE001: "Dual-strategy cache invalidation",
-  ORM001: "Action-based prefetching in viewsets",
-  CACHE010: "Collision-safe cache keys",
-  SIG001: "Signal handlers and multi-table inheritance",
-  IMP001: "A package that shadows a module",
-  WAG002: "DRF actions in Wagtail API viewsets",
-};
 const CLEAN_EXAMPLE = [
   {
     path: "blog/models.py",

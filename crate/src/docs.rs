@@ -11,6 +11,24 @@ pub fn anchor(rule: &Rule) -> String {
     format!("{}-{}", rule.name, rule.id).to_lowercase()
 }
 
+/// The catalogue as a Markdown table, one row per rule, each id linked to
+/// `<docs><anchor>` (`""` within docs/rules.md; `"docs/rules.md"` from the README).
+pub fn rule_table(docs: &str) -> String {
+    let mut out = String::from("| id | name | severity | fix | message |\n|---|---|---|---|---|\n");
+    for r in crate::rules::all() {
+        out.push_str(&format!(
+            "| [{id}]({docs}#{anchor}) | {name} | {sev} | {fix} | {msg} |\n",
+            id = r.id,
+            anchor = anchor(r),
+            name = r.name,
+            sev = r.severity.as_str(),
+            fix = r.fix.map_or("", |f| f.as_str()),
+            msg = r.message.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
 /// Markdown for one rule: heading, metadata, the explanation's sections, then
 /// `## Example` (the bad code) and `Use instead:` (the fixed code), then any
 /// `## Fix safety` / `## References` sections of the explanation.

@@ -163,8 +163,10 @@ fn walk_named(tree: &Tree) -> (Vec<(Node<'_>, u16, u32)>, usize) {
     (named, deepest as usize)
 }
 
-#[cfg(test)]
-mod tests {
+/// The C walk checked against tree-sitter's own `TreeCursor`, node for node: by the
+/// tests on every example and fixture, and by the fuzz loop (tests/fuzz.rs) on every
+/// mutant, since walk.c reads tree-sitter's internals (see its header).
+pub mod cursor_check {
     use super::*;
 
     /// Visits every node (named or not) in source order with its depth, iteratively (deep
@@ -224,33 +226,52 @@ mod tests {
         (named, deepest)
     }
 
+    /// Whether `walk_named` (walk.c) finds the nodes, kinds, parents, positions and
+    /// depth that tree-sitter's cursor finds; the first difference otherwise.
+    pub fn walks_agree(tree: &Tree) -> Result<(), String> {
+        let (cursor, cursor_deepest) = by_cursor(tree);
+        let (c, c_deepest) = walk_named(tree);
+        if c.len() != cursor.len() {
+            return Err(format!(
+                "the C walk found {} named nodes, the cursor {}",
+                c.len(),
+                cursor.len()
+            ));
+        }
+        if c_deepest != cursor_deepest {
+            return Err(format!(
+                "deepest node: the C walk {c_deepest}, the cursor {cursor_deepest}"
+            ));
+        }
+        for (i, ((a, ka, pa), (b, kb, pb))) in c.iter().zip(&cursor).enumerate() {
+            let describe = |n: &Node, k: &u16, p: &u32| {
+                format!(
+                    "{} (kind {k}) {:?} {}..{} parent {p}",
+                    n.kind(),
+                    n.byte_range(),
+                    n.start_position(),
+                    n.end_position()
+                )
+            };
+            // Same node id also means the same kind, position and alias; compared anyway.
+            if a.id() != b.id() || describe(a, ka, pa) != describe(b, kb, pb) {
+                return Err(format!(
+                    "named node {i}: the C walk has {}, the cursor {}",
+                    describe(a, ka, pa),
+                    describe(b, kb, pb)
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
     fn assert_walks_agree(text: &str) {
         let tree = crate::parse::parse(text).expect("parses");
-        let (cursor, cursor_deepest) = by_cursor(&tree);
-        let (c, c_deepest) = walk_named(&tree);
-        assert_eq!(c.len(), cursor.len(), "named nodes in {text:?}");
-        let key = |v: &[(Node, u16, u32)]| -> Vec<(usize, u16, u32)> {
-            v.iter().map(|(n, k, p)| (n.id(), *k, *p)).collect()
-        };
-        assert_eq!(key(&c), key(&cursor), "{text:?}");
-        assert_eq!(c_deepest, cursor_deepest, "{text:?}");
-        // Same nodes also means the same kinds, positions and aliases.
-        for ((a, _, _), (b, _, _)) in c.iter().zip(&cursor) {
-            assert_eq!(
-                (
-                    a.kind(),
-                    a.byte_range(),
-                    a.start_position(),
-                    a.end_position()
-                ),
-                (
-                    b.kind(),
-                    b.byte_range(),
-                    b.start_position(),
-                    b.end_position()
-                ),
-                "{text:?}"
-            );
+        if let Err(e) = super::cursor_check::walks_agree(&tree) {
+            panic!("{e} in {text:?}");
         }
     }
 

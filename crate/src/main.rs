@@ -84,18 +84,7 @@ fn list_rules(format: Format) -> i32 {
             serde_json::to_string_pretty(&list).expect("rules serialize") + "\n"
         }
         Format::Markdown => {
-            let mut out = String::from("# wagcheck rules\n\n| id | name | severity | fix | message |\n|---|---|---|---|---|\n");
-            for r in all {
-                out.push_str(&format!(
-                    "| [{id}](#{anchor}) | {name} | {sev} | {fix} | {msg} |\n",
-                    id = r.id,
-                    anchor = wagcheck::docs::anchor(r),
-                    name = r.name,
-                    sev = r.severity.as_str(),
-                    fix = r.fix.map_or("", |f| f.as_str()),
-                    msg = r.message.replace('|', "\\|")
-                ));
-            }
+            let mut out = format!("# wagcheck rules\n\n{}", wagcheck::docs::rule_table(""));
             for r in all {
                 out.push('\n');
                 out.push_str(

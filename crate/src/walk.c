@@ -7,8 +7,16 @@
 // once, with the same rules as the cursor for what is visible, what a node's alias is and
 // where it starts. index.rs tests that this walk and the cursor's agree node for node.
 //
-// It reads tree-sitter's internal headers, so it is tied to the tree-sitter version in
-// Cargo.lock; build.rs compiles it against that crate's sources.
+// It mirrors `ts_tree_cursor_child_iterator_next` (with `ts_tree_cursor_iterate_children`
+// and `ts_tree_cursor_goto_first_child_internal`) in lib/src/tree_cursor.c of tree-sitter
+// 0.27.1: a child's position is the parent's plus the sizes before it and its own padding,
+// its alias is `alias_sequence[structural_child_index]` (extras take no structural index),
+// and it is visible when its subtree is or it has an alias. It reads tree-sitter's internal
+// headers (subtree.h, language.h, tree.h), which have no stability promise, so
+// crate/Cargo.toml pins tree-sitter to exactly that version and build.rs compiles this
+// file against that crate's sources. On an upgrade, compare tree_cursor.c with the above:
+// index.rs's `cursor_check` compares this walk with the cursor on every example and
+// fixture (cargo test) and on every input of the fuzz loop (tests/fuzz.rs).
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -449,17 +449,59 @@ fn fix_from_stdin_prints_the_fixed_code() {
     );
 }
 
+/// With `WAGCHECK_UPDATE_SNAPSHOTS=1`, the tests that compare a generated text with its
+/// committed copy rewrite the copy instead (then review it in the diff).
+fn updating() -> bool {
+    std::env::var_os("WAGCHECK_UPDATE_SNAPSHOTS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 #[test]
 fn docs_rules_md_is_the_generated_catalogue() {
-    let committed =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md")).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
+    let committed = fs::read_to_string(&path).unwrap();
     let o = run(
         Path::new(env!("CARGO_MANIFEST_DIR")),
         &["rules", "--format", "markdown"],
     );
+    if updating() && stdout(&o) != committed {
+        fs::write(&path, stdout(&o)).unwrap();
+        return;
+    }
     assert!(
         stdout(&o) == committed,
-        "docs/rules.md is stale: regenerate it with `cargo run -- rules --format markdown > docs/rules.md`"
+        "docs/rules.md is stale: regenerate it with `cargo run -- rules --format markdown > docs/rules.md` \
+         (or `WAGCHECK_UPDATE_SNAPSHOTS=1 cargo test -p wagcheck`)"
+    );
+}
+
+/// The README's rule table is the catalogue's (`docs::rule_table`), between its markers.
+#[test]
+fn readme_rule_table_is_the_generated_catalogue() {
+    const BEGIN: &str =
+        "<!-- rules table: generated from the catalogue, do not edit; see \"Adding a rule\" -->\n";
+    const END: &str = "<!-- end of the rules table -->\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(BEGIN)
+        .expect("README.md has the rules table's first marker")
+        + BEGIN.len();
+    let end = start
+        + readme[start..]
+            .find(END)
+            .expect("README.md has the rules table's end marker");
+    let table = wagcheck::docs::rule_table("docs/rules.md");
+    if updating() && readme[start..end] != table {
+        fs::write(
+            &path,
+            format!("{}{table}{}", &readme[..start], &readme[end..]),
+        )
+        .unwrap();
+        return;
+    }
+    assert!(
+        readme[start..end] == table,
+        "README.md's rule table is stale: regenerate it with `WAGCHECK_UPDATE_SNAPSHOTS=1 cargo test -p wagcheck --test cli readme`"
     );
 }
 

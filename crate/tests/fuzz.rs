@@ -7,7 +7,9 @@
 //! Invariants: no panic; every range lies inside the file on char boundaries; each
 //! fix alone keeps the file parsing without new syntax errors and removes a hit of
 //! its rule; fixing everything converges (a second pass changes nothing); an incremental
-//! re-parse from the unmutated file's tree gives the same report as a fresh parse.
+//! re-parse from the unmutated file's tree gives the same report as a fresh parse; the
+//! index's walk over tree-sitter's internals (walk.c) finds the nodes tree-sitter's own
+//! cursor finds, on every input.
 
 use std::path::Path;
 use wagcheck::engine::check_cached;
@@ -225,6 +227,15 @@ fn summary(report: &Report) -> Vec<String> {
     hits.chain(errors).collect()
 }
 
+/// walk.c against tree-sitter's `TreeCursor` on the file's tree (a file the parser
+/// refuses, past its limits, has no tree to compare).
+fn walks_agree(file: &SourceFile) -> Result<(), String> {
+    match wagcheck::parse::parse(&file.text) {
+        Ok(tree) => wagcheck::index::cursor_check::walks_agree(&tree),
+        Err(_) => Ok(()),
+    }
+}
+
 #[test]
 fn mutated_inputs_keep_the_invariants() {
     let iterations: usize = std::env::var("WAGCHECK_FUZZ_ITERS")
@@ -241,7 +252,9 @@ fn mutated_inputs_keep_the_invariants() {
     // Seeds themselves first, then mutants.
     for files in &seeds {
         let report = check_with(files, &|_, _| true);
-        if let Err(e) = check_invariants(files, &report) {
+        if let Err(e) =
+            check_invariants(files, &report).and_then(|()| files.iter().try_for_each(walks_agree))
+        {
             panic!("seed {}: {e}", files[0].path);
         }
     }
@@ -252,7 +265,7 @@ fn mutated_inputs_keep_the_invariants() {
         let k = rng.below(files.len());
         files[k].text = mutate(&mut rng, &files[k].text, other);
         let report = check_with(&files, &|_, _| true);
-        if let Err(e) = check_invariants(&files, &report) {
+        if let Err(e) = check_invariants(&files, &report).and_then(|()| walks_agree(&files[k])) {
             panic!(
                 "iteration {i} (seed {seed}): {e}\n--- input {} ---\n{}",
                 files[k].path, files[k].text

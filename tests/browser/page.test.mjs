@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { loadExample, openPage, ROOT, setText, settled, startBrowser } from "./browser.mjs";
+import { SEED_EXAMPLES as SEEDS } from "../../web/seeds.js";
 
-const SEEDS = ["CACHE001", "ORM001", "CACHE010", "SIG001", "IMP001", "WAG002"];
 const PANIC = [/panicForTesting|panic requested|RuntimeError: unreachable/];
 let browser;
 let rules;
@@ -30,10 +30,11 @@ async function changedFrom(page, before) {
   await page.waitForFunction((b) => JSON.stringify(window.wagcheck.checker.getFiles()) !== b, JSON.stringify(before));
 }
 
-/** Loads the first seed example of this build (or the clean one); returns its rule, if any. */
+/** Loads the first seed example; returns its rule. */
 async function loadFirstSeed(page) {
-  const first = SEEDS.map((id) => rules.find((r) => r.id === id)).find(Boolean);
-  await loadExample(page, first ? first.id : "clean");
+  const first = rules.find((r) => r.id === SEEDS[0]);
+  assert.ok(first, `${SEEDS[0]} is a rule`);
+  await loadExample(page, first.id);
   return first;
 }
 
@@ -48,16 +49,15 @@ test("the page loads from its own origin only, under a strict CSP, with no conso
   assert.equal(await page.locator("script:not([src])").count(), 0, "no inline script");
   assert.match(await page.textContent("#version"), /engine \d+\.\d+\.\d+ · \d+ rules/);
   const options = await page.locator("#examples option").evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-  const present = SEEDS.filter((id) => rules.some((r) => r.id === id));
-  assert.deepEqual(options, [...present, "clean"]);
+  assert.deepEqual(options, [...SEEDS, "clean"]);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
 for (const id of SEEDS) {
-  test(`seed example ${id}: hits as lint marks and list rows, hover tooltip, explanation`, async (t) => {
+  test(`seed example ${id}: hits as lint marks and list rows, hover tooltip, explanation`, async () => {
     const rule = rules.find((r) => r.id === id);
-    if (!rule) return t.skip(`${id} is not in this build yet`);
+    assert.ok(rule, `${id} is a rule`);
     const { page, errors } = await freshPage();
     await loadExample(page, id);
     const tabs = await page.locator(".tab").evaluateAll((ts) => ts.map((x) => x.dataset.path));
@@ -135,9 +135,8 @@ test("the clean example has no hits; syntax errors and an empty editor are expla
   await page.close();
 });
 
-test("a fix is shown as a diff; Reject keeps the code, Accept removes the hit, undo restores it", async (t) => {
+test("a fix is shown as a diff; Reject keeps the code, Accept removes the hit, undo restores it", async () => {
   const rule = rules.find((r) => r.fix === "safe") || rules.find((r) => r.fix);
-  if (!rule) return t.skip("no rule with a fix in this build yet");
   const { page, errors } = await freshPage();
   await page.evaluate((id) => (location.hash = `#rule=${id}`), rule.id);
   await page.locator(`.rule-card.open[data-rule="${rule.id}"]`).getByRole("button", { name: "Load the bad example" }).click();
@@ -178,11 +177,10 @@ test("a fix is shown as a diff; Reject keeps the code, Accept removes the hit, u
   await page.close();
 });
 
-test("while typing, the hit list, tab count and lint marks follow a hit that appears, moves and goes", async (t) => {
+test("while typing, the hit list, tab count and lint marks follow a hit that appears, moves and goes", async () => {
   // The page leaves the list, tabs and marks alone when a report changes nothing they show;
   // this checks that it never leaves them stale, and that a mark CodeMirror has moved along
   // with an edit still fixes and explains the hit where it now is.
-  if (!rules.some((r) => r.id === "CACHE011")) return t.skip("CACHE011 is not in this build");
   const { page, errors } = await freshPage();
   await loadExample(page, "clean");
   // The typed key reaches the cache (CACHE011 follows the value, not the name).
@@ -267,20 +265,16 @@ test("while typing, the hit list, tab count and lint marks follow a hit that app
   await page.close();
 });
 
-test("several files: IMP001 across tabs; files can be added and renamed", async (t) => {
+test("several files: IMP001 across tabs; files can be added and renamed", async () => {
   const { page, errors } = await freshPage();
   const imp = rules.find((r) => r.id === "IMP001");
-  if (imp) {
-    await loadExample(page, "IMP001");
-    assert.ok(imp.bad.length > 1, "IMP001's example should have several files");
-    assert.equal(await page.locator(".tab").count(), imp.bad.length);
-    assert.ok((await hitRows(page, "IMP001").count()) > 0);
-    // Deleting the shadowing package's files would clear the hit; renaming one to another
-    // directory must too.
-  } else {
-    t.diagnostic("IMP001 not in this build yet: only the tab operations are tested");
-    await loadExample(page, "clean");
-  }
+  assert.ok(imp, "IMP001 is a rule");
+  await loadExample(page, "IMP001");
+  assert.ok(imp.bad.length > 1, "IMP001's example should have several files");
+  assert.equal(await page.locator(".tab").count(), imp.bad.length);
+  assert.ok((await hitRows(page, "IMP001").count()) > 0);
+  // Deleting the shadowing package's files would clear the hit; renaming one to another
+  // directory must too.
   const tabs = await page.locator(".tab").count();
   await page.getByRole("button", { name: "+ File" }).click();
   const input = page.locator("dialog input[name=path]");
