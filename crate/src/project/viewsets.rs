@@ -784,7 +784,7 @@ fn chain_root<'a>(
                 {
                     return Some((QuerysetRoot::Base, appendable));
                 }
-                if !crate::rules::querysets::CHAINED.contains(&method)
+                if !crate::semantic::queryset_api::CHAINED.contains(&method)
                     || NOT_FOLLOWED.contains(&method)
                 {
                     return None;
@@ -804,7 +804,7 @@ fn chain_root<'a>(
                 {
                     return Some((QuerysetRoot::Base, appendable));
                 }
-                if !crate::rules::querysets::MANAGERS.contains(&attr) {
+                if !crate::semantic::queryset_api::MANAGERS.contains(&attr) {
                     // Only a chain that went through a queryset method: a bare
                     // `self.items` may be anything.
                     return (node.id() != ctx.unparenthesize(expr).id()).then(|| {
@@ -888,7 +888,7 @@ fn local_root<'a>(
             match inner.kind() {
                 "call" => match ctx.method_call(inner) {
                     Some((receiver, method))
-                        if crate::rules::querysets::CHAINED.contains(&method)
+                        if crate::semantic::queryset_api::CHAINED.contains(&method)
                             && !NOT_FOLLOWED.contains(&method) =>
                     {
                         appendable &= !NOT_APPENDABLE.contains(&method);

@@ -5,7 +5,8 @@
 //!   ever bound by plain assignments, and where a name is read after a point;
 //! - [`loops`]: loops and comprehensions, and what they iterate;
 //! - [`exceptions`]: which `except` clauses and `contextlib.suppress(...)` blocks swallow an
-//!   exception.
+//!   exception;
+//! - [`queryset_api`]: the queryset methods and manager attributes Django and Wagtail define.
 //!
 //! It stands above the file context (`context.rs`) and below the project index and the rules
 //! (README, "The order of the core").
@@ -13,3 +14,4 @@
 pub mod bindings;
 pub mod exceptions;
 pub mod loops;
+pub mod queryset_api;
