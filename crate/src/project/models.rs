@@ -130,6 +130,9 @@ pub struct ModelField {
     /// `related_name` as written (None: Django's default).
     pub related_name: Option<String>,
     pub parent_link: bool,
+    /// The field class's dotted name, resolved through the file's imports (empty for the
+    /// fields `Page` brings).
+    pub callee: String,
 }
 
 /// An accessor a relation adds to the model on its other side.
@@ -345,6 +348,7 @@ impl ProjectIndex {
                             target: None,
                             related_name: None,
                             parent_link: false,
+                            callee: String::new(),
                         }));
                     }
                 } else if let Some(parent) = self.class_qualified(id.file, base, 0) {
@@ -373,6 +377,7 @@ impl ProjectIndex {
             target,
             related_name,
             parent_link: field.keyword("parent_link") == Some(&Value::Bool(true)),
+            callee: field.callee.clone(),
         }
     }
 

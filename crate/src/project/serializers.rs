@@ -173,6 +173,14 @@ impl Reads {
     }
 }
 
+/// What [`ProjectIndex::built_model_fields`] finds.
+pub struct BuiltFields {
+    pub model: ClassId,
+    pub names: Vec<String>,
+    pub meta_file: usize,
+    pub listed: std::ops::Range<usize>,
+}
+
 /// A serializer flattened through its project bases.
 struct Flat<'i> {
     /// Declared fields, nearest class first.
@@ -315,6 +323,56 @@ impl ProjectIndex {
                 Vec::new()
             }
         }
+    }
+
+    /// The model fields a `ModelSerializer` builds for itself: the names `Meta.fields`
+    /// (or `"__all__"`, `exclude`) renders that no class of the serializer declares, with
+    /// the model and where its `Meta` lists them (file, range of the `fields`/`exclude`
+    /// assignment). None when the serializer, its `Meta` or its model is not fully known.
+    pub fn built_model_fields(&self, id: ClassId) -> Option<BuiltFields> {
+        let flat = self.flatten(id);
+        if !flat.is_serializer || !flat.known {
+            return None;
+        }
+        let (meta, file) = flat.meta?;
+        let (attrs, _) = &**meta.meta.as_ref()?;
+        let listed = attrs
+            .iter()
+            .rev()
+            .find(|a| a.name == "fields" || a.name == "exclude")?;
+        let model = match meta.meta_attr("model") {
+            Some(Value::Name(name)) => self
+                .class_qualified(file, name, 0)
+                .and_then(|c| self.model(c))?,
+            _ => return None,
+        };
+        let names: Vec<String> = match (listed.name.as_str(), &listed.value) {
+            ("fields", Value::Strings(names)) => names.clone(),
+            ("fields", Value::Str(all)) if all == "__all__" => self
+                .model_fields(&model)
+                .0
+                .into_iter()
+                .map(|f| f.name)
+                .collect(),
+            ("exclude", Value::Strings(excluded)) => self
+                .model_fields(&model)
+                .0
+                .into_iter()
+                .map(|f| f.name)
+                .filter(|n| !excluded.contains(n))
+                .collect(),
+            _ => return None,
+        };
+        let names = names
+            .into_iter()
+            .filter(|n| !flat.fields.iter().any(|(f, _)| &f.name == n))
+            .collect();
+        Some(BuiltFields {
+            model: model.id,
+            names,
+            meta_file: file,
+            listed: listed.range.clone(),
+        })
     }
 
     /// `"__all__"` / `exclude`: the model's forward fields, plus declared fields.

@@ -49,7 +49,7 @@ pub const WAGTAIL_API_VIEWSETS: &[&str] = &[
 ];
 
 /// DRF bases that give a viewset a `list` action.
-const DRF_LISTING_BASES: &[&str] = &["ListModelMixin", "ModelViewSet", "ReadOnlyModelViewSet"];
+pub const DRF_LISTING_BASES: &[&str] = &["ListModelMixin", "ModelViewSet", "ReadOnlyModelViewSet"];
 
 /// DRF bases that give no `list` action.
 const DRF_NON_LISTING_BASES: &[&str] = &[
