@@ -30,3 +30,9 @@ interface Window {
   /** Handles for the browser tests and for debugging from the console (web/main.js). */
   wagcheck?: Record<string, unknown>;
 }
+
+// Team rule files read as text by the bundle (scripts/bundle.mjs: loader ".yml": "text").
+declare module "*.yml" {
+  const text: string;
+  export default text;
+}

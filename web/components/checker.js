@@ -39,7 +39,8 @@ export class Checker {
   /**
    * @param {HTMLElement} parent
    * @param {object} options
-   * @param {import("../engine.js").Engine} options.engine
+   * @param {import("../engine.js").Engine | import("../team.js").Engines} options.engine the
+   *   engine, or the page's pair of them (web/team.js: team rules go to the second module)
    * @param {import("../pkg/wagcheck.js").RuleInfo[]} options.rules rules() of the engine
    * @param {{path: string, text: string}[]} options.files
    * @param {string} [options.active] path of the file shown first
