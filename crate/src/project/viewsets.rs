@@ -1324,6 +1324,26 @@ pub struct ResolvedViewset<'i> {
 }
 
 impl ProjectIndex {
+    /// The project's DRF viewsets, resolved, whose bases outside the project are all DRF's
+    /// own: what the list rules (ORM002, DRF003, WAG017) reason about. With `listing`, only
+    /// those that may serve a `list` action.
+    pub fn drf_viewsets(&self, listing: bool) -> impl Iterator<Item = ResolvedViewset<'_>> + '_ {
+        self.files().flat_map(move |(file, facts)| {
+            facts
+                .classes
+                .iter()
+                .enumerate()
+                .filter_map(move |(class, fact)| {
+                    let facts = fact.viewset.as_ref()?;
+                    if listing && !facts.may_list {
+                        return None;
+                    }
+                    self.viewset(ClassId { file, class })
+                        .filter(|v| v.kind == ViewsetKind::Drf && v.bases_known)
+                })
+        })
+    }
+
     /// The viewset facts of a class, following its project bases for the kind.
     pub fn viewset(&self, id: ClassId) -> Option<ResolvedViewset<'_>> {
         let mut mro = Vec::new();

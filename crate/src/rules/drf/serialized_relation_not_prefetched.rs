@@ -7,9 +7,7 @@
 use crate::diagnostic::{Edit, Hit};
 use crate::project::classes::{last_segment, ClassFact};
 use crate::project::models::Model;
-use crate::project::viewsets::{
-    PrefetchSite, QuerysetBuild, QuerysetRoot, Reach, ResolvedViewset, ViewsetKind,
-};
+use crate::project::viewsets::{PrefetchSite, QuerysetBuild, QuerysetRoot, Reach, ResolvedViewset};
 use crate::project::{ClassId, Project, ProjectIndex};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
 use crate::rules::orm::unconditional_viewset_prefetch::{class_name, relation_of};
@@ -129,110 +127,102 @@ const MAX_MODEL_DEPTH: usize = 16;
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
-    for (file, facts) in index.files() {
-        for (class, fact) in facts.classes.iter().enumerate() {
-            if !fact.viewset.as_ref().is_some_and(|v| v.may_list) {
-                continue;
-            }
-            let Some(viewset) = index.viewset(ClassId { file, class }) else {
-                continue;
-            };
-            if viewset.kind != ViewsetKind::Drf
-                || !viewset.bases_known
-                || viewset
-                    .mro
-                    .iter()
-                    .any(|(_, c)| OVERRIDES.iter().any(|m| c.has_method(m)))
-            {
-                continue;
-            }
-            let Some(serializer) = index.serializer_for(&viewset, "list") else {
-                continue;
-            };
-            let Some((model, relations)) = index.serializer_relations(serializer) else {
-                continue;
-            };
-            if relations.is_empty() {
-                continue;
-            }
-            let Some((owner, build)) = list_queryset(index, &viewset, &model) else {
-                continue;
-            };
-            // Sites that may run for the list (an unknown condition counts).
-            let runs = |sites: Vec<(ClassId, PrefetchSite)>| -> Vec<PrefetchSite> {
-                sites
-                    .into_iter()
-                    .map(|(_, s)| s)
-                    .filter(|s| s.reach.first() != Some(&Reach::No))
-                    .collect()
-            };
-            let prefetched = runs(index.prefetches(&viewset));
-            let selected = runs(index.selects(&viewset));
-            if prefetched.iter().any(|s| s.opaque) {
-                continue;
-            }
-            let covers = |sites: &[PrefetchSite], relation: &str| {
-                sites
-                    .iter()
-                    .any(|s| s.lookups.iter().any(|(l, _, _)| relation_of(l) == relation))
-            };
-            let missing: Vec<_> = relations
-                .into_iter()
-                .filter(|read| {
-                    !covers(&prefetched, &read.relation)
-                        && (read.many
-                            || !covers(&selected, &read.relation)
-                                && !selected.iter().any(|s| s.opaque))
-                })
-                .collect();
-            // One hit per queryset (hits at one place are one diagnostic), naming each
-            // relation; viewsets sharing a base's queryset report it once.
-            if missing.is_empty() || !seen.insert((owner.file, build.range.start)) {
-                continue;
-            }
-            let list = |many: bool| {
-                missing
-                    .iter()
-                    .filter(|r| r.many == many)
-                    .map(|r| format!("\"{}\"", r.relation))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let mut calls = Vec::new();
-            for (many, method) in [(true, "prefetch_related"), (false, "select_related")] {
-                let names = list(many);
-                if !names.is_empty() {
-                    calls.push(format!(".{method}({names})"));
-                }
-            }
-            let renders: Vec<String> = missing
-                .iter()
-                .map(|r| {
-                    format!(
-                        "`{}` through `{}.{}` ({})",
-                        r.relation,
-                        class_name(index, serializer),
-                        r.field,
-                        r.how
-                    )
-                })
-                .collect();
-            let mut hit = Hit::at(build.range.clone()).with_message(format!(
-                "The list of `{}` renders {}, but this queryset does not prefetch or select {}: one query per row of the page for each relation; add `{}`",
-                fact.name,
-                renders.join(", "),
-                if missing.len() == 1 { "it" } else { "them" },
-                calls.concat(),
-            ));
-            let fixes_trusted = index.file(owner.file).is_some_and(|f| f.fixes_trusted);
-            if let Some(at) = build.fix_at.filter(|_| fixes_trusted) {
-                hit = hit.with_fix(
-                    format!("Add `{}`", calls.concat()),
-                    vec![Edit::insert(at, calls.concat())],
-                );
-            }
-            hits.push((owner.file, hit));
+    for viewset in index.drf_viewsets(true) {
+        let Some(viewset_name) = index.class_fact(viewset.id).map(|c| &c.name) else {
+            continue;
+        };
+        if viewset
+            .mro
+            .iter()
+            .any(|(_, c)| OVERRIDES.iter().any(|m| c.has_method(m)))
+        {
+            continue;
         }
+        let Some(serializer) = index.serializer_for(&viewset, "list") else {
+            continue;
+        };
+        let Some((model, relations)) = index.serializer_relations(serializer) else {
+            continue;
+        };
+        if relations.is_empty() {
+            continue;
+        }
+        let Some((owner, build)) = list_queryset(index, &viewset, &model) else {
+            continue;
+        };
+        // Sites that may run for the list (an unknown condition counts).
+        let runs = |sites: Vec<(ClassId, PrefetchSite)>| -> Vec<PrefetchSite> {
+            sites
+                .into_iter()
+                .map(|(_, s)| s)
+                .filter(|s| s.reach.first() != Some(&Reach::No))
+                .collect()
+        };
+        let prefetched = runs(index.prefetches(&viewset));
+        let selected = runs(index.selects(&viewset));
+        if prefetched.iter().any(|s| s.opaque) {
+            continue;
+        }
+        let covers = |sites: &[PrefetchSite], relation: &str| {
+            sites
+                .iter()
+                .any(|s| s.lookups.iter().any(|(l, _, _)| relation_of(l) == relation))
+        };
+        let missing: Vec<_> = relations
+            .into_iter()
+            .filter(|read| {
+                !covers(&prefetched, &read.relation)
+                    && (read.many
+                        || !covers(&selected, &read.relation) && !selected.iter().any(|s| s.opaque))
+            })
+            .collect();
+        // One hit per queryset (hits at one place are one diagnostic), naming each
+        // relation; viewsets sharing a base's queryset report it once.
+        if missing.is_empty() || !seen.insert((owner.file, build.range.start)) {
+            continue;
+        }
+        let list = |many: bool| {
+            missing
+                .iter()
+                .filter(|r| r.many == many)
+                .map(|r| format!("\"{}\"", r.relation))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut calls = Vec::new();
+        for (many, method) in [(true, "prefetch_related"), (false, "select_related")] {
+            let names = list(many);
+            if !names.is_empty() {
+                calls.push(format!(".{method}({names})"));
+            }
+        }
+        let renders: Vec<String> = missing
+            .iter()
+            .map(|r| {
+                format!(
+                    "`{}` through `{}.{}` ({})",
+                    r.relation,
+                    class_name(index, serializer),
+                    r.field,
+                    r.how
+                )
+            })
+            .collect();
+        let mut hit = Hit::at(build.range.clone()).with_message(format!(
+            "The list of `{}` renders {}, but this queryset does not prefetch or select {}: one query per row of the page for each relation; add `{}`",
+            viewset_name,
+            renders.join(", "),
+            if missing.len() == 1 { "it" } else { "them" },
+            calls.concat(),
+        ));
+        let fixes_trusted = index.file(owner.file).is_some_and(|f| f.fixes_trusted);
+        if let Some(at) = build.fix_at.filter(|_| fixes_trusted) {
+            hit = hit.with_fix(
+                format!("Add `{}`", calls.concat()),
+                vec![Edit::insert(at, calls.concat())],
+            );
+        }
+        hits.push((owner.file, hit));
     }
 }
 

@@ -4,8 +4,8 @@
 
 use super::unconditional_viewset_prefetch::{class_name, relation_of};
 use crate::diagnostic::Hit;
-use crate::project::viewsets::{Reach, ViewsetKind};
-use crate::project::{ClassId, Project};
+use crate::project::viewsets::Reach;
+use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -143,51 +143,40 @@ class BlogPostViewSet(viewsets.ReadOnlyModelViewSet):
 
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
-    for (file, facts) in index.files() {
-        for (class, fact) in facts.classes.iter().enumerate() {
-            if fact.viewset.is_none() {
-                continue;
-            }
-            let Some(viewset) = index.viewset(ClassId { file, class }) else {
-                continue;
-            };
-            // A base from outside DRF may override `list()` or the serializer choice.
-            if viewset.kind != ViewsetKind::Drf
-                || !viewset.bases_known
-                || viewset.mro.iter().any(|(_, c)| c.has_method("list"))
-            {
-                continue;
-            }
-            // Sites that run for the list and not for the detail: the list branch.
-            let sites: Vec<_> = index
-                .prefetches(&viewset)
-                .into_iter()
-                .filter(|(_, s)| s.reach == [Reach::Yes, Reach::No])
-                .collect();
-            if sites.is_empty() {
-                continue;
-            }
-            let Some(list) = index.serializer_for(&viewset, "list") else {
-                continue;
-            };
-            let Some(reads) = index.serializer_reads(list).filter(|r| r.complete) else {
-                continue;
-            };
-            let serializer = class_name(index, list);
-            for (owner, site) in sites {
-                for (lookup, range, plain) in &site.lookups {
-                    let relation = relation_of(lookup);
-                    let message = match reads.get(relation) {
-                        None => format!(
-                            "The list branch prefetches `{lookup}`, but the list's `{serializer}` never reads `{relation}`: the query runs on every list request for nothing"
-                        ),
-                        Some(read) if read.sliced_only && *plain && lookup == relation => format!(
-                            "The list's `{serializer}` shows a slice of `{relation}`, but the list branch prefetches every `{relation}` row of every object: bound it with `Prefetch(\"{relation}\", queryset=...[:LIMIT], to_attr=...)` (Django 4.2+) and read the `to_attr`"
-                        ),
-                        Some(_) => continue,
-                    };
-                    hits.push((owner.file, Hit::at(range.clone()).with_message(message)));
-                }
+    // Bases from outside DRF may override `list()` or the serializer choice: not followed.
+    for viewset in index.drf_viewsets(false) {
+        if viewset.mro.iter().any(|(_, c)| c.has_method("list")) {
+            continue;
+        }
+        // Sites that run for the list and not for the detail: the list branch.
+        let sites: Vec<_> = index
+            .prefetches(&viewset)
+            .into_iter()
+            .filter(|(_, s)| s.reach == [Reach::Yes, Reach::No])
+            .collect();
+        if sites.is_empty() {
+            continue;
+        }
+        let Some(list) = index.serializer_for(&viewset, "list") else {
+            continue;
+        };
+        let Some(reads) = index.serializer_reads(list).filter(|r| r.complete) else {
+            continue;
+        };
+        let serializer = class_name(index, list);
+        for (owner, site) in sites {
+            for (lookup, range, plain) in &site.lookups {
+                let relation = relation_of(lookup);
+                let message = match reads.get(relation) {
+                    None => format!(
+                        "The list branch prefetches `{lookup}`, but the list's `{serializer}` never reads `{relation}`: the query runs on every list request for nothing"
+                    ),
+                    Some(read) if read.sliced_only && *plain && lookup == relation => format!(
+                        "The list's `{serializer}` shows a slice of `{relation}`, but the list branch prefetches every `{relation}` row of every object: bound it with `Prefetch(\"{relation}\", queryset=...[:LIMIT], to_attr=...)` (Django 4.2+) and read the `to_attr`"
+                    ),
+                    Some(_) => continue,
+                };
+                hits.push((owner.file, Hit::at(range.clone()).with_message(message)));
             }
         }
     }

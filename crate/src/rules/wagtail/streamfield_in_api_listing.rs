@@ -6,7 +6,7 @@ use crate::context::FileContext;
 use crate::diagnostic::Hit;
 use crate::project::classes::last_segment;
 use crate::project::viewsets::{viewset_kind, ViewsetKind, DRF_LISTING_BASES};
-use crate::project::{ClassId, Project};
+use crate::project::Project;
 use crate::rule::{Category, Check, Rule, Severity};
 use tree_sitter::Node;
 
@@ -166,60 +166,52 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
 fn check_drf_listing(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
     let mut seen = Vec::new();
-    for (file, facts) in index.files() {
-        for (class, fact) in facts.classes.iter().enumerate() {
-            if !fact.viewset.as_ref().is_some_and(|v| v.may_list) {
+    // A base from outside DRF (not followed), or a `list()` of its own, may serialize otherwise.
+    for viewset in index.drf_viewsets(true) {
+        if viewset.mro.iter().any(|(_, c)| c.has_method("list"))
+            || !viewset
+                .mro
+                .iter()
+                .any(|(_, c)| c.bases.iter().any(|b| drf_listing_base(b)))
+        {
+            continue;
+        }
+        let Some(serializer) = index.serializer_for(&viewset, "list") else {
+            continue;
+        };
+        let Some(built) = index.built_model_fields(serializer) else {
+            continue;
+        };
+        let Some(model) = index.model(built.model) else {
+            continue;
+        };
+        let (fields, _) = index.model_fields(&model);
+        for name in &built.names {
+            let Some(field) = fields.iter().find(|f| &f.name == name) else {
+                continue;
+            };
+            let kind = last_segment(&field.callee);
+            if !field.callee.starts_with("wagtail.") || !HEAVY_FIELDS.contains(&kind) {
                 continue;
             }
-            let Some(viewset) = index.viewset(ClassId { file, class }) else {
-                continue;
-            };
-            // A base from outside DRF, or a `list()` of its own, may serialize otherwise.
-            if viewset.kind != ViewsetKind::Drf
-                || !viewset.bases_known
-                || viewset.mro.iter().any(|(_, c)| c.has_method("list"))
-                || !viewset
-                    .mro
-                    .iter()
-                    .any(|(_, c)| c.bases.iter().any(|b| drf_listing_base(b)))
-            {
+            let key = (serializer, name.clone());
+            if seen.contains(&key) {
                 continue;
             }
-            let Some(serializer) = index.serializer_for(&viewset, "list") else {
+            seen.push(key);
+            let serializer_name = index.class_fact(serializer).map_or("", |c| c.name.as_str());
+            let model_name = index
+                .class_fact(built.model)
+                .map_or("", |c| c.name.as_str());
+            let Some(viewset_name) = index.class_fact(viewset.id).map(|c| &c.name) else {
                 continue;
             };
-            let Some(built) = index.built_model_fields(serializer) else {
-                continue;
-            };
-            let Some(model) = index.model(built.model) else {
-                continue;
-            };
-            let (fields, _) = index.model_fields(&model);
-            for name in &built.names {
-                let Some(field) = fields.iter().find(|f| &f.name == name) else {
-                    continue;
-                };
-                let kind = last_segment(&field.callee);
-                if !field.callee.starts_with("wagtail.") || !HEAVY_FIELDS.contains(&kind) {
-                    continue;
-                }
-                let key = (serializer, name.clone());
-                if seen.contains(&key) {
-                    continue;
-                }
-                seen.push(key);
-                let serializer_name = index.class_fact(serializer).map_or("", |c| c.name.as_str());
-                let model_name = index
-                    .class_fact(built.model)
-                    .map_or("", |c| c.name.as_str());
-                let viewset_name = &fact.name;
-                hits.push((
-                    built.meta_file,
-                    Hit::at(built.listed.clone()).with_message(format!(
-                        "`{serializer_name}` builds `{name}` ({kind} on {model_name}) and is `{viewset_name}`'s list serializer: every item of every list response carries the whole body; give the list a serializer without it (or pick one per action in `get_serializer_class()`)"
-                    )),
-                ));
-            }
+            hits.push((
+                built.meta_file,
+                Hit::at(built.listed.clone()).with_message(format!(
+                    "`{serializer_name}` builds `{name}` ({kind} on {model_name}) and is `{viewset_name}`'s list serializer: every item of every list response carries the whole body; give the list a serializer without it (or pick one per action in `get_serializer_class()`)"
+                )),
+            ));
         }
     }
 }

@@ -3,9 +3,10 @@
 
 use crate::context::{Field, FileContext};
 use crate::diagnostic::{Edit, Hit};
+use crate::imports::Imports;
 use crate::project::classes::last_segment;
 use crate::project::viewsets::enclosing_viewset;
-use crate::project::Project;
+use crate::project::{ClassId, Project};
 use crate::rule::{Applicability, Category, Check, Rule, Severity};
 use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
 use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
@@ -232,7 +233,7 @@ fn lists_pages<'a>(
             let owner = queryset.owner().map(|o| ctx.text(o)).unwrap_or("");
             LISTING_TREES.contains(&method)
                 && !owner.to_ascii_lowercase().contains("collection")
-                && uses_pages(project, file, ctx)
+                && uses_pages(project, file, &ctx.imports)
         }
         _ => false,
     }
@@ -240,8 +241,8 @@ fn lists_pages<'a>(
 
 /// Whether a file works with Wagtail pages: it imports from Wagtail, or imports a project
 /// page type (`from .models import BlogPage` in a blog's views).
-fn uses_pages(project: &Project, file: usize, ctx: &FileContext) -> bool {
-    ctx.imports.modules.iter().any(|m| {
+fn uses_pages(project: &Project, file: usize, imports: &Imports) -> bool {
+    imports.modules.iter().any(|m| {
         m.module == "wagtail"
             || m.module.starts_with("wagtail.")
             || m.names.iter().any(|name| {
@@ -251,6 +252,19 @@ fn uses_pages(project: &Project, file: usize, ctx: &FileContext) -> bool {
                     .is_some_and(|id| project.index.is_page_model(id))
             })
     })
+}
+
+/// Whether a file can hold a page query at all, from the per-file pass's facts (no parse):
+/// it works with pages (`uses_pages`) or defines a page type. Most of a Django project
+/// does neither, and parsing it again for this rule cost a third of the whole check.
+fn may_query_pages(project: &Project, file: usize) -> bool {
+    project
+        .imports(file)
+        .is_some_and(|imports| uses_pages(project, file, imports))
+        || project.index.file(file).is_some_and(|facts| {
+            (0..facts.classes.len())
+                .any(|class| project.index.is_page_model(ClassId { file, class }))
+        })
 }
 
 /// Nodes where a query's rows may be shown: loop iterables, returned values, context
@@ -285,6 +299,7 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
                 || text.contains("get_children")
                 || text.contains("get_descendants")
                 || text.contains("get_siblings"))
+            || !may_query_pages(project, file)
         {
             continue;
         }
