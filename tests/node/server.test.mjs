@@ -78,9 +78,14 @@ function workspace() {
   return { dir, write, uri: (rel) => pathToFileURL(path.join(dir, rel)).href };
 }
 
-test("wagcheck server with a real LSP client", { timeout: 60_000 }, async () => {
+test("wagcheck server with a real LSP client", { timeout: 60_000 }, async (t) => {
   const ws = workspace();
   const child = spawn(CLI, ["server"], { cwd: ws.dir, stdio: ["pipe", "pipe", "pipe"] });
+  // A failed assertion ends the test before the client shuts the server down: kill it then,
+  // or `node --test` waits on it for ever.
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
