@@ -303,46 +303,46 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         {
             continue;
         }
-        let Some(ctx) = project.context(file) else {
-            continue;
-        };
-        let querysets = Querysets::new(&ctx);
-        let mut reported: Vec<usize> = Vec::new();
-        for expr in candidates(&ctx) {
-            let Some(how) = shown(&ctx, expr) else {
-                continue;
-            };
-            let Some(function) = ctx.enclosing_function(expr) else {
-                continue;
-            };
-            let Some(queryset) = querysets.of(expr) else {
-                continue;
-            };
-            if reported.contains(&queryset.root.id())
-                || filters_live(&ctx, &queryset)
-                || !lists_pages(project, file, &ctx, &queryset)
-                || live_applied_elsewhere(&ctx, &querysets, function, queryset.root)
-            {
-                continue;
+        // Each file is looked at once: its tree is dropped after (Project::with_context).
+        project.with_context(file, |ctx| {
+            let querysets = Querysets::new(ctx);
+            let mut reported: Vec<usize> = Vec::new();
+            for expr in candidates(ctx) {
+                let Some(how) = shown(ctx, expr) else {
+                    continue;
+                };
+                let Some(function) = ctx.enclosing_function(expr) else {
+                    continue;
+                };
+                let Some(queryset) = querysets.of(expr) else {
+                    continue;
+                };
+                if reported.contains(&queryset.root.id())
+                    || filters_live(ctx, &queryset)
+                    || !lists_pages(project, file, ctx, &queryset)
+                    || live_applied_elsewhere(ctx, &querysets, function, queryset.root)
+                {
+                    continue;
+                }
+                let Some(serves) = serving(project, file, ctx, function) else {
+                    continue;
+                };
+                reported.push(queryset.root.id());
+                let root = queryset.root;
+                let mut hit = Hit::node(root).with_message(format!(
+                    "`{}` is {how} in {serves} with no `.live()` in its chain: drafts and unpublished pages are shown to visitors; add `.live()` (and `.public()` where pages have view restrictions)",
+                    ctx.text(root)
+                ));
+                // The fix goes where the chain starts, in the function that shows it.
+                if ctx.is_within(root, function) {
+                    hit = hit.with_fix(
+                        "Add `.live()`".to_string(),
+                        vec![Edit::insert(root.end_byte(), ".live()")],
+                    );
+                }
+                hits.push((file, hit));
             }
-            let Some(serves) = serving(project, file, &ctx, function) else {
-                continue;
-            };
-            reported.push(queryset.root.id());
-            let root = queryset.root;
-            let mut hit = Hit::node(root).with_message(format!(
-                "`{}` is {how} in {serves} with no `.live()` in its chain: drafts and unpublished pages are shown to visitors; add `.live()` (and `.public()` where pages have view restrictions)",
-                ctx.text(root)
-            ));
-            // The fix goes where the chain starts, in the function that shows it.
-            if ctx.is_within(root, function) {
-                hit = hit.with_fix(
-                    "Add `.live()`".to_string(),
-                    vec![Edit::insert(root.end_byte(), ".live()")],
-                );
-            }
-            hits.push((file, hit));
-        }
+        });
     }
 }
 
