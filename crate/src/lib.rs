@@ -25,6 +25,8 @@ pub mod suppress;
 pub mod syntax_tree;
 #[cfg(feature = "team")]
 pub mod team;
+#[cfg(feature = "team")]
+pub mod team_rule;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -14,9 +14,9 @@ pub enum Check {
     File(fn(&FileContext, &mut Vec<Hit>)),
     /// Gets every file of the set; each hit names the index of its file.
     Project(fn(&Project, &mut Vec<(usize, Hit)>)),
-    /// A team rule: an ast-grep rule read from YAML at run time (`team`).
+    /// A team rule: an ast-grep rule (`team_rule`), read from YAML at run time (`team`).
     #[cfg(feature = "team")]
-    Team(&'static crate::team::TeamRule),
+    Team(&'static crate::team_rule::TeamRule),
 }
 
 /// One rule. Every rule is a `pub static RULE: Rule` in its own file, listed once in

@@ -7,10 +7,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Bottom first. Text and grammar; diagnostics (severity, applicability, category); parsing;
-/// the one walk; imports; the file context; shared semantics; the project index; what a rule
-/// is; the rules; what the engine applies (suppressions, fixes, configuration, docs); the
-/// engine; team rules; the JavaScript API, the syntax tree view, the wasm bindings. The binary (`main.rs`, `cli/`,
-/// `server/`) stands above the library and reaches it only as `wagcheck::`.
+/// the one walk; imports; the file context; shared semantics; the project index; what a
+/// loaded team rule is and how it matches; what a rule is; the rules; what the engine
+/// applies (suppressions, fixes, configuration, docs); the engine; team rules read from
+/// YAML; the JavaScript API, the syntax tree view, the wasm bindings. The binary
+/// (`main.rs`, `cli/`, `server/`) stands above the library and reaches it only as
+/// `wagcheck::`. No exception: a type that a lower module needs moves down.
 const ORDER: &[&str] = &[
     "source",
     "grammar",
@@ -22,6 +24,7 @@ const ORDER: &[&str] = &[
     "context",
     "semantic",
     "project",
+    "team_rule",
     "rule",
     "rules",
     "suppress",
@@ -34,15 +37,6 @@ const ORDER: &[&str] = &[
     "syntax_tree",
     "wasm",
 ];
-
-/// Known upward uses, each with why it is still there. `exceptions_are_still_needed` fails
-/// when one is no longer used, so the list only shrinks.
-const EXCEPTIONS: &[(&str, &str, &str)] = &[(
-    "rule",
-    "team",
-    "`Check::Team` holds a `team::TeamRule`, whose module reads the rule catalogue and runs the \
-     engine for its self-tests: the rule's type belongs below `rule`, its loading above `engine`",
-)];
 
 /// Files of the binary crate: `crate::` there means the binary, which the library never sees.
 const BINARY: &[&str] = &["main", "cli", "server"];
@@ -151,9 +145,8 @@ fn crate_paths(code: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Every upward path in the library, as `file:line: module uses higher`, and the
-/// exceptions that were used.
-fn upward_paths() -> (Vec<String>, BTreeSet<(String, String)>) {
+/// Every upward path in the library, as `file:line: module uses higher`.
+fn upward_paths() -> Vec<String> {
     let root = src();
     let mut files = Vec::new();
     rust_files(&root, &mut files);
@@ -173,7 +166,6 @@ fn upward_paths() -> (Vec<String>, BTreeSet<(String, String)>) {
     };
     let mut skip: BTreeSet<PathBuf> = BTreeSet::new();
     let mut found = Vec::new();
-    let mut excepted = BTreeSet::new();
     let mut texts = Vec::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("reads a source file");
@@ -212,50 +204,30 @@ fn upward_paths() -> (Vec<String>, BTreeSet<(String, String)>) {
             code[number - 1] = line;
         }
         for (number, used) in crate_paths(&code.join("\n")) {
-            {
-                match rank(&used) {
-                    Some(r) if r <= own => {}
-                    Some(_)
-                        if EXCEPTIONS
-                            .iter()
-                            .any(|(m, u, _)| *m == module && *u == used) =>
-                    {
-                        excepted.insert((module.clone(), used));
-                    }
-                    Some(_) => found.push(format!(
-                        "{}:{number}: `{module}` uses `{used}`, which stands above it",
-                        relative.display()
-                    )),
-                    None => found.push(format!(
-                        "{}:{number}: `crate::{used}` is not a module in the order",
-                        relative.display()
-                    )),
-                }
+            match rank(&used) {
+                Some(r) if r <= own => {}
+                Some(_) => found.push(format!(
+                    "{}:{number}: `{module}` uses `{used}`, which stands above it",
+                    relative.display()
+                )),
+                None => found.push(format!(
+                    "{}:{number}: `crate::{used}` is not a module in the order",
+                    relative.display()
+                )),
             }
         }
     }
-    (found, excepted)
+    found
 }
 
 #[test]
 fn no_module_uses_one_above_it() {
-    let (found, _) = upward_paths();
+    let found = upward_paths();
     assert!(
         found.is_empty(),
         "imports against the order of tests/layers.rs:\n{}",
         found.join("\n")
     );
-}
-
-#[test]
-fn exceptions_are_still_needed() {
-    let (_, excepted) = upward_paths();
-    for (module, used, why) in EXCEPTIONS {
-        assert!(
-            excepted.contains(&(module.to_string(), used.to_string())),
-            "`{module}` no longer uses `{used}`: drop the exception ({why})"
-        );
-    }
 }
 
 #[test]

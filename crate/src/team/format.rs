@@ -3,8 +3,9 @@
 //! Each document is read on its own, so one wrong rule leaves the others running, and
 //! every error carries the line and column it is about.
 
-use super::python::Python;
-use crate::rule::{Applicability, Category, Severity};
+use crate::diagnostic::{Applicability, Category, Severity};
+use crate::team_rule::python::Python;
+use crate::team_rule::Cases;
 use ast_grep_config::{
     GlobalRules, RuleConfig, SerializableRule, SerializableRuleConfig, SerializableRuleCore,
     Transformation,
@@ -50,22 +51,12 @@ impl std::fmt::Display for RuleError {
     }
 }
 
-/// The code of one example or test case. The keys take the ast-grep rule's own
-/// vocabulary of valid/invalid for extra cases.
+/// The code of the rule's two examples (its extra cases are `team_rule::Cases`).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
     pub bad: String,
     pub fixed: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct Cases {
-    #[serde(default)]
-    pub valid: Vec<String>,
-    #[serde(default)]
-    pub invalid: Vec<String>,
 }
 
 /// One document as written. The ast-grep keys (`rule`, `constraints`, `utils`,
