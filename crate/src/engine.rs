@@ -3,12 +3,12 @@
 
 use crate::config::Config;
 use crate::context::FileContext;
-use crate::diagnostic::{Diagnostic, Edit, Fix, Hit, Related, SyntaxError};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Hit, Related, SyntaxError};
 use crate::fix::apply_fixes;
 use crate::imports::Imports;
 use crate::parse::{parse_file, syntax_errors, too_deep, ParseCache};
 use crate::project::{FileFacts, Project};
-use crate::rule::{Applicability, Check, Rule};
+use crate::rule::{Check, Rule};
 use crate::rules;
 use crate::source::LineIndex;
 use crate::source::SourceFile;

@@ -63,7 +63,7 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rule::Applicability;
+    use crate::diagnostic::Applicability;
 
     fn fix(edits: Vec<Edit>) -> Fix {
         Fix {

@@ -1,11 +1,8 @@
 //! What a rule is: static metadata, its documentation and examples, and its check.
 
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Applicability, Category, Hit, Severity};
 use crate::project::Project;
-
-// Defined with the diagnostics they describe; named here too, where rules have always found them.
-pub use crate::diagnostic::{Applicability, Category, Severity};
 
 /// How a rule looks at code: one file at a time, or the whole set of files at once
 /// (rules about paths and about one module importing another).

@@ -284,7 +284,7 @@ pub fn apply_fixes(
     };
     let wanted = |d: &Diagnostic| {
         let Some(fix) = &d.fix else { return false };
-        if fix.applicability == crate::rule::Applicability::Unsafe
+        if fix.applicability == crate::diagnostic::Applicability::Unsafe
             && !selection.include_unsafe
             && selection.from.is_none()
         {

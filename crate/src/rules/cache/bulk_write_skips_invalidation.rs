@@ -2,10 +2,10 @@
 
 use super::is_cache_method_call;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::viewsets::nodes_within;
 use crate::project::{ClassId, Project};
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::rules::querysets::{Origin, Querysets};
 use tree_sitter::Node;

@@ -2,9 +2,9 @@
 
 use super::{is_cache_receiver, uses_django_cache};
 use crate::context::{Field, FileContext};
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::viewsets::nodes_within;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::semantic::loops::{for_in_clauses, COMPREHENSIONS};
 use tree_sitter::Node;

@@ -3,9 +3,9 @@
 
 use super::{is_cache_receiver, uses_django_cache};
 use crate::context::FileContext;
-use crate::diagnostic::{Edit, Hit};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::project::viewsets::nodes_within;
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::signals::receivers;
 use tree_sitter::Node;
 

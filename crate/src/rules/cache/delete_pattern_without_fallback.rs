@@ -3,8 +3,8 @@
 use super::{attribute_error_handler, delete_pattern_calls, guard, suppress_items};
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::diagnostic::{Category, Hit, Severity};
+use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

@@ -5,8 +5,8 @@ use super::{
 };
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::diagnostic::{Category, Hit, Severity};
+use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

@@ -3,8 +3,8 @@
 use super::{is_cache_receiver, uses_after};
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::diagnostic::{Category, Hit, Severity};
+use crate::rule::{Check, Rule};
 use std::collections::HashMap;
 use tree_sitter::Node;
 

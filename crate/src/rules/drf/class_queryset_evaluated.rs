@@ -1,9 +1,9 @@
 //! DRF002: the class-level `queryset` of a view evaluated through `self.queryset`.
 
 use crate::context::{Field, FileContext};
-use crate::diagnostic::{Edit, Hit};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::project::viewsets::{methods, nodes_within};
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::querysets::Querysets;
 use tree_sitter::Node;
 

@@ -1,9 +1,9 @@
 //! DRF001: a `SerializerMethodField` method that queries for each object.
 
 use crate::context::{Field, FileContext};
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::viewsets::{methods, nodes_within};
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::querysets::{Origin, Queryset, Querysets, CHAINED, READS};
 use tree_sitter::Node;
 

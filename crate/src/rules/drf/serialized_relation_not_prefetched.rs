@@ -4,12 +4,12 @@
 //! Decided from the project index: the list's serializer and what it renders, the
 //! model's relations, and how the viewset builds its queryset.
 
-use crate::diagnostic::{Edit, Hit};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::project::classes::{last_segment, ClassFact};
 use crate::project::models::Model;
 use crate::project::viewsets::{PrefetchSite, QuerysetBuild, QuerysetRoot, Reach, ResolvedViewset};
 use crate::project::{ClassId, Project, ProjectIndex};
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::orm::unconditional_viewset_prefetch::{class_name, relation_of};
 use std::collections::HashSet;
 

@@ -3,8 +3,8 @@
 use super::{in_module_scope, module_getattr_functions, under_type_checking};
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::diagnostic::{Category, Hit, Severity};
+use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 

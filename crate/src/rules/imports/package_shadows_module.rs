@@ -1,9 +1,9 @@
 //! IMP001: `pkg/name.py` beside a directory `pkg/name/` holding Python files.
 
 use super::module_getattr_functions;
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::Project;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use std::collections::{BTreeMap, HashMap};
 
 pub static RULE: Rule = Rule {

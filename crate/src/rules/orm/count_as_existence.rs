@@ -2,8 +2,8 @@
 
 use super::in_truth_context;
 use crate::context::{Field, FileContext};
-use crate::diagnostic::{Edit, Hit};
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::Querysets;
 use tree_sitter::Node;

@@ -2,8 +2,8 @@
 
 use super::is_prefetch_object;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::diagnostic::{Category, Hit, Severity};
+use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 

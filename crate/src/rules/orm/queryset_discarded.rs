@@ -1,8 +1,8 @@
 //! ORM010: a new queryset built as a statement and thrown away.
 
 use crate::context::{Field, FileContext};
-use crate::diagnostic::{Edit, Hit};
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::querysets::{may_hold_querysets, Querysets, CHAINED};
 use tree_sitter::Node;
 

@@ -3,10 +3,10 @@
 //! project index, like ORM001.
 
 use super::unconditional_viewset_prefetch::{class_name, relation_of};
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::viewsets::Reach;
 use crate::project::Project;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 
 pub static RULE: Rule = Rule {
     id: "ORM002",

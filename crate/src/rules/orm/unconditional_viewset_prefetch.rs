@@ -2,10 +2,10 @@
 //! never reads while its detail serializer does. Decided from the project index: the
 //! serializer each action gets, what each serializer reads, and where the prefetch runs.
 
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::viewsets::{PrefetchOrigin, Reach, ViewsetKind};
 use crate::project::{ClassId, Project, ProjectIndex};
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 
 pub static RULE: Rule = Rule {
     id: "ORM001",

@@ -1,9 +1,9 @@
 use super::{known_classes, receiver_of, receivers, KnownClass};
 use crate::context::FileContext;
-use crate::diagnostic::{Edit, Hit};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::project::models::Accessor;
 use crate::project::{Project, ProjectIndex};
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 
 pub static RULE: Rule = Rule {
     id: "SIG001",

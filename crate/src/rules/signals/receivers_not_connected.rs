@@ -1,9 +1,9 @@
 use super::is_receiver_decorator;
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::Project;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_test_module, split_path};
 use tree_sitter::Node;
 

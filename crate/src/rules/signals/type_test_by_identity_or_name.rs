@@ -1,10 +1,10 @@
 use super::{is_class_like, receiver_of, receivers};
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::receivers::sends_model_class;
 use crate::project::Project;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

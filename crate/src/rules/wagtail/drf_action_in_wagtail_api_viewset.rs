@@ -3,11 +3,11 @@
 
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::{Edit, Hit};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::project::viewsets::{
     action_case, action_comparison, methods, viewset_kind, ViewsetKind,
 };
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

@@ -2,9 +2,9 @@
 
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::viewsets::in_list_branch;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 
 pub static RULE: Rule = Rule {
     id: "WAG001",

@@ -2,8 +2,8 @@
 
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::{Edit, Hit};
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 

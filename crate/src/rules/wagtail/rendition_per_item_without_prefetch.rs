@@ -3,8 +3,8 @@
 
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::{Edit, Hit};
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::orm::is_prefetch_object;
 use crate::rules::querysets::{may_hold_querysets, Origin, Queryset, Querysets};

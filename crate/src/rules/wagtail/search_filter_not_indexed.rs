@@ -2,10 +2,10 @@
 //! as a `FilterField`, then searched: Wagtail raises `FilterFieldError`.
 
 use crate::context::Field;
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::models::PAGE_ROOTS;
 use crate::project::{ClassId, Project, ProjectIndex};
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::rules::querysets::{Origin, Querysets};
 

@@ -2,8 +2,8 @@
 
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::diagnostic::{Category, Hit, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, yields_generic_pages, Querysets};
 use crate::semantic::loops::loop_iterable;

@@ -3,11 +3,11 @@
 
 use crate::context::Field;
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
+use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::classes::last_segment;
 use crate::project::viewsets::{viewset_kind, ViewsetKind, DRF_LISTING_BASES};
 use crate::project::Project;
-use crate::rule::{Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

@@ -2,12 +2,12 @@
 //! drafts and unpublished pages are shown to visitors.
 
 use crate::context::{Field, FileContext};
-use crate::diagnostic::{Edit, Hit};
+use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::imports::Imports;
 use crate::project::classes::last_segment;
 use crate::project::viewsets::enclosing_viewset;
 use crate::project::{ClassId, Project};
-use crate::rule::{Applicability, Category, Check, Rule, Severity};
+use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
 use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
 use tree_sitter::Node;
