@@ -14,10 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::classes::{last_segment, ClassFact, Value};
 use super::{ClassId, ProjectIndex};
 use crate::context::Field;
-use crate::context::FileContext;
+use crate::context::{nodes_within, FileContext};
 use crate::semantic::bindings::assigned_value;
-// Rules have long named it from here.
-pub use crate::context::nodes_within;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

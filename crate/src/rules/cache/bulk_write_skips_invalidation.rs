@@ -1,9 +1,8 @@
 //! CACHE021: a bulk write on a model whose cache is invalidated by a `post_save` receiver.
 
 use super::is_cache_method_call;
-use crate::context::FileContext;
+use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::project::viewsets::nodes_within;
 use crate::project::{ClassId, Project};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;

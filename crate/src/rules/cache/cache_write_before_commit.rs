@@ -2,9 +2,8 @@
 //! transaction commits.
 
 use super::{is_cache_receiver, uses_django_cache};
-use crate::context::FileContext;
+use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::project::viewsets::nodes_within;
 use crate::rule::{Check, Rule};
 use crate::rules::signals::receivers;
 use tree_sitter::Node;

@@ -1,8 +1,8 @@
 //! DRF001: a `SerializerMethodField` method that queries for each object.
 
-use crate::context::{Field, FileContext};
+use crate::context::{nodes_within, Field, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::project::viewsets::{methods, nodes_within};
+use crate::project::viewsets::methods;
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::{Origin, Queryset, Querysets, CHAINED, READS};
 use tree_sitter::Node;

@@ -1,8 +1,8 @@
 //! ORM003: a `Prefetch` queryset sliced with a number literal.
 
-use super::is_prefetch_object;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::project::viewsets::is_prefetch_object;
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;

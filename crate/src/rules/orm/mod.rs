@@ -24,9 +24,6 @@ pub static RULES: &[&Rule] = &[
     &query_in_loop::RULE,
 ];
 
-// The viewset facts in the project index need it too, so it is defined there.
-pub use crate::project::viewsets::is_prefetch_object;
-
 /// Whether the value of `node` is only used as a truth value: the condition of an `if`,
 /// `elif`, `while`, `assert` or conditional expression, the operand of `not` or `bool()`,
 /// or an operand of `and`/`or` that is itself in such a place (`x or default` used as a

@@ -1,8 +1,7 @@
 //! ORM013: a query for each item of a loop.
 
-use crate::context::{Field, FileContext};
+use crate::context::{nodes_within, Field, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::project::viewsets::nodes_within;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets, CHAINED, READS};

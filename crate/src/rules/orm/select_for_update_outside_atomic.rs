@@ -1,8 +1,7 @@
 //! ORM014: `select_for_update()` evaluated in a function with no transaction around it.
 
-use crate::context::{Field, FileContext};
+use crate::context::{nodes_within, Field, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::project::viewsets::nodes_within;
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::{Querysets, CHAINED};
 use tree_sitter::Node;

@@ -4,9 +4,9 @@
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::project::viewsets::is_prefetch_object;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
-use crate::rules::orm::is_prefetch_object;
 use crate::rules::querysets::{may_hold_querysets, Origin, Queryset, Querysets};
 use crate::semantic::bindings::assigned_value;
 use crate::semantic::loops::loop_iterable;
