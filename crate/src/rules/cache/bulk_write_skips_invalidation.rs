@@ -1,6 +1,6 @@
 //! CACHE021: a bulk write on a model whose cache is invalidated by a `post_save` receiver.
 
-use super::is_cache_method_call;
+use super::objects::is_cache_method_call;
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::{ClassId, Project};

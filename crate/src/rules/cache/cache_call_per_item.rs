@@ -1,6 +1,6 @@
 //! CACHE022: one cache round trip per item of a loop.
 
-use super::{is_cache_receiver, uses_django_cache};
+use super::objects::{is_cache_receiver, uses_django_cache};
 use crate::context::{nodes_within, Field, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::rule::{Check, Rule};

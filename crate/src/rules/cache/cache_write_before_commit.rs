@@ -1,7 +1,7 @@
 //! CACHE020: cache invalidation in a save/delete receiver or override, before the
 //! transaction commits.
 
-use super::{is_cache_receiver, uses_django_cache};
+use super::objects::{is_cache_receiver, uses_django_cache};
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::rule::{Check, Rule};

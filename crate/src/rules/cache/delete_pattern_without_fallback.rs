@@ -1,10 +1,11 @@
 //! CACHE001: `delete_pattern()` called with no fallback for backends that lack it.
 
-use super::{attribute_error_handler, delete_pattern_calls, guard, suppress_items};
+use super::delete_pattern::{delete_pattern_calls, guard};
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::rule::{Check, Rule};
+use crate::semantic::exceptions::{attribute_error_handler, suppress_items};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

@@ -32,13 +32,3 @@ pub static RULES: &[&Rule] = &[
     &bulk_write_skips_invalidation::RULE,
     &cache_call_per_item::RULE,
 ];
-
-// The helpers as the rule files of this family name them (`use super::is_cache_receiver`).
-pub use crate::semantic::bindings::uses_after;
-pub use crate::semantic::exceptions::{attribute_error_handler, suppress_items};
-pub use delete_pattern::{delete_pattern_calls, guard};
-pub use hashes::is_hash_constructor;
-pub use key_flow::flows_into_cache_key;
-pub use names::is_key_name;
-use names::words;
-pub use objects::{is_cache_method_call, is_cache_receiver, uses_django_cache};

@@ -1,12 +1,12 @@
 //! CACHE003: the `AttributeError` fallback of a `delete_pattern` call does nothing.
 
-use super::{
-    attribute_error_handler, delete_pattern_calls, guard, suppress_items, uses_django_cache,
-};
+use super::delete_pattern::{delete_pattern_calls, guard};
+use super::objects::uses_django_cache;
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::rule::{Check, Rule};
+use crate::semantic::exceptions::{attribute_error_handler, suppress_items};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

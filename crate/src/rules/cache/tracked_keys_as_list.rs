@@ -1,10 +1,11 @@
 //! CACHE002: a registry of tracked cache keys kept as a list.
 
-use super::{is_cache_receiver, uses_after};
+use super::objects::is_cache_receiver;
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::rule::{Check, Rule};
+use crate::semantic::bindings::uses_after;
 use std::collections::HashMap;
 use tree_sitter::Node;
 

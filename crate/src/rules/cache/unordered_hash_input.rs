@@ -1,6 +1,6 @@
 //! CACHE012: hashing text that depends on a dict's insertion order.
 
-use super::is_hash_constructor;
+use super::hashes::is_hash_constructor;
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
@@ -312,7 +312,7 @@ fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Ma
 /// Words that name a mapping: `filters`, `params`, `query_params`, `options`,
 /// `kwargs`, `extra_kwargs`, `data_dict`, `mapping`.
 fn named_like_mapping(name: &str) -> bool {
-    super::words(name).iter().any(|w| {
+    super::names::words(name).iter().any(|w| {
         matches!(
             w.as_str(),
             "filters" | "params" | "kwargs" | "options" | "opts" | "dict" | "mapping"
