@@ -24,7 +24,7 @@ use crate::semantic::bindings::{assigned_value, only_plain_assignments};
 use std::cell::Cell;
 use tree_sitter::Node;
 
-pub use crate::semantic::queryset_api::{CHAINED, MANAGERS, PAGE_TREE, READS};
+use crate::semantic::queryset_api::{CHAINED, MANAGERS, PAGE_TREE};
 
 /// Whether the file names anything a queryset chain can start from: the cheap test a
 /// rule makes before asking about nodes.

@@ -4,8 +4,8 @@
 use super::objects::{is_cache_receiver, uses_django_cache};
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::project::receivers::receivers;
 use crate::rule::{Check, Rule};
-use crate::rules::signals::receivers;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

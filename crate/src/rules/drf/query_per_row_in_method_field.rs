@@ -4,7 +4,8 @@ use crate::context::{nodes_within, Field, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::project::viewsets::methods;
 use crate::rule::{Check, Rule};
-use crate::rules::querysets::{Origin, Queryset, Querysets, CHAINED, READS};
+use crate::rules::querysets::{Origin, Queryset, Querysets};
+use crate::semantic::queryset_api::{CHAINED, READS};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

@@ -4,7 +4,8 @@ use crate::context::{nodes_within, Field, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
-use crate::rules::querysets::{may_hold_querysets, Origin, Querysets, CHAINED, READS};
+use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
+use crate::semantic::queryset_api::{CHAINED, READS};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

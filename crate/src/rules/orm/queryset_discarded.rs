@@ -3,7 +3,8 @@
 use crate::context::{Field, FileContext};
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::rule::{Check, Rule};
-use crate::rules::querysets::{may_hold_querysets, Querysets, CHAINED};
+use crate::rules::querysets::{may_hold_querysets, Querysets};
+use crate::semantic::queryset_api::CHAINED;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

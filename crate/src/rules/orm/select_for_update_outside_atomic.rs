@@ -3,7 +3,8 @@
 use crate::context::{nodes_within, Field, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::rule::{Check, Rule};
-use crate::rules::querysets::{Querysets, CHAINED};
+use crate::rules::querysets::Querysets;
+use crate::semantic::queryset_api::CHAINED;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {

@@ -1,7 +1,8 @@
-use super::{known_classes, receiver_of, receivers, KnownClass};
+use super::{known_classes, KnownClass};
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::project::models::Accessor;
+use crate::project::receivers::{receiver_of, receivers};
 use crate::project::{Project, ProjectIndex};
 use crate::rule::{Check, Rule};
 

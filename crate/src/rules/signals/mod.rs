@@ -2,7 +2,7 @@
 //!
 //! "Is this function a receiver" is decided once, in the project index
 //! (`project::receivers`), and shared by SIG001-SIG003; DJ013 and SIG004 share
-//! [`is_receiver_decorator`].
+//! [`is_receiver_decorator`](crate::project::receivers::is_receiver_decorator).
 
 use crate::context::Field;
 use crate::context::FileContext;
@@ -14,8 +14,6 @@ pub mod non_leading_receiver_decorator;
 pub mod receivers_not_connected;
 pub mod type_test_by_identity_or_name;
 pub mod unguarded_signal_instance;
-
-pub use crate::project::receivers::{is_receiver_decorator, receiver_of, receivers, Receiver};
 
 pub static RULES: &[&Rule] = &[
     &hasattr_model_check_in_receiver::RULE,
@@ -118,6 +116,7 @@ pub fn is_class_like(ctx: &FileContext, node: Node) -> bool {
 mod tests {
     use super::*;
     use crate::parse::parse_file;
+    use crate::project::receivers::receivers;
     use crate::source::SourceFile;
 
     fn with_ctx(text: &str, f: impl FnOnce(&FileContext)) {

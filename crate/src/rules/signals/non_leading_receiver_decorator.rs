@@ -1,6 +1,6 @@
-use super::is_receiver_decorator;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::project::receivers::is_receiver_decorator;
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 

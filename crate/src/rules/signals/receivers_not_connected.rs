@@ -1,7 +1,7 @@
-use super::is_receiver_decorator;
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::project::receivers::is_receiver_decorator;
 use crate::project::Project;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_test_module, split_path};

@@ -1,8 +1,8 @@
-use super::{is_class_like, receiver_of, receivers};
+use super::is_class_like;
 use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::project::receivers::sends_model_class;
+use crate::project::receivers::{receiver_of, receivers, sends_model_class};
 use crate::project::Project;
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
