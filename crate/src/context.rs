@@ -2,8 +2,7 @@
 //! walk, parent links, the file's imports, and the syntax helpers shared by all rules.
 //! What the code means beyond its syntax (bindings, loops, exceptions) is in `semantic`.
 
-use crate::grammar::kind_id;
-pub use crate::grammar::Field;
+use crate::grammar::{kind_id, Field};
 use crate::imports::Imports;
 use crate::index::NodeIndex;
 use crate::source::LineIndex;

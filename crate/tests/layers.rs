@@ -263,7 +263,7 @@ fn the_scan_sees_what_it_must() {
     let names =
         |code: &str| -> Vec<String> { crate_paths(code).into_iter().map(|(_, n)| n).collect() };
     assert_eq!(
-        names("use crate::context::{Field, FileContext};"),
+        names("use crate::context::{nodes_within, FileContext};"),
         ["context"]
     );
     assert_eq!(

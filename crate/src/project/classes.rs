@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::models::{self, SearchFields};
 use super::serializers::{self, MethodReads};
 use super::viewsets::{self, ViewsetFacts};
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use std::ops::Range;
 use tree_sitter::Node;
 

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::classes::{last_segment, ClassFact, FieldDecl, Value};
 use super::{ClassId, ProjectIndex};
 use crate::context::nodes_within;
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use tree_sitter::Node;
 
 const MAX_BASE_DEPTH: usize = 16;

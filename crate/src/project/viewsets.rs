@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::classes::{last_segment, ClassFact, Value};
 use super::{ClassId, ProjectIndex};
-use crate::context::Field;
 use crate::context::{nodes_within, FileContext};
+use crate::grammar::Field;
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 

@@ -19,7 +19,8 @@
 //! `text.count("a")` are not queries, nor is a name that some path binds to a list.
 
 use crate::context::nodes_within;
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use crate::semantic::bindings::{assigned_value, only_plain_assignments};
 use std::cell::Cell;
 use tree_sitter::Node;

@@ -2,7 +2,8 @@
 //! where it is read next.
 
 use crate::context::nodes_within;
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use tree_sitter::Node;
 
 /// The value last assigned to the plain name `name` before `at`, in the function holding

@@ -7,7 +7,8 @@
 //! `contextlib.suppress(*exceptions)` takes them; `suppress()` with none swallows nothing
 //! (Python's `contextlib.suppress.__exit__` tests `issubclass(exctype, ())`, which is false).
 
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use tree_sitter::Node;
 
 /// Exception names whose handlers catch `AttributeError`.

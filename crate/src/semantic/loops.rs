@@ -1,6 +1,7 @@
 //! Loops and comprehensions, and what they iterate.
 
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use tree_sitter::Node;
 
 /// Node kinds of the comprehensions (each holds `for_in_clause`s).

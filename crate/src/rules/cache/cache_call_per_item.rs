@@ -1,8 +1,9 @@
 //! CACHE022: one cache round trip per item of a loop.
 
 use super::objects::{is_cache_receiver, uses_django_cache};
-use crate::context::{nodes_within, Field, FileContext};
+use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::semantic::loops::{for_in_clauses, COMPREHENSIONS};

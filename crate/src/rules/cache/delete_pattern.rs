@@ -2,7 +2,8 @@
 //! test for it (`hasattr(cache, "delete_pattern")`).
 
 use super::objects::uses_django_cache;
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 

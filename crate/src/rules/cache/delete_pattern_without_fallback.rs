@@ -1,9 +1,9 @@
 //! CACHE001: `delete_pattern()` called with no fallback for backends that lack it.
 
 use super::delete_pattern::{delete_pattern_calls, guard};
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::semantic::exceptions::{attribute_error_handler, suppress_items};
 use tree_sitter::Node;

@@ -3,7 +3,8 @@
 
 use super::names::{is_cache_object_name, is_key_name};
 use super::objects::is_cache_method_call;
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use crate::semantic::bindings::uses_after;
 use tree_sitter::Node;
 

@@ -2,7 +2,8 @@
 //! one) and calls of its API; whether a file uses Django's cache framework at all.
 
 use super::names::is_cache_object_name;
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 

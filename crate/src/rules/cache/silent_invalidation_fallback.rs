@@ -2,9 +2,9 @@
 
 use super::delete_pattern::{delete_pattern_calls, guard};
 use super::objects::uses_django_cache;
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::semantic::exceptions::{attribute_error_handler, suppress_items};
 use tree_sitter::Node;

@@ -1,9 +1,9 @@
 //! CACHE002: a registry of tracked cache keys kept as a list.
 
 use super::objects::is_cache_receiver;
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::uses_after;
 use std::collections::HashMap;

@@ -1,9 +1,9 @@
 //! CACHE010: a truncated hex digest used in a cache key.
 
 use super::key_flow::flows_into_cache_key;
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;

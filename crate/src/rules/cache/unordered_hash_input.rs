@@ -1,9 +1,9 @@
 //! CACHE012: hashing text that depends on a dict's insertion order.
 
 use super::hashes::is_hash_constructor;
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;

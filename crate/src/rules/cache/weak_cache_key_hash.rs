@@ -1,9 +1,9 @@
 //! CACHE011: MD5 or SHA-1 building a cache key.
 
 use super::key_flow::flows_into_cache_key;
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 

@@ -1,7 +1,8 @@
 //! DRF002: the class-level `queryset` of a view evaluated through `self.queryset`.
 
-use crate::context::{nodes_within, Field, FileContext};
+use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::viewsets::methods;
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::Querysets;

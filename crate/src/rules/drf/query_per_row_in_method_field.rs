@@ -1,7 +1,8 @@
 //! DRF001: a `SerializerMethodField` method that queries for each object.
 
-use crate::context::{nodes_within, Field, FileContext};
+use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::viewsets::methods;
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::{Origin, Queryset, Querysets};

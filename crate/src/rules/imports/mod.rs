@@ -5,8 +5,8 @@
 //! definitions of a file, and a small "can control run past this?" analysis of
 //! Python statements.
 
-use crate::context::Field;
 use crate::context::FileContext;
+use crate::grammar::Field;
 use crate::rule::Rule;
 use crate::semantic::exceptions::swallows_exceptions;
 use tree_sitter::Node;

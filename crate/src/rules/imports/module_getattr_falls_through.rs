@@ -1,9 +1,9 @@
 //! IMP002: a module `__getattr__` that can return `None` for names it does not know.
 
 use super::{attribute_error_raise, block_completes, module_getattr_functions};
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 

@@ -1,9 +1,9 @@
 //! IMP003: a module with a `__getattr__` hook but no `__all__`.
 
 use super::{in_module_scope, module_getattr_functions, under_type_checking};
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;

@@ -1,8 +1,9 @@
 //! ORM011: `qs.count()` asked whether there is any row.
 
 use super::in_truth_context;
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::Querysets;

@@ -1,6 +1,7 @@
 //! The orm rules: prefetching in viewsets, and querysets built, evaluated and locked.
 
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
+use crate::grammar::Field;
 use crate::rule::Rule;
 use tree_sitter::Node;
 

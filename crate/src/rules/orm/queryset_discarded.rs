@@ -1,7 +1,8 @@
 //! ORM010: a new queryset built as a statement and thrown away.
 
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::{may_hold_querysets, Querysets};
 use crate::semantic::queryset_api::CHAINED;

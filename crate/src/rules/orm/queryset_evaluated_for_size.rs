@@ -1,7 +1,8 @@
 //! ORM012: `len(qs)` or `if qs:` loads every row to count them or to see there is one.
 
-use crate::context::{nodes_within, Field, FileContext};
+use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};

@@ -1,7 +1,8 @@
 //! ORM014: `select_for_update()` evaluated in a function with no transaction around it.
 
-use crate::context::{nodes_within, Field, FileContext};
+use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::Querysets;
 use crate::semantic::queryset_api::CHAINED;

@@ -4,8 +4,8 @@
 //! (`project::receivers`), and shared by SIG001-SIG003; DJ013 and SIG004 share
 //! [`is_receiver_decorator`](crate::project::receivers::is_receiver_decorator).
 
-use crate::context::Field;
 use crate::context::FileContext;
+use crate::grammar::Field;
 use crate::rule::Rule;
 use tree_sitter::Node;
 

@@ -1,6 +1,6 @@
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::receivers::is_receiver_decorator;
 use crate::project::Project;
 use crate::rule::{Check, Rule};

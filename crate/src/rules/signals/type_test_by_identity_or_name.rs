@@ -1,7 +1,7 @@
 use super::is_class_like;
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::receivers::{receiver_of, receivers, sends_model_class};
 use crate::project::Project;
 use crate::rule::{Check, Rule};

@@ -1,7 +1,7 @@
 use super::kwargs_parameter;
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::receivers::{receivers, Receiver};
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;

@@ -1,8 +1,8 @@
 //! WAG016: a StreamField block's `clean()` override that never calls the parent's.
 
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 

@@ -1,9 +1,9 @@
 //! WAG002: DRF action names used in a Wagtail API viewset, whose router dispatches to
 //! `listing_view`, `detail_view` and `find_view`.
 
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::viewsets::{
     action_case, action_comparison, methods, viewset_kind, ViewsetKind,
 };

@@ -1,8 +1,8 @@
 //! WAG001: the list branch asks for image renditions wider than a thumbnail.
 
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::viewsets::in_list_branch;
 use crate::rule::{Check, Rule};
 

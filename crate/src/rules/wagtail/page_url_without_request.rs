@@ -1,8 +1,8 @@
 //! WAG012: `page.get_url()` / `get_full_url()` without the request that is at hand.
 
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;

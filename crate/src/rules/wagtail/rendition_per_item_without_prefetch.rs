@@ -1,9 +1,9 @@
 //! WAG011: `get_rendition()` on each item's image in a loop over a queryset that does not
 //! prefetch renditions.
 
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::viewsets::is_prefetch_object;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;

@@ -1,9 +1,9 @@
 //! WAG015: several `get_rendition()` calls on the same image in one function, where one
 //! `get_renditions()` call fetches or creates them together.
 
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::semantic::loops::is_loop;

@@ -1,8 +1,8 @@
 //! WAG014: a queryset filtered on a field that its model's `search_fields` do not index
 //! as a `FilterField`, then searched: Wagtail raises `FilterFieldError`.
 
-use crate::context::Field;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::models::PAGE_ROOTS;
 use crate::project::{ClassId, Project, ProjectIndex};
 use crate::rule::{Check, Rule};

@@ -1,8 +1,8 @@
 //! WAG010: `.specific` read on each page of a loop over generic pages: one query per page.
 
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, yields_generic_pages, Querysets};

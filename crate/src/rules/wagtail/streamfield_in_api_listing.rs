@@ -1,9 +1,9 @@
 //! WAG017: an API listing (a Wagtail API pages viewset, or a DRF viewset's list serializer)
 //! that serializes a StreamField or rich-text body for every item.
 
-use crate::context::Field;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::Field;
 use crate::project::classes::last_segment;
 use crate::project::viewsets::{viewset_kind, ViewsetKind, DRF_LISTING_BASES};
 use crate::project::Project;

@@ -1,8 +1,9 @@
 //! WAG013: a page listing in code that serves the public, with no `.live()` in its chain:
 //! drafts and unpublished pages are shown to visitors.
 
-use crate::context::{Field, FileContext};
+use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::Field;
 use crate::imports::Imports;
 use crate::project::classes::last_segment;
 use crate::project::viewsets::enclosing_viewset;
