@@ -34,8 +34,8 @@ CATEGORIES = {
 RULE_RS = '''//! {id}: TODO: what the rule finds, in one line.
 
 use crate::context::FileContext;
-use crate::diagnostic::Hit;
-use crate::rule::{{{rule_imports}}};
+use crate::diagnostic::{{{diagnostic_imports}}};
+use crate::rule::{{Check, Rule}};
 
 pub static RULE: Rule = Rule {{
     id: "{id}",
@@ -146,9 +146,9 @@ def main():
             name=args.name,
             module=module,
             category=CATEGORIES[args.family],
-            rule_imports="Applicability, Category, Check, Rule, Severity"
+            diagnostic_imports="Applicability, Category, Hit, Severity"
             if args.fix
-            else "Category, Check, Rule, Severity",
+            else "Category, Hit, Severity",
             fix=f"Some(Applicability::{args.fix.capitalize()})" if args.fix else "None",
             fix_hint=(
                 ", with `.with_fix(title, vec![Edit::...])` (crate::diagnostic::Edit) where the"

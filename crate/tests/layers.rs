@@ -1,7 +1,9 @@
 //! The library's modules in one bottom-up order: each may use the ones before it, never one
 //! after it (README, "The order of the core"). Reads `src/` and fails on a `crate::` path that points up, or
 //! on a module of `lib.rs` missing from the order. Test code (`#[cfg(test)]` items and files)
-//! may use anything: it stands where the crate's own tests stand, above everything.
+//! may use anything: it stands where the crate's own tests stand, above everything. And each
+//! name is imported from the module that defines it: a `pub use` outside `lib.rs` fails unless
+//! `FACADES` lists it as a module's deliberate public face.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -228,6 +230,54 @@ fn no_module_uses_one_above_it() {
         "imports against the order of tests/layers.rs:\n{}",
         found.join("\n")
     );
+}
+
+/// The re-exports the library keeps, each with why: a module's own public face, not an old
+/// path kept working. `lib.rs` (the crate's API for the CLI, the server, wasm and Python)
+/// may re-export anything.
+const FACADES: &[(&str, &str, &str)] = &[(
+    "team/mod.rs",
+    "pub use format::RuleError;",
+    "what `team::load` returns beside its rules",
+)];
+
+#[test]
+fn names_are_imported_from_where_they_are_defined() {
+    let root = src();
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for path in &files {
+        let relative = path.strip_prefix(&root).unwrap();
+        if relative == Path::new("lib.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).expect("reads a source file");
+        for (number, line) in production_lines(&text).0 {
+            let line = line.trim();
+            let reexport = line.starts_with("pub use ") || line.starts_with("pub(crate) use ");
+            let facade = FACADES
+                .iter()
+                .any(|(file, kept, _)| relative == Path::new(file) && line == *kept);
+            if reexport && !facade {
+                found.push(format!("{}:{number}: {line}", relative.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "re-exports: import the names from the module that defines them, or list a module's \
+         deliberate public face in FACADES (tests/layers.rs):\n{}",
+        found.join("\n")
+    );
+    for (file, kept, why) in FACADES {
+        let text = std::fs::read_to_string(root.join(file)).expect("reads a facade's file");
+        assert!(
+            text.lines().any(|l| l.trim() == *kept),
+            "{file} no longer has `{kept}`: drop it from FACADES ({why})"
+        );
+    }
 }
 
 #[test]
