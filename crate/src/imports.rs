@@ -108,6 +108,15 @@ impl Imports {
         self.aliases.get(local).map(String::as_str)
     }
 
+    /// The local names imported as something whose last segment is `last` (`P` after
+    /// `from django.db.models import Prefetch as P`, for `Prefetch`).
+    pub fn locals_named<'s>(&'s self, last: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        self.aliases
+            .iter()
+            .filter(move |(_, target)| target.rsplit('.').next() == Some(last))
+            .map(|(local, _)| local.as_str())
+    }
+
     /// Resolves the first segment of a dotted name through the aliases:
     /// `h.sha1` with `import hashlib as h` -> `hashlib.sha1`. Unknown names stay as they are.
     pub fn resolve(&self, dotted: &str) -> String {

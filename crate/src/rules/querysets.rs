@@ -21,7 +21,7 @@
 use crate::context::nodes_within;
 use crate::context::FileContext;
 use crate::grammar::Field;
-use crate::semantic::bindings::{assigned_value, only_plain_assignments};
+use crate::semantic::bindings::{assigned_value, only_plain_assignments, starts_with_name};
 use std::cell::Cell;
 use tree_sitter::Node;
 
@@ -218,11 +218,14 @@ impl<'c, 'a> Querysets<'c, 'a> {
         let ctx = self.ctx;
         let function = ctx.enclosing_function(name)?;
         let text = ctx.text(name);
+        // Most names asked about are never assigned in the function (parameters, loop
+        // targets): the assignment search answers them before the parameters are read.
+        let value = assigned_value(ctx, text, name)?;
         if ctx.parameter_names(function).contains(&text) {
             return None;
         }
-        let value = assigned_value(ctx, text, name)?;
         let agree = nodes_within(ctx, "assignment", function)
+            .filter(|a| starts_with_name(ctx.text(*a), text))
             .filter(|a| {
                 a.field("left")
                     .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == text)

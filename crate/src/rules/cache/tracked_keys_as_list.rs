@@ -51,18 +51,27 @@ const GROWING_METHODS: &[&str] = &["append", "extend", "insert"];
 fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     let mut receivers: HashMap<(&str, Option<usize>), bool> = HashMap::new();
     for (call, receiver, _) in ctx.method_calls(&["get", "aget"]) {
+        // Text tests first: a file can hold thousands of `.get(...)` calls (`dict.get`),
+        // and reading a call's arguments walks its children. A list default is written
+        // `[]` or `list()`; without one, only `cache.get(K) or []` or an `if` on the next
+        // line can qualify.
+        let or_list = followed_by_or(ctx.text, call.end_byte());
+        let if_next = followed_by_if(ctx.text, call.end_byte());
+        let args_text = ctx.text(call);
+        let may_default_list = args_text.contains('[') || args_text.contains("list");
+        if !(or_list || if_next || may_default_list) {
+            continue;
+        }
         let Some(key) = ctx.argument(call, 0, "key") else {
             continue;
         };
-        let default_is_list = ctx
-            .argument(call, 1, "default")
-            .is_some_and(|d| is_empty_list(ctx, d));
-        // Without a list default, only `cache.get(K) or []` qualifies: peek at the text
-        // after the call before climbing the tree (climbing builds the file's parent map).
-        let or_list = followed_by_or(ctx.text, call.end_byte());
+        let default_is_list = may_default_list
+            && ctx
+                .argument(call, 1, "default")
+                .is_some_and(|d| is_empty_list(ctx, d));
         let assignment = if default_is_list || or_list {
             assignment_of(ctx, call, default_is_list)
-        } else if followed_by_if(ctx.text, call.end_byte()) {
+        } else if if_next {
             // `x = cache.get(K)` then `if not x: x = []`: the list comes a line later.
             assignment_of(ctx, call, true).filter(|a| reset_to_empty_list(ctx, *a))
         } else {

@@ -56,6 +56,10 @@ pub(crate) fn under_type_checking<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> 
 /// async) functions in module scope, outside `if TYPE_CHECKING:`. A class's
 /// `__getattr__` and one nested in a factory function are not module hooks.
 pub(crate) fn module_getattr_functions<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
+    // Asked by several rules of every file; reading each function's name is not free.
+    if !ctx.mentions("__getattr__") {
+        return Vec::new();
+    }
     ctx.nodes("function_definition")
         .iter()
         .copied()

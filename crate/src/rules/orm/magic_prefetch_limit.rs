@@ -77,7 +77,9 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     if !ctx.mentions("Prefetch") {
         return;
     }
-    for &call in ctx.nodes("call") {
+    let mut names = vec!["Prefetch"];
+    names.extend(ctx.imports.locals_named("Prefetch"));
+    for call in ctx.calls_named(&names) {
         if !is_prefetch_object(ctx, call) {
             continue;
         }

@@ -53,7 +53,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     let querysets = Querysets::new(ctx);
     // `len(x)`.
     if ctx.mentions("len(") {
-        for &call in ctx.nodes("call") {
+        for call in ctx.calls_named(&["len"]) {
             let Some(callee) = ctx.callee(call) else {
                 continue;
             };
