@@ -31,6 +31,14 @@ fi
 DIR=$PROFILE; [ "$PROFILE" = dev ] && DIR=debug
 WASM=$TARGET_DIR/wasm32-unknown-unknown/$DIR/wagcheck.wasm
 
+# WebAssembly SIMD (simd128; every current browser: Chrome/Edge 91, Firefox 89, Safari 16.4):
+# memchr searches 16 bytes at a time (the rules' text prefilters, line breaks) and clang
+# vectorises tree-sitter's C. A 100 KB keystroke check ran 11% fewer instructions in V8
+# (35.7M to 31.8M) and the module came out smaller. Only for the wasm target: the host's
+# build scripts keep their flags.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} -C target-feature=+simd128"
+export CFLAGS_wasm32_unknown_unknown="$CFLAGS_wasm32_unknown_unknown -msimd128"
+
 # build NAME CARGO-FEATURE-FLAGS...: one module into web/NAME/. The two builds share the target
 # directory (only the wagcheck crate and the team dependencies differ), and each copies its
 # module out before the next overwrites target/.../wagcheck.wasm.
@@ -46,7 +54,7 @@ build() {
   wasm-bindgen --target web --out-dir "$OUT" --out-name wagcheck "$WASM"
   if command -v wasm-opt >/dev/null 2>&1 && [ "$PROFILE" != dev ]; then
     echo "build-wasm: wasm-opt -Os --strip-debug"
-    wasm-opt -Os --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int \
+    wasm-opt -Os --strip-debug --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals \
       "$OUT/wagcheck_bg.wasm" -o "$OUT/wagcheck_bg.wasm.opt"
     # Some wasm-opt releases (Debian's binaryen 108) export the function table under the name

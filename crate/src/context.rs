@@ -5,7 +5,7 @@
 use crate::grammar::{kind_id, Field};
 use crate::imports::Imports;
 use crate::index::NodeIndex;
-use crate::source::LineIndex;
+use crate::source::{text_contains, LineIndex};
 use std::cell::{OnceCell, RefCell};
 use std::sync::LazyLock;
 use tree_sitter::{Node, Tree};
@@ -151,7 +151,7 @@ impl<'a> FileContext<'a> {
         if let Some(&(_, found)) = self.mentioned.borrow().iter().find(|(w, _)| *w == word) {
             return found;
         }
-        let found = memchr::memmem::find(self.text.as_bytes(), word.as_bytes()).is_some();
+        let found = text_contains(self.text, word);
         self.mentioned.borrow_mut().push((word, found));
         found
     }

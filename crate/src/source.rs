@@ -89,6 +89,12 @@ impl LineIndex {
     }
 }
 
+/// Whether `needle` occurs in `text`: memchr's search (SIMD natively and in wasm), where
+/// `str::contains` compares byte by byte; rules' prefilters scan whole files with it.
+pub fn text_contains(text: &str, needle: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use crate::project::{ClassId, Project};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::rules::querysets::{Origin, Querysets};
+use crate::source::text_contains;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -154,14 +155,14 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         let text = source.text.as_str();
         // Tests write rows behind the receivers' back on purpose.
         if is_test_module(&source.path)
-            || !(text.contains(".update(") || text.contains("bulk_update"))
+            || !(text_contains(text, ".update(") || text_contains(text, "bulk_update"))
         {
             continue;
         }
         let mentions_model = invalidated.iter().any(|(id, _)| {
             index
                 .class_fact(*id)
-                .is_some_and(|c| text.contains(c.name.as_str()))
+                .is_some_and(|c| text_contains(text, &c.name))
         });
         if !mentions_model {
             continue;

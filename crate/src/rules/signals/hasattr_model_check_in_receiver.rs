@@ -5,6 +5,7 @@ use crate::project::models::Accessor;
 use crate::project::receivers::{receiver_of, receivers};
 use crate::project::{Project, ProjectIndex};
 use crate::rule::{Check, Rule};
+use crate::source::text_contains;
 
 pub static RULE: Rule = Rule {
     id: "SIG001",
@@ -64,7 +65,7 @@ def invalidate_blog_cache(sender, instance, **kwargs):
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
     for (file, facts) in index.files() {
-        if facts.receivers.is_empty() || !project.files[file].text.contains("hasattr") {
+        if facts.receivers.is_empty() || !text_contains(&project.files[file].text, "hasattr") {
             continue;
         }
         let Some(ctx) = project.context(file) else {

@@ -5,6 +5,7 @@ use crate::project::receivers::is_receiver_decorator;
 use crate::project::Project;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_test_module, split_path};
+use crate::source::text_contains;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -72,7 +73,8 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let paths: Vec<String> = project.files.iter().map(|f| normalize(&f.path)).collect();
     for (index, path) in paths.iter().enumerate() {
         let (dir, stem) = split_path(path);
-        if !SIGNAL_MODULES.contains(&stem) || !project.files[index].text.contains("receiver") {
+        if !SIGNAL_MODULES.contains(&stem) || !text_contains(&project.files[index].text, "receiver")
+        {
             continue;
         }
         let apps_path = if dir.is_empty() {
@@ -125,7 +127,7 @@ fn first_receiver<'a>(ctx: &FileContext<'a>) -> Option<Node<'a>> {
 /// `importlib.import_module(...)`, or by Django's `autodiscover_modules("signals")`.
 fn imports_module(project: &Project, j: usize, path: &str, module_path: &str, stem: &str) -> bool {
     let text = &project.files[j].text;
-    if !text.contains(stem) {
+    if !text_contains(text, stem) {
         return false;
     }
     let (dir, _) = split_path(path);
@@ -147,7 +149,7 @@ fn imports_module(project: &Project, j: usize, path: &str, module_path: &str, st
             }
         }
     }
-    if text.contains("import_module") || text.contains("autodiscover_modules") {
+    if text_contains(text, "import_module") || text_contains(text, "autodiscover_modules") {
         if let Some(ctx) = project.context(j) {
             return dynamic_import(&ctx, dir, module_path, stem);
         }

@@ -8,6 +8,7 @@ use crate::project::{ClassId, Project, ProjectIndex};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::rules::querysets::{Origin, Querysets};
+use crate::source::text_contains;
 
 pub static RULE: Rule = Rule {
     id: "WAG014",
@@ -177,10 +178,10 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     for (file, source) in project.files.iter().enumerate() {
         let text = &source.text;
         // Tests raise `FilterFieldError` on purpose (`assertRaises`).
-        if !text.contains(".search(")
+        if !text_contains(text, ".search(")
             || is_test_module(&source.path)
-            || !text.contains("objects")
-            || !(text.contains("filter(") || text.contains("exclude("))
+            || !text_contains(text, "objects")
+            || !(text_contains(text, "filter(") || text_contains(text, "exclude("))
         {
             continue;
         }

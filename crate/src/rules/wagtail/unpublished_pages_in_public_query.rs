@@ -11,6 +11,7 @@ use crate::project::{ClassId, Project};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
 use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
+use crate::source::text_contains;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -296,10 +297,9 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         let text = &source.text;
         if is_offline_module(&source.path)
             || is_admin_module(&source.path)
-            || !(text.contains("objects")
-                || text.contains("get_children")
-                || text.contains("get_descendants")
-                || text.contains("get_siblings"))
+            || !["objects", "get_children", "get_descendants", "get_siblings"]
+                .iter()
+                .any(|word| text_contains(text, word))
             || !may_query_pages(project, file)
         {
             continue;
