@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadExample, openPage, ROOT, setText, settled, startBrowser } from "./browser.mjs";
 import { SEED_EXAMPLES as SEEDS } from "../../web/seeds.js";
+import { loadEngine } from "../node/engine.mjs";
 
 const PANIC = [/panicForTesting|panic requested|RuntimeError: unreachable/];
 let browser;
@@ -333,6 +334,57 @@ test("the catalogue searches and filters rules, links to each, and disables rule
   }
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("the catalogue searches the explanations, which come with rule-docs.js on the first search", async () => {
+  // The page's module has no explanation text (the build's HTML is the only copy): take a
+  // phrase from the team module's, one that no id, name or message holds.
+  const full = (await loadEngine("pkg-team")).rules();
+  const rule = full[full.length - 1];
+  const plain = (t) => t.toLowerCase().replace(/\s+/g, " ");
+  const elsewhere = plain(full.map((r) => `${r.id} ${r.name} ${r.message}`).join("\n"));
+  const phrase = rule.explanation
+    .split("\n")
+    .filter((l) => /^[A-Za-z][A-Za-z ,]+$/.test(l))
+    .flatMap((l) => l.split(/,? +/).map((_, i, words) => words.slice(i, i + 3).join(" ")))
+    .find((p) => p.split(" ").length === 3 && p.length > 14 && !elsewhere.includes(plain(p)));
+  assert.ok(phrase, `${rule.id}: no plain phrase in its explanation`);
+  const { page, errors } = await freshPage();
+  // Started again with nothing saved: an earlier test's state may show an explanation.
+  await page.reload();
+  await page.waitForSelector("html[data-ready=true]");
+  await page.click("nav a[data-view=catalogue]");
+  await page.locator(".catalogue").waitFor();
+  const docsLoaded = () => page.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("/assets/rule-docs.js")));
+  assert.equal(await docsLoaded(), false, "rule-docs.js fetched before an explanation was shown or searched");
+  await page.fill(".catalogue input[type=search]", phrase);
+  await page.locator(`.rule-card[data-rule="${rule.id}"]`).waitFor();
+  assert.ok(await docsLoaded());
+  assert.ok((await page.locator(".rule-card").count()) < rules.length, `"${phrase}" matches every rule`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("an explanation that cannot be loaded says so, and shows when the rule is shown again", async () => {
+  // Its own browser without the service worker, whose cache would answer for the network.
+  const own = await startBrowser({ serviceWorkers: "block" });
+  try {
+    let block = true;
+    await own.context.route("**/assets/rule-docs.js", (route) => (block ? route.abort() : route.continue()));
+    const { page, errors } = await openPage(own.context, own.url, { allowErrors: [/rule-docs\.js/] });
+    const rule = rules[0];
+    await page.goto(`${own.url}#rule=${rule.id}`);
+    const doc = page.locator(`.rule-card.open[data-rule="${rule.id}"] .rule-doc`);
+    await doc.locator(".hint", { hasText: "could not be loaded" }).waitFor();
+    block = false;
+    await page.click("nav a[data-view=catalogue]");
+    await page.click(`.rule-card[data-rule="${rule.id}"] h3 a`);
+    await doc.locator(".markdown h4", { hasText: "What it does" }).waitFor();
+    assert.equal(await doc.locator(".hint").count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await own.close();
+  }
 });
 
 test("share link round trip in a new page, and a reload keeps the state", async () => {
