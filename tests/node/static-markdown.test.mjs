@@ -3,6 +3,7 @@
 // uses at run time keeps user text safe.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { loadEngine, ROOT } from "./engine.mjs";
 import { lessonHtml, ruleDocs } from "../../scripts/static-markdown.mjs";
@@ -65,4 +66,20 @@ test("the renderer shows raw HTML as text, images as links, and keeps only safe 
   assert.match(html, /&lt;b&gt;raw&lt;\/b&gt;/);
   assert.match(html, /href="https:\/\/example.org" rel="noopener noreferrer" target="_blank"/);
   assert.equal(renderInline("`a<b>` and **c**"), "<code>a&lt;b&gt;</code> and <strong>c</strong>");
+});
+
+test("the page's bundled renderer (linkify-it left out) renders as the build's does", async (t) => {
+  const bundled = path.join(ROOT, "dist/assets/markdown.js");
+  assert.ok(fs.existsSync(bundled), "dist/ missing: run npm run build");
+  const page = await import(bundled);
+  const samples = [
+    "`a<b>` and **c** at https://example.org and www.example.org, [d](https://e.org/é) &amp; &copy; &#35;",
+    "# Title\n\n- one `x`\n- [two](#rule=X)\n\n```python\nprint(1)\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+    "[a](javascript:alert(1)) <b>raw</b> ![i](https://e.org/x.png) [idn](https://пример.рф/)",
+  ];
+  for (const text of samples) {
+    assert.equal(page.renderBlock(text), renderBlock(text), text);
+    assert.equal(page.renderInline(text), renderInline(text), text);
+  }
+  t.diagnostic("dist/assets/markdown.js renders every sample as web/markdown-render.js does");
 });
