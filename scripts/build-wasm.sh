@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the engine to WebAssembly and generates the JS glue + TypeScript types, twice:
-#   web/pkg/       without team rules (--no-default-features): the page's first load
+#   web/pkg/       without team rules (--no-default-features): the page's first load; also
+#                  without the rules' explanations (feature `explanations`): the page has them
+#                  as HTML, made by scripts/static-markdown.mjs from web/pkg-team's
 #   web/pkg-team/  with them (the `team` feature: YAML + ast-grep), loaded by the page only
 #                  when team rules are used (the Rules view, a share link or a lesson with rules)
 #   scripts/build-wasm.sh            # profile "wasm" (size-tuned release)

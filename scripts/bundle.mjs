@@ -4,7 +4,8 @@
 // dist/ is a static folder: copy it to any static host. Run after build-wasm.sh.
 // What only team rules need is apart, loaded when they are used (web/team.js): the Rules view's
 // code (a chunk of app.js's, assets/chunk-*.js), assets/team-worker.js and
-// assets/wagcheck-team_bg.wasm (web/pkg-team). dist/first-load.json lists what the page fetches
+// assets/wagcheck-team_bg.wasm (web/pkg-team). So are the lessons (their view and text: chunks
+// loaded when a lesson first opens, installed by the service worker for offline use). dist/first-load.json lists what the page fetches
 // to start, which tests/node/size.test.mjs holds to its budget.
 import { build } from "esbuild";
 import fs from "node:fs";
@@ -62,6 +63,8 @@ await build({
     markdown: path.join(root, "web/markdown-render.js"),
   },
   splitting: false,
+  // The renderer has linkify off: markdown-it never calls linkify-it (web/linkify-off.js).
+  alias: { "linkify-it": path.join(root, "web/linkify-off.js") },
 });
 await build({
   entryPoints: { app: path.join(root, "web/style.css") },
@@ -73,26 +76,40 @@ await build({
 fs.copyFileSync(wasm, path.join(assets, "wagcheck_bg.wasm"));
 fs.copyFileSync(teamWasm, path.join(assets, "wagcheck-team_bg.wasm"));
 // app.js and every chunk it imports statically: fetched before the page can run. A chunk
-// reached only by a dynamic import() of the Rules view is not.
+// reached only by a dynamic import() of the Rules view or of the lessons is not.
 const outputs = app.metafile.outputs;
-const lazyEntry = "web/components/rules-view.js";
-const appChunks = new Set();
-const visit = (file) => {
-  if (appChunks.has(file)) return;
-  appChunks.add(file);
+const lazyEntries = ["web/components/rules-view.js", "web/lessons/view.js", "web/lessons/data.js"];
+/** The outputs `file` needs, itself included, not following dynamic imports of `lazyEntries`. */
+const reached = (file, seen = new Set()) => {
+  if (seen.has(file)) return seen;
+  seen.add(file);
   for (const i of outputs[file].imports) {
     if (i.external || !outputs[i.path]) continue;
-    if (i.kind === "dynamic-import" && outputs[i.path].entryPoint === lazyEntry) continue;
-    visit(i.path);
+    if (i.kind === "dynamic-import" && lazyEntries.includes(outputs[i.path].entryPoint)) continue;
+    reached(i.path, seen);
   }
+  return seen;
 };
 const appOut = Object.keys(outputs).find((f) => outputs[f].entryPoint === "web/main.js");
-visit(appOut);
-if (!Object.values(outputs).some((o) => o.entryPoint === lazyEntry)) {
-  console.error(`bundle: ${lazyEntry} is not a chunk of its own (is it imported statically?)`);
-  process.exit(1);
+const appChunks = reached(appOut);
+for (const entry of lazyEntries) {
+  if (!Object.values(outputs).some((o) => o.entryPoint === entry)) {
+    console.error(`bundle: ${entry} is not a chunk of its own (is it imported statically?)`);
+    process.exit(1);
+  }
 }
-const chunks = [...appChunks].map((f) => path.relative(dist, path.join(root, f))).filter((f) => f !== "assets/app.js").sort();
+const asset = (f) => path.relative(dist, path.join(root, f));
+const chunks = [...appChunks].map(asset).filter((f) => f !== "assets/app.js").sort();
+// The lessons' chunks are not first load, but the service worker installs them with the page,
+// so a lesson opens offline as it did when the lessons were part of app.js.
+const lessonChunks = [
+  ...new Set(
+    Object.keys(outputs)
+      .filter((f) => outputs[f].entryPoint?.startsWith("web/lessons/"))
+      .flatMap((f) => [...reached(f)])
+      .filter((f) => !appChunks.has(f) && f.endsWith(".js")),
+  ),
+].map(asset).sort();
 const firstLoad = ["index.html", "assets/app.js", ...chunks, "assets/worker.js", "assets/app.css", "assets/wagcheck_bg.wasm",
   // The Markdown renderer: the first hits' messages need it (web/markdown.js).
   "assets/markdown.js"];
@@ -102,13 +119,13 @@ await bundleEmbed(root, dist);
 fs.copyFileSync(path.join(root, "index.html"), path.join(dist, "index.html"));
 // The service worker's cache is named after a hash of what it caches (its SHELL list).
 const hash = crypto.createHash("sha256");
-for (const name of [...firstLoad, "assets/rule-docs.js", "embed-demo.html", "assets/embed-demo.css", "assets/wagcheck-embed.js"]) {
+for (const name of [...firstLoad, ...lessonChunks, "assets/rule-docs.js", "embed-demo.html", "assets/embed-demo.css", "assets/wagcheck-embed.js"]) {
   hash.update(fs.readFileSync(path.join(dist, name)));
 }
 const sw = fs
   .readFileSync(path.join(root, "web/sw.js"), "utf8")
   .replace("__BUILD__", hash.digest("hex").slice(0, 12))
-  .replace('"__CHUNKS__",', chunks.map((c) => `${JSON.stringify(c)},`).join(" "));
+  .replace('"__CHUNKS__",', [...chunks, ...lessonChunks].map((c) => `${JSON.stringify(c)},`).join(" "));
 fs.writeFileSync(path.join(dist, "sw.js"), sw);
 
 let total = 0;
@@ -125,10 +142,13 @@ for (const name of firstLoad) {
   totalGz += gz;
 }
 console.log(`bundle: first load ${total} bytes, ${totalGz} gzip: dist/ is ready for any static host`);
+let lessonsGz = 0;
+for (const name of lessonChunks) lessonsGz += sizeOf(name)[1];
+console.log(`bundle: loaded when a lesson is first opened: ${lessonsGz} gzip (${lessonChunks.join(", ")})`);
 const lazy = fs
   .readdirSync(assets)
   .map((f) => `assets/${f}`)
-  .filter((f) => !firstLoad.includes(f) && /\.(js|wasm)$/.test(f) && !f.includes("embed") && f !== "assets/rule-docs.js");
+  .filter((f) => !firstLoad.includes(f) && !lessonChunks.includes(f) && /\.(js|wasm)$/.test(f) && !f.includes("embed") && f !== "assets/rule-docs.js");
 let lazyGz = 0;
 for (const name of lazy) lazyGz += sizeOf(name)[1];
 console.log(`bundle: loaded when team rules are used: ${lazyGz} gzip (${lazy.join(", ")})`);

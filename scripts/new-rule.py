@@ -44,7 +44,7 @@ pub static RULE: Rule = Rule {{
     category: Category::{category},
     // Shown with every hit: what is wrong and what to do, as a sentence.
     message: "TODO: what is wrong and what to do instead",
-    explanation: include_str!("{module}.md"),
+    explanation: crate::rule::explanation!("{module}.md"),
     bad: BAD,
     fixed: FIXED,
     fix: {fix},

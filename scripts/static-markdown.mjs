@@ -3,23 +3,36 @@
 //   import ruleMessages from "virtual:rule-messages"   {ID: {key, message}}: every built-in
 //       rule's message as HTML (the catalogue lists them all), with the key of its text
 //   dist/assets/rule-docs.js (writeRuleDocs)           {ID: {body, tail}}: the explanations as
-//       HTML, loaded when a rule's page is first shown (web/components/rule-doc.js)
+//       HTML, loaded when a rule's page is first shown or searched (web/components/rule-doc.js)
 //   lessonHtml(lesson)                                 a lesson's title, question, story, fix
 //       and task (scripts/lessons-plugin.mjs)
-// The rules are the wasm module's in web/pkg (its rules()), so the pages are exactly the engine's.
+// The rules are the wasm modules' (their rules()), so the pages are exactly the engine's: the
+// ids, messages and keys from web/pkg, the page's first module, which is built without the
+// explanations (crate/src/rule.rs, `explanation!`: the page gets them here, as HTML, and
+// nowhere else); the explanations from web/pkg-team, built from the same sources with them.
 import fs from "node:fs";
 import path from "node:path";
 import { renderBlock, renderInline } from "../web/markdown-render.js";
 import { splitTail, textKey } from "../web/rule-text.js";
 
-/** Every built-in rule's page as HTML, keyed by rule id. */
-export async function ruleDocs(root) {
-  const pkg = path.join(root, "web/pkg");
+/** The rules of the wasm module in web/NAME. */
+async function moduleRules(root, name) {
+  const pkg = path.join(root, "web", name);
   const api = await import(path.join(pkg, "wagcheck.js"));
   api.initSync({ module: fs.readFileSync(path.join(pkg, "wagcheck_bg.wasm")) });
+  return api.rules();
+}
+
+/** Every built-in rule's page as HTML, keyed by rule id. */
+export async function ruleDocs(root) {
+  const full = new Map((await moduleRules(root, "pkg-team")).map((r) => [r.id, r]));
   const docs = {};
-  for (const rule of api.rules()) {
-    const [body, tail] = splitTail(rule.explanation);
+  for (const rule of await moduleRules(root, "pkg")) {
+    const explanation = full.get(rule.id)?.explanation;
+    if (!explanation?.trim() || full.get(rule.id)?.message !== rule.message) {
+      throw new Error(`static-markdown: ${rule.id} has no explanation in web/pkg-team, or another message: run scripts/build-wasm.sh`);
+    }
+    const [body, tail] = splitTail(explanation);
     docs[rule.id] = {
       key: textKey(rule),
       message: renderInline(rule.message),
@@ -42,7 +55,7 @@ export function ruleMessagesPlugin(root) {
         return {
           contents: `export default ${JSON.stringify(messages)};`,
           loader: "js",
-          watchFiles: [path.join(root, "web/pkg/wagcheck_bg.wasm")],
+          watchFiles: ["pkg", "pkg-team"].map((name) => path.join(root, "web", name, "wagcheck_bg.wasm")),
         };
       });
     },

@@ -2,7 +2,7 @@
 // The rule catalogue: every rule, searchable by id, name and text, filtered by severity and
 // category, each with its own link (#rule=ID) and a switch to enable or disable it.
 import { h, clear } from "./dom.js";
-import { renderRuleDoc, ruleMessage, severityBadge } from "./components/rule-doc.js";
+import { explanationText, loadRuleDocs, renderRuleDoc, ruleMessage, severityBadge } from "./components/rule-doc.js";
 
 export class Catalogue {
   /**
@@ -16,12 +16,18 @@ export class Catalogue {
     this.onToggle = onToggle;
     this.onLoadExample = onLoadExample;
     this.open = null;
+    /** @type {Promise<void> | null} the explanations, while they load for a search */
+    this.docsPending = null;
+    this.docsFailed = false;
     const option = (v, label) => h("option", { value: v }, label);
     this.search = h("input", {
       type: "search",
       placeholder: "Search id, name or text",
       "aria-label": "Search rules",
-      oninput: () => this.render(),
+      oninput: () => {
+        this.docsFailed = false;
+        this.render();
+      },
     });
     const values = (key) => [...new Set(rules.map((r) => r[key]))].sort();
     this.severity = h(
@@ -55,7 +61,18 @@ export class Catalogue {
     if (this.severity.value && rule.severity !== this.severity.value) return false;
     if (this.category.value && rule.category !== this.category.value) return false;
     if (!q) return true;
-    return [rule.id, rule.name, rule.message, rule.explanation].some((t) => t.toLowerCase().includes(q));
+    const explanation = explanationText(rule);
+    // The built-in rules' explanations come with assets/rule-docs.js, fetched on the first
+    // search: the list is drawn again when they are here. If they cannot be loaded (offline
+    // before they were cached), the summary says so and the next key typed tries again.
+    if (explanation === null && !this.docsPending && !this.docsFailed) {
+      this.docsPending = loadRuleDocs().then((docs) => {
+        this.docsPending = null;
+        this.docsFailed = !docs;
+        this.render();
+      });
+    }
+    return [rule.id, rule.name, rule.message, explanation ?? ""].some((t) => t.toLowerCase().includes(q));
   }
 
   /** Opens one rule's page (from #rule=ID). */
@@ -75,6 +92,9 @@ export class Catalogue {
     this.summary.textContent = this.rules.length
       ? `${shown.length} of ${this.rules.length} rules · ${this.disabled.size} disabled for this session`
       : "This build of the engine has no rules yet.";
+    if (this.docsFailed && this.search.value.trim()) {
+      this.summary.textContent += " · the explanations could not be loaded: ids, names and messages searched";
+    }
     for (const rule of shown) {
       const enabled = !this.disabled.has(rule.id);
       const isOpen = this.open === rule.id;

@@ -7,8 +7,7 @@ import { Catalogue } from "./catalogue.js";
 import { h, clear } from "./dom.js";
 import { fillMarkdown, loadMarkdown } from "./markdown.js";
 import { decodeState, encodeState, loadLocal, saveLocal } from "./share.js";
-import { LessonsView, parseLessonHash } from "./lessons/view.js";
-import LESSONS from "./lessons/data.js";
+import { parseLessonHash } from "./lessons/route.js";
 import { isFrame, startFrame } from "./embed/frame.js";
 import { SEED_EXAMPLES, SEED_TITLES } from "./seeds.js";
 
@@ -215,6 +214,23 @@ async function main() {
     }
   }
   let lessons = null;
+  /** The lessons' view and their text: a chunk of their own, fetched when a lesson first opens. */
+  let lessonsLoading = null;
+  let lastLesson = null;
+  function openLesson(lesson) {
+    showView("lessons");
+    lessonsLoading ||= Promise.all([import("./lessons/view.js"), import("./lessons/data.js")]).then(
+      ([{ LessonsView }, { default: LESSONS }]) =>
+        (lessons = new LessonsView($("#lessons"), { engine: engines, rules, lessons: LESSONS })),
+      (error) => {
+        lessonsLoading = null;
+        $("#lessons").textContent = `The lessons could not be loaded: ${error.message}`;
+      },
+    );
+    // The address may change again while the chunk loads: the view shows the last one asked.
+    lastLesson = lesson;
+    lessonsLoading.then((view) => view && lastLesson === lesson && view.show(lesson.id, lesson.step));
+  }
   /** The Rules view: loading (a promise) when it first opens, then the view. */
   let rulesLoading = null;
   let rulesView = null;
@@ -233,9 +249,7 @@ async function main() {
     const m = /^#rule=([\w-]+)$/.exec(hash);
     const lesson = parseLessonHash(hash);
     if (lesson) {
-      showView("lessons");
-      lessons ||= new LessonsView($("#lessons"), { engine: engines, rules, lessons: LESSONS });
-      lessons.show(lesson.id, lesson.step);
+      openLesson(lesson);
     } else if (m) {
       showView("catalogue");
       catalogue.show(m[1].toUpperCase());

@@ -6,15 +6,17 @@
 // (assets/markdown.js) and loaded on first use, so the page's first script stays small:
 // `fillMarkdown` shows the plain text until it is there. There is no second renderer.
 
+import { lazyImport } from "./lazy-import.js";
+
 /** @typedef {{renderBlock: (text: string) => string, renderInline: (text: string) => string}} Renderer */
 
 // Beside the bundle that imports this module (dist/assets/app.js, wagcheck-embed.js).
-const RENDERER = new URL("./markdown.js", import.meta.url).href;
+const importRenderer = lazyImport(new URL("./markdown.js", import.meta.url).href, (error) =>
+  console.warn("wagcheck: the Markdown renderer could not be loaded:", error.message),
+);
 
 /** @type {Renderer | null} */
 let renderer = null;
-/** @type {Promise<Renderer | null> | null} */
-let loading = null;
 
 /**
  * Loads the renderer once; resolves null when it cannot be loaded (offline before it was
@@ -22,15 +24,7 @@ let loading = null;
  * @returns {Promise<Renderer | null>}
  */
 export function loadMarkdown() {
-  loading ??= import(RENDERER).then(
-    (module) => (renderer = module),
-    (error) => {
-      console.warn("wagcheck: the Markdown renderer could not be loaded:", error.message);
-      loading = null;
-      return null;
-    },
-  );
-  return loading;
+  return importRenderer().then((module) => (renderer ??= module));
 }
 
 /**

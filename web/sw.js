@@ -9,8 +9,8 @@ const SHELL = [
   "assets/worker.js",
   "assets/app.css",
   "assets/wagcheck_bg.wasm",
-  // app.js's chunks (bundle.mjs fills them in). The team module and the Rules view are cached
-  // when first used (fetch, below), not installed up front.
+  // app.js's chunks and the lessons' (bundle.mjs fills them in). The team module and the Rules
+  // view are cached when first used (fetch, below), not installed up front.
   "__CHUNKS__",
   // Loaded on first use: the Markdown renderer (hit messages), the rules' explanations.
   "assets/markdown.js",

@@ -16,6 +16,26 @@ pub enum Check {
     Team(&'static crate::team_rule::TeamRule),
 }
 
+/// A rule's explanation: `explanation!("name.md")`, the Markdown file beside the rule file.
+/// Compiled in with the `explanations` feature (on by default: the CLI, SARIF, `wagcheck explain`,
+/// the language server, the Python package, the page's team module). The page's first wasm module
+/// is built without it and its rules' explanations are empty: the page shows the HTML the build
+/// made from the same files (dist/assets/rule-docs.js, loaded when an explanation is first
+/// shown), so the first load does not carry every explanation twice.
+#[cfg(feature = "explanations")]
+macro_rules! explanation {
+    ($file:literal) => {
+        include_str!($file)
+    };
+}
+#[cfg(not(feature = "explanations"))]
+macro_rules! explanation {
+    ($file:literal) => {
+        ""
+    };
+}
+pub(crate) use explanation;
+
 /// One rule. Every rule is a `pub static RULE: Rule` in its own file, listed once in
 /// `rules::ALL`.
 pub struct Rule {
@@ -28,6 +48,7 @@ pub struct Rule {
     /// One line, shown with every hit.
     pub message: &'static str,
     /// Markdown: What it does / Why is this bad? / Example / Use instead / Fix safety.
+    /// Empty in a build without the `explanations` feature (see `explanation!`).
     pub explanation: &'static str,
     /// Code that raises the rule. For project rules, several files separated by
     /// `# file: path` lines (see `examples::split_files`).

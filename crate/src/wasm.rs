@@ -4,7 +4,9 @@
 //!
 //! Built twice for the page: without the `team` feature (web/pkg/, the first load) and
 //! with it (web/pkg-team/: also `testRules` and the `rules` option, loaded when team
-//! rules are used). The first module refuses the `rules` option with a clear error.
+//! rules are used). The first module refuses the `rules` option with a clear error, and
+//! is built without the `explanations` feature: its rules' explanations are empty (the
+//! page has them as HTML from the build, loaded when first shown).
 
 use crate::config::{parse_selectors, Config};
 use crate::diagnostic::Diagnostic;
@@ -49,6 +51,9 @@ export interface RuleTests { rule: RuleInfo; path: string; line: number; cases: 
 export interface TestReport { rules: RuleTests[]; errors: RuleError[]; }
 export interface RuleInfo {
   id: string; name: string; severity: Severity; category: string; message: string;
+  /** Markdown. Empty for the built-in rules in web/pkg (built without the `explanations`
+   *  feature: the page shows the build's HTML, dist/assets/rule-docs.js), and so missing
+   *  from their `markdown` page there too. */
   explanation: string; markdown: string; bad: SourceFile[]; fixed: SourceFile[];
   fix: "safe" | "unsafe" | null;
 }

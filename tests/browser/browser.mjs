@@ -8,7 +8,8 @@ import { serve } from "../../scripts/serve.mjs";
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-export async function startBrowser() {
+/** `options.serviceWorkers: "block"`: a browser where the page's service worker never runs. */
+export async function startBrowser({ serviceWorkers = "allow" } = {}) {
   if (!fs.existsSync(path.join(ROOT, "dist/index.html"))) throw new Error("dist/ missing: run npm run build");
   const { server, url } = await serve(path.join(ROOT, "dist"), { port: 0 });
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "wagcheck-chromium-"));
@@ -24,6 +25,7 @@ export async function startBrowser() {
       "--no-first-run",
     ],
     viewport: { width: 1400, height: 900 },
+    serviceWorkers,
   });
   const close = async () => {
     await context.close();

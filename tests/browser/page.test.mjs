@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadExample, openPage, ROOT, setText, settled, startBrowser } from "./browser.mjs";
 import { SEED_EXAMPLES as SEEDS } from "../../web/seeds.js";
+import { loadEngine } from "../node/engine.mjs";
 
 const PANIC = [/panicForTesting|panic requested|RuntimeError: unreachable/];
 let browser;
@@ -335,6 +336,51 @@ test("the catalogue searches and filters rules, links to each, and disables rule
   await page.close();
 });
 
+test("explanations: fetched on the catalogue's first search; a note when they cannot be loaded, then shown", async () => {
+  // The page's module has no explanation text (the build's HTML is the only copy): take a
+  // phrase from the team module's, one that no id, name or message holds.
+  const full = (await loadEngine("pkg-team")).rules();
+  const rule = full[full.length - 1];
+  const plain = (t) => t.toLowerCase().replace(/\s+/g, " ");
+  const elsewhere = plain(full.map((r) => `${r.id} ${r.name} ${r.message}`).join("\n"));
+  const phrase = rule.explanation
+    .split("\n")
+    .filter((l) => /^[A-Za-z][A-Za-z ,]+$/.test(l))
+    .flatMap((l) => l.split(/,? +/).map((_, i, words) => words.slice(i, i + 3).join(" ")))
+    .find((p) => p.split(" ").length === 3 && p.length > 14 && !elsewhere.includes(plain(p)));
+  assert.ok(phrase, `${rule.id}: no plain phrase in its explanation`);
+  // A browser of its own: nothing saved from other tests (an explanation shown at start would
+  // fetch them), and no service worker, whose cache would answer for the network.
+  const own = await startBrowser({ serviceWorkers: "block" });
+  try {
+    const { page, errors } = await openPage(own.context, `${own.url}#rules`);
+    await page.locator(".catalogue").waitFor();
+    const docsLoaded = () => page.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/assets/rule-docs.js")));
+    assert.equal(await docsLoaded(), false, "rule-docs.js fetched before an explanation was shown or searched");
+    await page.fill(".catalogue input[type=search]", phrase);
+    await page.locator(`.rule-card[data-rule="${rule.id}"]`).waitFor();
+    assert.ok(await docsLoaded());
+    assert.ok((await page.locator(".rule-card").count()) < rules.length, `"${phrase}" matches every rule`);
+    assert.deepEqual(errors, []);
+    await page.close();
+
+    // Offline before they were cached: a note, and the next showing tries again.
+    let block = true;
+    await own.context.route("**/assets/rule-docs.js*", (route) => (block ? route.abort() : route.continue()));
+    const other = await openPage(own.context, `${own.url}#rule=${rules[0].id}`, { allowErrors: [/rule-docs\.js/, /Failed to load resource/] });
+    const doc = other.page.locator(`.rule-card.open[data-rule="${rules[0].id}"] .rule-doc`);
+    await doc.locator(".hint", { hasText: "could not be loaded" }).waitFor();
+    block = false;
+    await other.page.click("nav a[data-view=catalogue]");
+    await other.page.click(`.rule-card[data-rule="${rules[0].id}"] h3 a`);
+    await doc.locator(".markdown", { hasText: "What it does" }).waitFor();
+    assert.equal(await doc.locator(".hint").count(), 0);
+    assert.deepEqual(other.errors, []);
+  } finally {
+    await own.close();
+  }
+});
+
 test("share link round trip in a new page, and a reload keeps the state", async () => {
   const { page, errors } = await freshPage();
   const first = await loadFirstSeed(page);
@@ -607,6 +653,11 @@ test("works offline once loaded (service worker), engine and docs widget include
     await setText(page, "def broken(:\n");
     await settled(page);
     await page.locator(".hits .hit-syntax").first().waitFor();
+    // The lessons and the explanations are not first load, but installed with the page.
+    await page.evaluate(() => (location.hash = "#lessons"));
+    await page.locator(".lesson-list li").first().waitFor();
+    await page.evaluate((id) => (location.hash = `#rule=${id}`), rules[0].id);
+    await page.locator(".rule-card.open .rule-doc .markdown", { hasText: "What it does" }).waitFor();
     // The widget's page and script were precached with the playground, never fetched here.
     await page.goto(new URL("embed-demo.html", page.url()).href);
     await page.waitForFunction(() => document.getElementById("w-keys")?.checker?.report?.diagnostics.length > 0, null, {

@@ -2,8 +2,9 @@
 // fetches before it can check code (dist/first-load.json, written by scripts/bundle.mjs:
 // index.html, app.js and its chunks, the worker, the CSS, the first wasm module). What only
 // team rules need (web/pkg-team, the Rules view's chunk) is loaded when they are used; its
-// size is reported, not budgeted. tests/browser/team.test.mjs checks that the page fetches
-// nothing else at first load.
+// size is reported, not budgeted; so are the rules' explanations (rule-docs.js) and the
+// lessons' chunks, loaded when first shown. tests/browser/team.test.mjs checks that the page
+// fetches nothing else at first load.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";

@@ -3,31 +3,25 @@
 // Shared by the checker's explanation panel and the rule catalogue. A built-in rule's message
 // and explanation are HTML made when the page was built (scripts/static-markdown.mjs): the
 // messages in the bundle (virtual:rule-messages), the explanations in assets/rule-docs.js,
-// loaded when one is first shown. A rule the build did not know (written in the page) is
-// rendered by the page's Markdown renderer.
+// loaded when one is first shown or searched. They are nowhere else in the page: the first
+// wasm module is built without them (its rules' `explanation` is empty; crate/src/rule.rs,
+// `explanation!`). A rule the build did not know (written in the page) brings its Markdown and
+// is rendered by the page's Markdown renderer.
 import ruleMessages from "virtual:rule-messages";
 import { h } from "../dom.js";
+import { lazyImport } from "../lazy-import.js";
 import { fillMarkdown, staticHtml } from "../markdown.js";
 import { splitTail, textKey } from "../rule-text.js";
 
 // Beside the bundle that imports this module (dist/assets/app.js, wagcheck-embed.js).
-const RULE_DOCS = new URL("./rule-docs.js", import.meta.url).href;
+const importRuleDocs = lazyImport(new URL("./rule-docs.js", import.meta.url).href);
 
 /** @type {Record<string, {body: string, tail: string}> | null} */
 let ruleDocs = null;
-/** @type {Promise<Record<string, {body: string, tail: string}> | null> | null} */
-let loadingDocs = null;
 
 /** Loads the explanations once; null when they cannot be loaded (a later call tries again). */
-function loadRuleDocs() {
-  loadingDocs ??= import(RULE_DOCS).then(
-    (module) => (ruleDocs = module.default),
-    () => {
-      loadingDocs = null;
-      return null;
-    },
-  );
-  return loadingDocs;
+export function loadRuleDocs() {
+  return importRuleDocs().then((module) => (ruleDocs ??= module?.default ?? null));
 }
 
 export function severityBadge(severity) {
@@ -108,25 +102,49 @@ export function ruleMessage(rule, built = builtDoc(rule)) {
 
 /** The explanation in two parts: the reasoning, then fix safety and references. */
 function explanation(rule, built, headingLevel) {
-  const [body, tail] = splitTail(rule.explanation);
-  const parts = [h("div", { class: "markdown" }), tail.trim() ? h("div", { class: "markdown" }) : null];
+  const parts = [h("div", { class: "markdown" }), h("div", { class: "markdown" })];
+  // The second part only when there is one (a rule without "## Fix safety" or references).
+  const fill = (/** @type {(el: HTMLElement, text: string) => void} */ put, /** @type {string[]} */ texts) =>
+    texts.forEach((text, i) => {
+      parts[i].hidden = i > 0 && !text.trim();
+      put(parts[i], text);
+    });
   const fromBuild = (docs) => {
     const doc = docs?.[rule.id];
     if (!doc) return false;
-    parts[0].replaceChildren(staticHtml(doc.body, { headingOffset: headingLevel }));
-    parts[1]?.replaceChildren(staticHtml(doc.tail, { headingOffset: headingLevel }));
+    fill((el, html) => el.replaceChildren(staticHtml(html, { headingOffset: headingLevel })), [doc.body, doc.tail]);
     return true;
   };
-  const render = () => {
-    fillMarkdown(parts[0], body, { headingOffset: headingLevel });
-    if (parts[1]) fillMarkdown(parts[1], tail, { headingOffset: headingLevel });
-  };
+  const render = () => fill((el, text) => fillMarkdown(el, text, { headingOffset: headingLevel }), splitTail(rule.explanation));
   if (!built) render();
   else if (!fromBuild(ruleDocs)) {
-    // The text until the build's HTML is here (or, if it cannot be loaded, rendered here).
-    parts[0].textContent = body;
-    if (parts[1]) parts[1].textContent = tail;
-    loadRuleDocs().then((docs) => fromBuild(docs) || render());
+    // A built-in rule's text is in rule-docs.js only (the first module leaves it out): until
+    // it is here, say so; if it cannot be loaded (offline before it was cached), say that,
+    // and the next time the rule is shown tries again.
+    const note = (/** @type {string} */ text) => fill((el, t) => el.replaceChildren(t ? h("p", { class: "hint" }, t) : ""), [text, ""]);
+    note("Loading the explanation…");
+    loadRuleDocs().then((docs) => {
+      if (fromBuild(docs)) return;
+      if (rule.explanation.trim()) render();
+      else note("The explanation could not be loaded (is the page offline?). It is tried again when the rule is next shown.");
+    });
   }
   return parts;
+}
+
+/** Text of HTML the build made (the search looks in what the reader sees). */
+const textOf = (html) => staticHtml(html).textContent ?? "";
+/** @type {Map<string, string>} */
+const builtText = new Map();
+
+/**
+ * A rule's explanation as text, for the catalogue's search: a built-in rule's comes with
+ * rule-docs.js, so it is null until `loadRuleDocs()` has loaded it.
+ * @returns {string | null}
+ */
+export function explanationText(rule) {
+  if (!builtDoc(rule)) return rule.explanation;
+  if (!ruleDocs?.[rule.id]) return ruleDocs ? rule.explanation : null;
+  if (!builtText.has(rule.id)) builtText.set(rule.id, `${textOf(ruleDocs[rule.id].body)} ${textOf(ruleDocs[rule.id].tail)}`);
+  return builtText.get(rule.id) ?? null;
 }

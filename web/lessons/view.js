@@ -397,10 +397,3 @@ export class LessonsView {
     );
   }
 }
-
-/** `#lessons` -> {id: null}; `#lesson=ID` -> {id}; `#lesson=ID/N` -> {id, step: N}; else null. */
-export function parseLessonHash(hash) {
-  if (hash === "#lessons") return { id: null };
-  const m = /^#lesson=([\w-]+)(?:\/(\d+))?$/.exec(hash);
-  return m ? { id: m[1].toLowerCase(), step: m[2] ? Number(m[2]) : undefined } : null;
-}

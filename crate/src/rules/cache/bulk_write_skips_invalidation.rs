@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Cache,
     message: "A bulk write sends no `post_save`: the receiver that invalidates this model's cache never runs",
-    explanation: include_str!("bulk_write_skips_invalidation.md"),
+    explanation: crate::rule::explanation!("bulk_write_skips_invalidation.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     category: Category::Cache,
     message: "One cache call per item of the loop: `get_many()`/`set_many()`/`delete_many()` do it in one round trip",
-    explanation: include_str!("cache_call_per_item.md"),
+    explanation: crate::rule::explanation!("cache_call_per_item.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

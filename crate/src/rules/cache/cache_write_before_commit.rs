@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Cache,
     message: "The cache is changed before the transaction commits: another request can cache the old row again, and a rollback leaves the cache wrong; defer it with `transaction.on_commit()`",
-    explanation: include_str!("cache_write_before_commit.md"),
+    explanation: crate::rule::explanation!("cache_write_before_commit.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

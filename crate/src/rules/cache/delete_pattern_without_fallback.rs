@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     category: Category::Cache,
     message: "`delete_pattern()` is not in Django's cache API, only in third-party backends such \
               as django-redis: without a fallback, invalidation fails on every other backend",
-    explanation: include_str!("delete_pattern_without_fallback.md"),
+    explanation: crate::rule::explanation!("delete_pattern_without_fallback.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

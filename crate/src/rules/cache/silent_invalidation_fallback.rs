@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     category: Category::Cache,
     message: "The fallback for backends without `delete_pattern()` does nothing: stale entries \
               stay cached until they expire",
-    explanation: include_str!("silent_invalidation_fallback.md"),
+    explanation: crate::rule::explanation!("silent_invalidation_fallback.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Cache,
     message: "Tracked cache keys kept in a list: every `set` appends the key again; use a set",
-    explanation: include_str!("tracked_keys_as_list.md"),
+    explanation: crate::rule::explanation!("tracked_keys_as_list.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     category: Category::Cache,
     message: "Truncated hash in a cache key: two different inputs can share the key and get each \
               other's cached data",
-    explanation: include_str!("truncated_cache_key_hash.md"),
+    explanation: crate::rule::explanation!("truncated_cache_key_hash.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     category: Category::Cache,
     message: "Hashed text depends on the dict's insertion order: equal dicts built in another \
               order hash differently",
-    explanation: include_str!("unordered_hash_input.md"),
+    explanation: crate::rule::explanation!("unordered_hash_input.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Safe),

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Cache,
     message: "Cache key built with a collision-broken hash (MD5/SHA-1): use SHA-256",
-    explanation: include_str!("weak_cache_key_hash.md"),
+    explanation: crate::rule::explanation!("weak_cache_key_hash.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

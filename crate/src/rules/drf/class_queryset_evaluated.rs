@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Blocker,
     category: Category::Drf,
     message: "`self.queryset` is evaluated: a DRF view raises `RuntimeError`, a viewset or Django view serves the first request's rows to every later one; use `self.get_queryset()`",
-    explanation: include_str!("class_queryset_evaluated.md"),
+    explanation: crate::rule::explanation!("class_queryset_evaluated.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Drf,
     message: "A `SerializerMethodField` runs a query for each serialized object: N+1 queries on every list",
-    explanation: include_str!("query_per_row_in_method_field.md"),
+    explanation: crate::rule::explanation!("query_per_row_in_method_field.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

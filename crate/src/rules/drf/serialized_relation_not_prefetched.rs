@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Drf,
     message: "The list's serializer renders a relation the viewset's queryset neither prefetches nor selects: one query per row",
-    explanation: include_str!("serialized_relation_not_prefetched.md"),
+    explanation: crate::rule::explanation!("serialized_relation_not_prefetched.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

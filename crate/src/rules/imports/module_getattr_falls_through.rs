@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Imports,
     message: "Module `__getattr__` can return `None` instead of raising `AttributeError`",
-    explanation: include_str!("module_getattr_falls_through.md"),
+    explanation: crate::rule::explanation!("module_getattr_falls_through.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     category: Category::Imports,
     message: "Module `__getattr__` serves names but the module has no `__all__`: `from module import *` skips them",
-    explanation: include_str!("module_getattr_without_all.md"),
+    explanation: crate::rule::explanation!("module_getattr_without_all.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Imports,
     message: "Module and package share a name: only one of them can ever be imported",
-    explanation: include_str!("package_shadows_module.md"),
+    explanation: crate::rule::explanation!("package_shadows_module.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

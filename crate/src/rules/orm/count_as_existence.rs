@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Orm,
     message: "`count()` used to ask whether there is any row: `exists()` stops at the first one",
-    explanation: include_str!("count_as_existence.md"),
+    explanation: crate::rule::explanation!("count_as_existence.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Safe),

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     category: Category::Orm,
     message: "Prefetch limit written as a number: name it as a constant",
-    explanation: include_str!("magic_prefetch_limit.md"),
+    explanation: crate::rule::explanation!("magic_prefetch_limit.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     category: Category::Orm,
     message: "A query for each row of the loop: N round trips to the database",
-    explanation: include_str!("query_in_loop.md"),
+    explanation: crate::rule::explanation!("query_in_loop.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Blocker,
     category: Category::Orm,
     message: "A new queryset is built and thrown away: querysets are never changed in place, so this line does nothing",
-    explanation: include_str!("queryset_discarded.md"),
+    explanation: crate::rule::explanation!("queryset_discarded.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

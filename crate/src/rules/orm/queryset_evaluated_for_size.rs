@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Orm,
     message: "The queryset is evaluated only to measure it: every row is loaded and then thrown away; use `count()` or `exists()`",
-    explanation: include_str!("queryset_evaluated_for_size.md"),
+    explanation: crate::rule::explanation!("queryset_evaluated_for_size.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Orm,
     message: "`select_for_update()` is evaluated with no `transaction.atomic()` around it: outside a transaction Django raises `TransactionManagementError`",
-    explanation: include_str!("select_for_update_outside_atomic.md"),
+    explanation: crate::rule::explanation!("select_for_update_outside_atomic.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

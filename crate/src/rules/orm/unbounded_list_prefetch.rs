@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     category: Category::Orm,
     message:
         "The list branch prefetches a relation its serializer shows only a slice of, or never reads",
-    explanation: include_str!("unbounded_list_prefetch.md"),
+    explanation: crate::rule::explanation!("unbounded_list_prefetch.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Blocker,
     category: Category::Orm,
     message: "The viewset prefetches for every action a relation its list serializer never reads: prefetch it for the detail only",
-    explanation: include_str!("unconditional_viewset_prefetch.md"),
+    explanation: crate::rule::explanation!("unconditional_viewset_prefetch.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

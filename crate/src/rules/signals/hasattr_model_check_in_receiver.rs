@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Blocker,
     category: Category::Signals,
     message: "`hasattr(obj, \"<child model>\")` used as a type test in a signal receiver: use `isinstance()`",
-    explanation: include_str!("hasattr_model_check_in_receiver.md"),
+    explanation: crate::rule::explanation!("hasattr_model_check_in_receiver.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

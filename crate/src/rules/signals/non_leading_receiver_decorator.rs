@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Blocker,
     category: Category::Signals,
     message: "`@receiver` decorator must be on top of all the other decorators",
-    explanation: include_str!("non_leading_receiver_decorator.md"),
+    explanation: crate::rule::explanation!("non_leading_receiver_decorator.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

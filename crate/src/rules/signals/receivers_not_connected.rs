@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Signals,
     message: "The app's signal receivers are never connected: nothing imports its signals module",
-    explanation: include_str!("receivers_not_connected.md"),
+    explanation: crate::rule::explanation!("receivers_not_connected.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

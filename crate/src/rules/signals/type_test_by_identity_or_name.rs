@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Signals,
     message: "Receiver filters by class identity or class name: use `isinstance()`",
-    explanation: include_str!("type_test_by_identity_or_name.md"),
+    explanation: crate::rule::explanation!("type_test_by_identity_or_name.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

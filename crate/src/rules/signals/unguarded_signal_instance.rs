@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     category: Category::Signals,
     message: "Receiver reads `instance` from `**kwargs` without checking it is there",
-    explanation: include_str!("unguarded_signal_instance.md"),
+    explanation: crate::rule::explanation!("unguarded_signal_instance.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Wagtail,
     message: "Block `clean()` never calls `super().clean(value)`: the parent block's validation and cleaning are skipped",
-    explanation: include_str!("block_clean_without_super.md"),
+    explanation: crate::rule::explanation!("block_clean_without_super.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Blocker,
     category: Category::Wagtail,
     message: "Wagtail API viewsets are routed to `listing_view`, `detail_view` and `find_view`: a DRF action name never matches",
-    explanation: include_str!("drf_action_in_wagtail_api_viewset.md"),
+    explanation: crate::rule::explanation!("drf_action_in_wagtail_api_viewset.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

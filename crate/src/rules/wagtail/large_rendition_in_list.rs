@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     category: Category::Wagtail,
     message:
         "The list branch asks for a rendition wider than 600 px: use a thumbnail-sized filter spec",
-    explanation: include_str!("large_rendition_in_list.md"),
+    explanation: crate::rule::explanation!("large_rendition_in_list.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

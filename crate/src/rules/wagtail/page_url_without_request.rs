@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     category: Category::Wagtail,
     message: "Page URL computed without the request at hand: each page reads the site root paths again instead of the request's cached copy",
-    explanation: include_str!("page_url_without_request.md"),
+    explanation: crate::rule::explanation!("page_url_without_request.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     category: Category::Wagtail,
     message:
         "`get_rendition()` on each item's image without prefetched renditions: a lookup per item",
-    explanation: include_str!("rendition_per_item_without_prefetch.md"),
+    explanation: crate::rule::explanation!("rendition_per_item_without_prefetch.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

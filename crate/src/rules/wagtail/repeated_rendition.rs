@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     category: Category::Wagtail,
     message: "Several `get_rendition()` calls on the same image: `get_renditions()` fetches or creates them together",
-    explanation: include_str!("repeated_rendition.md"),
+    explanation: crate::rule::explanation!("repeated_rendition.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),

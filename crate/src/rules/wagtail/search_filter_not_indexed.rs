@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Blocker,
     category: Category::Wagtail,
     message: "Search results filtered on a field that is not an `index.FilterField` of the model: Wagtail raises `FilterFieldError`",
-    explanation: include_str!("search_filter_not_indexed.md"),
+    explanation: crate::rule::explanation!("search_filter_not_indexed.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

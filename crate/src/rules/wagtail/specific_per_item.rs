@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Wagtail,
     message: "`.specific` read on each page of a loop: one query per page; call `.specific()` on the queryset",
-    explanation: include_str!("specific_per_item.md"),
+    explanation: crate::rule::explanation!("specific_per_item.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Wagtail,
     message: "The API listing serializes a StreamField or rich-text body for every item: keep it to the detail view",
-    explanation: include_str!("streamfield_in_api_listing.md"),
+    explanation: crate::rule::explanation!("streamfield_in_api_listing.md"),
     bad: BAD,
     fixed: FIXED,
     fix: None,

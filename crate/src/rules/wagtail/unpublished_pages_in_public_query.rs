@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     category: Category::Wagtail,
     message: "Page listing served to the public without `.live()`: drafts and unpublished pages are shown",
-    explanation: include_str!("unpublished_pages_in_public_query.md"),
+    explanation: crate::rule::explanation!("unpublished_pages_in_public_query.md"),
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),
