@@ -166,6 +166,21 @@ test("empty input and empty files", () => {
   assert.deepEqual([r.diagnostics, r.syntaxErrors, r.errors], [[], [], []]);
 });
 
+test("a file's text may come as UTF-8 bytes (the page's keystroke path): same report; bad UTF-8 is refused", async () => {
+  const { asUtf8 } = await import("../../web/engine.js");
+  // Non-ASCII before the hits, so positions (UTF-16 in the report) differ from byte offsets.
+  const files = RULES.flatMap((r, i) => r.bad.map((f) => ({ path: `r${i}/${f.path}`, text: `# café ☕ 𝄞\n${f.text}` })));
+  const asText = checkOk(files);
+  assert.ok(asText.diagnostics.length > 10);
+  assert.deepEqual(checkOk(asUtf8(files)), asText);
+  assertPositions(files, asText);
+  assert.throws(
+    () => api.check([{ path: "bad.py", text: new Uint8Array([0x78, 0x20, 0xff, 0x0a]) }], {}),
+    /text is not UTF-8 \(invalid byte at offset 2\)/,
+  );
+  assert.equal(checkOk([{ path: "a.py", text: "x = 1\n" }]).files, 1);
+});
+
 test("bad arguments throw a JS Error and leave the engine usable", () => {
   assert.throws(() => api.check("not files", {}), Error);
   assert.throws(() => api.check([{ path: 1 }], {}), Error);
@@ -197,7 +212,7 @@ test("a panic traps the instance (the page re-creates it)", () => {
 test("the TypeScript declarations type the API (not any)", () => {
   const dts = fs.readFileSync(path.join(ROOT, "web/pkg/wagcheck.d.ts"), "utf8");
   for (const decl of [
-    /export function check\(files: SourceFile\[\], options: Options \| undefined\): Report;/,
+    /export function check\(files: SourceInput\[\], options: Options \| undefined\): Report;/,
     /export function rules\(\): RuleInfo\[\];/,
     /export function applyFixes\(files: SourceFile\[\], selection: FixSelection \| undefined, options: Options \| undefined\): FixResult;/,
     /export function version\(\): string;/,

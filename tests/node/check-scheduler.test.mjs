@@ -85,10 +85,14 @@ function inlineApi() {
   const api = {
     calls: 0,
     trap: false,
+    /** Whether the last check got each text as UTF-8 bytes (engine.js's asUtf8), as the page sends them. */
+    bytes: false,
     check(files) {
       api.calls += 1;
       if (api.trap) throw new WebAssembly.RuntimeError("unreachable");
-      return reportOf(files);
+      api.bytes = files.every((f) => f.text instanceof Uint8Array);
+      // Read as the module reads them.
+      return reportOf(files.map((f) => ({ ...f, text: typeof f.text === "string" ? f.text : new TextDecoder().decode(f.text) })));
     },
   };
   return api;
@@ -213,6 +217,7 @@ test("inline: a small text after quick checks is checked in the page's thread, b
   await Promise.resolve();
   await Promise.resolve();
   assert.equal(inline.calls, 1);
+  assert.ok(inline.bytes, "the text goes in as UTF-8 bytes");
   assert.equal(worker.checks().length, 0, "the worker is not asked");
   assert.deepEqual(reports.map((r) => r.texts), [["small = 1\n"]]);
   assert.equal(scheduler.lastInline, true);
