@@ -224,7 +224,15 @@ impl<'c, 'a> Querysets<'c, 'a> {
         if ctx.parameter_names(function).contains(&text) {
             return None;
         }
+        // Only the assignments that can reach `name`: those before it, unless a loop around
+        // it runs it again. Later ones do not change what it holds here: `results =
+        // results.search(q)` rebinds the name to search results after its queryset is read.
+        let in_loop = ctx
+            .ancestors(name)
+            .take_while(|a| a.id() != function.id())
+            .any(|a| matches!(a.kind(), "for_statement" | "while_statement"));
         let agree = nodes_within(ctx, "assignment", function)
+            .filter(|a| in_loop || a.end_byte() <= name.start_byte())
             .filter(|a| starts_with_name(ctx.text(*a), text))
             .filter(|a| {
                 a.field("left")
@@ -392,6 +400,22 @@ mod tests {
                 None,
                 known(Origin::Manager, &["all"]),
                 None
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_bindings_that_reach_a_name_count() {
+        let found = probes(
+            "def a(q):\n    results = Page.objects.filter(live=True)\n    results = probe(results).search(q)\n\ndef b(q):\n    results = Page.objects.filter(live=True)\n    probe(results)\n    results = []\n\ndef c(items):\n    results = Page.objects.all()\n    for item in items:\n        probe(results)\n        results = []\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                known(Origin::Manager, &["filter"]),
+                known(Origin::Manager, &["filter"]),
+                // In a loop, the later `results = []` reaches the read on the next turn.
+                None,
             ]
         );
     }
