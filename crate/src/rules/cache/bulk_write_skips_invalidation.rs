@@ -7,6 +7,7 @@ use crate::project::{ClassId, Project};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::rules::querysets::{Origin, Querysets};
+use crate::semantic::queryset_api::MANAGERS;
 use crate::source::text_contains;
 use tree_sitter::Node;
 
@@ -159,10 +160,21 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         {
             continue;
         }
+        // A hit needs `Model.objects...` (or `_default_manager`, `_base_manager`) with
+        // `Model` the class or a name it is imported as: the file's text says whether it
+        // can, before the file is parsed again.
+        let imports = project.imports(file);
         let mentions_model = invalidated.iter().any(|(id, _)| {
-            index
-                .class_fact(*id)
-                .is_some_and(|c| text_contains(text, &c.name))
+            index.class_fact(*id).is_some_and(|c| {
+                let aliases = imports.into_iter().flat_map(|i| i.locals_named(&c.name));
+                std::iter::once(c.name.as_str())
+                    .chain(aliases)
+                    .any(|local| {
+                        MANAGERS
+                            .iter()
+                            .any(|manager| text_contains(text, &format!("{local}.{manager}")))
+                    })
+            })
         });
         if !mentions_model {
             continue;

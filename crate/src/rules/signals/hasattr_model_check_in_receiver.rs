@@ -65,7 +65,14 @@ def invalidate_blog_cache(sender, instance, **kwargs):
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
     for (file, facts) in index.files() {
-        if facts.receivers.is_empty() || !text_contains(&project.files[file].text, "hasattr") {
+        // Only a `hasattr` inside a receiver counts: the receivers' ranges are in the index,
+        // so a file is parsed again only when one of them names it.
+        let text = &project.files[file].text;
+        let in_receiver = facts.receivers.iter().any(|r| {
+            text.get(r.range.clone())
+                .is_some_and(|body| text_contains(body, "hasattr"))
+        });
+        if !in_receiver {
             continue;
         }
         let Some(ctx) = project.context(file) else {
