@@ -21,7 +21,7 @@
 use crate::context::nodes_within;
 use crate::context::FileContext;
 use crate::grammar::Field;
-use crate::semantic::bindings::{assigned_value, only_plain_assignments, starts_with_name};
+use crate::semantic::bindings::{assigned_value, assigns_to, only_plain_assignments};
 use std::cell::Cell;
 use tree_sitter::Node;
 
@@ -233,11 +233,7 @@ impl<'c, 'a> Querysets<'c, 'a> {
             .any(|a| matches!(a.kind(), "for_statement" | "while_statement"));
         let agree = nodes_within(ctx, "assignment", function)
             .filter(|a| in_loop || a.end_byte() <= name.start_byte())
-            .filter(|a| starts_with_name(ctx.text(*a), text))
-            .filter(|a| {
-                a.field("left")
-                    .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == text)
-            })
+            .filter(|a| assigns_to(ctx, *a, text))
             .filter(|a| ctx.enclosing_function(*a).map(|f| f.id()) == Some(function.id()))
             .all(|a| {
                 a.field("right")
