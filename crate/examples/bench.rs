@@ -25,7 +25,7 @@ fn keystrokes(n: usize, path: &str) {
         text.push_str(&unit);
     }
     text.truncate(text[..100 * 1024].rfind('\n').map_or(text.len(), |i| i + 1));
-    let cache = wagcheck::parse::ParseCache::default();
+    let cache = wagcheck::reparse::ParseCache::default();
     let all = |_: usize, _: &wagcheck::Rule| true;
     let mut times = Vec::new();
     for i in 0..=n {

@@ -4,7 +4,7 @@
 
 use crate::grammar::{kind_id, Field};
 use crate::imports::Imports;
-use crate::index::NodeIndex;
+use crate::index::{NodeIndex, Walk};
 use crate::source::{text_contains, LineIndex};
 use std::cell::{OnceCell, RefCell};
 use std::sync::LazyLock;
@@ -122,7 +122,16 @@ impl<'a> FileContext<'a> {
     /// Indexes the tree in one walk (index.rs), so rules never walk it themselves. The
     /// walk stops descending at `MAX_TREE_DEPTH`; `depth()` tells the engine it did.
     pub fn new(path: &'a str, text: &'a str, tree: &'a Tree) -> Self {
-        let index = NodeIndex::new(tree);
+        Self::indexed(path, text, tree, NodeIndex::new(tree))
+    }
+
+    /// As `new`, from a walk of `tree` already made (reparse::ParseCache keeps the last
+    /// walk of a file being typed in, and the next walk copies from it).
+    pub fn with_walk(path: &'a str, text: &'a str, tree: &'a Tree, walk: &Walk) -> Self {
+        Self::indexed(path, text, tree, NodeIndex::from_walk(tree, walk))
+    }
+
+    fn indexed(path: &'a str, text: &'a str, tree: &'a Tree, index: NodeIndex<'a>) -> Self {
         let of_kind = |kind| kind_id(kind).map_or(&[][..], |id| index.of_kind(id));
         let imports = Imports::from_statements(
             of_kind("import_statement")

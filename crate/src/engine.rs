@@ -6,8 +6,9 @@ use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Hit, Related, SyntaxError};
 use crate::fix::apply_fixes;
 use crate::imports::Imports;
-use crate::parse::{parse_file, syntax_errors, too_deep, ParseCache};
+use crate::parse::{parse_file, syntax_errors, too_deep};
 use crate::project::{FileFacts, Project};
+use crate::reparse::ParseCache;
 use crate::rule::{Check, Rule};
 use crate::rules;
 use crate::source::LineIndex;
@@ -188,11 +189,18 @@ fn check_file(
     enabled: &Enabled,
     cache: Option<&ParseCache>,
 ) -> FileOutcome {
-    let parsed = match cache.map_or_else(|| parse_file(file), |c| c.parse_file(file)) {
+    let parsed = match cache {
+        Some(cache) => cache.parse_file(file).map(|r| (r.parsed, Some(r.walk))),
+        None => parse_file(file).map(|parsed| (parsed, None)),
+    };
+    let (parsed, walk) = match parsed {
         Ok(parsed) => parsed,
         Err(message) => return not_checked(file, message),
     };
-    let mut ctx = FileContext::new(&file.path, &file.text, &parsed.tree);
+    let mut ctx = match &walk {
+        Some(walk) => FileContext::with_walk(&file.path, &file.text, &parsed.tree, walk),
+        None => FileContext::new(&file.path, &file.text, &parsed.tree),
+    };
     if let Some(message) = too_deep(ctx.depth()) {
         return not_checked(file, message);
     }
@@ -352,7 +360,7 @@ pub fn fix_files_in(
             let candidate = SourceFile::new(file.path.clone(), text);
             let errors_after = cache
                 .parse_file(&candidate)
-                .map(|p| syntax_errors(&candidate, &p).len());
+                .map(|r| syntax_errors(&candidate, &r.parsed).len());
             if errors_after.map_or(true, |n| n > baseline_errors[index]) {
                 continue;
             }

@@ -19,23 +19,32 @@ pub struct NodeIndex<'t> {
     starts: Vec<u32>,
     /// Position in `nodes` of each entry's parent, or `NONE`.
     parents: Vec<u32>,
-    /// Depth of the deepest node reached (the walk stops descending past
-    /// `MAX_TREE_DEPTH`).
+    /// Depth of the deepest named node, or past `MAX_TREE_DEPTH` when the walk stopped
+    /// descending somewhere.
     pub depth: usize,
 }
 
 impl<'t> NodeIndex<'t> {
     pub fn new(tree: &'t Tree) -> Self {
+        Self::from_walk(tree, &Walk::new(tree))
+    }
+
+    /// The index of `tree` from a walk of it (`Walk::new`, or `Walk::again` after an edit).
+    pub fn from_walk(tree: &'t Tree, walk: &Walk) -> Self {
         let kinds = tree.language().node_kind_count();
-        let (mut preorder, depth) = walk_named(tree);
-        let mut counts = vec![0u32; kinds + 1];
-        for (_, kind, _) in &mut preorder {
+        let entries = &walk.entries;
+        let kind_of = |e: &Entry| {
             // Every kind the grammar gives is below node_kind_count; a stray one would
             // index past `counts`.
-            if usize::from(*kind) >= kinds {
-                *kind = 0;
+            if usize::from(e.kind) < kinds {
+                usize::from(e.kind)
+            } else {
+                0
             }
-            counts[usize::from(*kind) + 1] += 1;
+        };
+        let mut counts = vec![0u32; kinds + 1];
+        for e in entries {
+            counts[kind_of(e) + 1] += 1;
         }
         // A stable counting sort by kind keeps each group in source order.
         let mut groups = counts;
@@ -43,20 +52,25 @@ impl<'t> NodeIndex<'t> {
             groups[k] += groups[k - 1];
         }
         let mut next = groups.clone();
-        let mut moved = vec![0u32; preorder.len()];
-        let mut nodes = vec![tree.root_node(); preorder.len()];
-        let mut starts = vec![0u32; preorder.len()];
-        for (i, (node, kind, _)) in preorder.iter().enumerate() {
-            let at = &mut next[usize::from(*kind)];
+        let mut moved = vec![0u32; entries.len()];
+        let mut nodes = vec![tree.root_node(); entries.len()];
+        let mut starts = vec![0u32; entries.len()];
+        // A walk made for another tree object (the cached tree's copy, or the tree it was
+        // edited from) names that tree: its nodes belong to this one, which holds the same
+        // subtrees (Walk::again).
+        let raw_tree = tree.root_node().into_raw().tree;
+        for (i, e) in entries.iter().enumerate() {
+            let at = &mut next[kind_of(e)];
             moved[i] = *at;
-            nodes[*at as usize] = *node;
-            starts[*at as usize] = node.start_byte() as u32;
+            // SAFETY: a node of `tree`'s subtrees (see Walk), which `tree` keeps alive for 't.
+            nodes[*at as usize] = unsafe { e.node_of(raw_tree) };
+            starts[*at as usize] = e.node.context[0];
             *at += 1;
         }
-        let mut parents = vec![NONE; preorder.len()];
-        for (i, (_, _, parent)) in preorder.iter().enumerate() {
-            if *parent != NONE {
-                parents[moved[i] as usize] = moved[*parent as usize];
+        let mut parents = vec![NONE; entries.len()];
+        for (i, e) in entries.iter().enumerate() {
+            if e.parent != NONE {
+                parents[moved[i] as usize] = moved[e.parent as usize];
             }
         }
         Self {
@@ -64,7 +78,7 @@ impl<'t> NodeIndex<'t> {
             groups,
             starts,
             parents,
-            depth,
+            depth: walk.depth(),
         }
     }
 
@@ -111,56 +125,174 @@ impl<'t> NodeIndex<'t> {
     }
 }
 
+/// One named node as walk.c files it (its `Entry`, same layout).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Entry {
+    node: ffi::TSNode,
+    /// Number of its parent among the named nodes in source order, or `NONE`.
+    parent: u32,
+    /// Its number among the visible nodes, named or not, in source order: what lets the
+    /// next walk find a reused subtree's nodes (walk.c).
+    ordinal: u32,
+    kind: u16,
+    depth: u16,
+}
+
+impl Entry {
+    /// The node in the tree object `tree`, which holds the same subtrees as the one the
+    /// walk was made for. Only the root's id points into the tree object itself (tree-sitter
+    /// gives it the address of the tree's root field), so it is the one node rebuilt.
+    ///
+    /// # Safety
+    /// `tree` must hold this entry's subtrees (the walk's tree, a copy of it, or a tree
+    /// parsed from it that reused them), and outlive the node.
+    unsafe fn node_of<'t>(&self, tree: *const ffi::TSTree) -> Node<'t> {
+        let mut raw = self.node;
+        raw.tree = tree;
+        if self.parent == NONE && self.ordinal == 0 {
+            // The root: the first visible node, and it has no parent (the grammar's root
+            // symbol is visible, so no other node lacks a parent). SAFETY: as promised.
+            raw = unsafe { ffi::ts_tree_root_node(tree) };
+        }
+        unsafe { Node::from_raw(raw) }
+    }
+}
+
+/// The old walk, as walk.c's `Old`.
+#[repr(C)]
+struct Old {
+    tree: *const ffi::TSTree,
+    entries: *const Entry,
+    count: u32,
+    edit: ffi::TSInputEdit,
+}
+
 extern "C" {
     /// walk.c
     fn wagcheck_index_named(
         tree: *const ffi::TSTree,
+        old: *const Old,
         max_depth: u32,
-        batch: unsafe extern "C" fn(*mut c_void, *const ffi::TSNode, *const u16, *const u32, u32),
+        batch: unsafe extern "C" fn(*mut c_void, *const Entry, u32),
         data: *mut c_void,
-    ) -> u32;
+        deepest: *mut u32,
+        truncated: *mut bool,
+        copied: *mut u32,
+    ) -> bool;
 }
 
-/// Every named node in source order, as (node, kind id, number of its parent in that
-/// order, `NONE` for the root), not descending below nodes deeper than `MAX_TREE_DEPTH`;
-/// and the depth of the deepest node reached (the root is 0). The walk itself is in
-/// walk.c: see there why.
-fn walk_named(tree: &Tree) -> (Vec<(Node<'_>, u16, u32)>, usize) {
-    unsafe extern "C" fn batch(
-        data: *mut c_void,
-        nodes: *const ffi::TSNode,
-        kinds: *const u16,
-        parents: *const u32,
-        count: u32,
-    ) {
-        // SAFETY: `data` is the vector below, alive for the whole walk; walk.c passes
-        // `count` entries in each array, nodes of the tree the vector borrows.
-        let out = unsafe { &mut *data.cast::<Vec<(Node, u16, u32)>>() };
-        let count = count as usize;
-        let (nodes, kinds, parents) = unsafe {
-            (
-                std::slice::from_raw_parts(nodes, count),
-                std::slice::from_raw_parts(kinds, count),
-                std::slice::from_raw_parts(parents, count),
+/// Every named node of a tree in source order, not descending below nodes deeper than
+/// `MAX_TREE_DEPTH`: what `NodeIndex` is built from. The walk itself is in walk.c (see
+/// there why). Kept with the tree between keystrokes (reparse::ParseCache), it makes the
+/// next walk copy what the incremental parse reused (`again`).
+///
+/// The entries hold raw nodes: pointers into the subtrees of the tree the walk was made
+/// for, which whoever keeps a walk keeps alive with it (a copy of that tree holds the same
+/// subtrees; `NodeIndex::from_walk` swaps in the tree it is given, see `Entry::node_of`).
+pub struct Walk {
+    entries: Vec<Entry>,
+    deepest: usize,
+    truncated: bool,
+    /// How many entries were copied from the old walk (`again`).
+    copied: usize,
+}
+
+// SAFETY: the entries are only read, and only with a tree that holds their subtrees
+// (see Walk); tree-sitter's trees are themselves Send and Sync.
+unsafe impl Send for Walk {}
+unsafe impl Sync for Walk {}
+
+impl Walk {
+    pub fn new(tree: &Tree) -> Self {
+        Self::run(tree, None).expect("a walk with no old walk always lines up")
+    }
+
+    /// The walk of `tree`, parsed from `old_tree` (edited by `edit` to match, and still
+    /// alive) whose walk was `old`: the subtrees the parse reused are copied from `old`, not
+    /// walked again. The same entries as `Walk::new(tree)` (tested below and in the fuzz
+    /// loop); it falls back to that if the old walk does not line up or was cut short.
+    pub fn again(tree: &Tree, old_tree: &Tree, old: &Walk, edit: &tree_sitter::InputEdit) -> Self {
+        if old.truncated {
+            return Self::new(tree);
+        }
+        let point = |p: tree_sitter::Point| ffi::TSPoint {
+            row: p.row as u32,
+            column: p.column as u32,
+        };
+        let old = Old {
+            tree: old_tree.root_node().into_raw().tree,
+            entries: old.entries.as_ptr(),
+            count: old.entries.len() as u32,
+            edit: ffi::TSInputEdit {
+                start_byte: edit.start_byte as u32,
+                old_end_byte: edit.old_end_byte as u32,
+                new_end_byte: edit.new_end_byte as u32,
+                start_point: point(edit.start_position),
+                old_end_point: point(edit.old_end_position),
+                new_end_point: point(edit.new_end_position),
+            },
+        };
+        Self::run(tree, Some(&old)).unwrap_or_else(|| Self::new(tree))
+    }
+
+    fn run(tree: &Tree, old: Option<&Old>) -> Option<Self> {
+        unsafe extern "C" fn batch(data: *mut c_void, entries: *const Entry, count: u32) {
+            // SAFETY: `data` is the vector below, alive for the whole walk; walk.c passes
+            // `count` entries.
+            let out = unsafe { &mut *data.cast::<Vec<Entry>>() };
+            out.extend_from_slice(unsafe { std::slice::from_raw_parts(entries, count as usize) });
+        }
+        // About two nodes in three are named in Python code: reserved once, not regrown.
+        let capacity = match old {
+            Some(old) => old.count as usize + 64,
+            None => tree.root_node().descendant_count() * 3 / 4,
+        };
+        let mut entries: Vec<Entry> = Vec::with_capacity(capacity);
+        let max_depth = u32::try_from(MAX_TREE_DEPTH).unwrap_or(u32::MAX);
+        let (mut deepest, mut truncated, mut copied) = (0u32, false, 0u32);
+        // SAFETY: the trees outlive the call (the old one is edited, not dropped); walk.c
+        // only reads them, and the old entries while `old` borrows them.
+        let lined_up = unsafe {
+            wagcheck_index_named(
+                tree.root_node().into_raw().tree,
+                old.map_or(std::ptr::null(), |o| o as *const Old),
+                max_depth,
+                batch,
+                (&raw mut entries).cast::<c_void>(),
+                &raw mut deepest,
+                &raw mut truncated,
+                &raw mut copied,
             )
         };
-        out.extend((0..count).map(|i| (unsafe { Node::from_raw(nodes[i]) }, kinds[i], parents[i])));
+        lined_up.then_some(Self {
+            entries,
+            deepest: deepest as usize,
+            truncated,
+            copied: copied as usize,
+        })
     }
-    // About two nodes in three are named in Python code: reserved once, not regrown.
-    let mut named: Vec<(Node<'_>, u16, u32)> =
-        Vec::with_capacity(tree.root_node().descendant_count() * 3 / 4);
-    let raw_tree = tree.root_node().into_raw().tree;
-    let max_depth = u32::try_from(MAX_TREE_DEPTH).unwrap_or(u32::MAX);
-    // SAFETY: the tree outlives the call; walk.c only reads it.
-    let deepest = unsafe {
-        wagcheck_index_named(
-            raw_tree,
-            max_depth,
-            batch,
-            (&raw mut named).cast::<c_void>(),
-        )
-    };
-    (named, deepest as usize)
+
+    /// Depth of the deepest named node (the root is 0, hidden nodes add none), or past
+    /// `MAX_TREE_DEPTH` when the walk stopped descending somewhere.
+    pub fn depth(&self) -> usize {
+        if self.truncated {
+            self.deepest.max(MAX_TREE_DEPTH + 1)
+        } else {
+            self.deepest
+        }
+    }
+
+    /// (node, kind id, parent's number) of each named node in source order, as the tests
+    /// compare them.
+    fn named<'t>(&self, tree: &'t Tree) -> Vec<(Node<'t>, u16, u32)> {
+        let raw_tree = tree.root_node().into_raw().tree;
+        self.entries
+            .iter()
+            // SAFETY: as in NodeIndex::from_walk.
+            .map(|e| (unsafe { e.node_of(raw_tree) }, e.kind, e.parent))
+            .collect()
+    }
 }
 
 /// The C walk checked against tree-sitter's own `TreeCursor`, node for node: by the
@@ -213,8 +345,12 @@ pub mod cursor_check {
         let mut ancestors: Vec<(usize, u32)> = Vec::new();
         let mut deepest = 0;
         walk(tree, |node, depth| {
-            deepest = deepest.max(depth);
+            if depth > MAX_TREE_DEPTH && node.child_count() > 0 {
+                // Not descended into: as Walk::depth says.
+                deepest = deepest.max(MAX_TREE_DEPTH + 1);
+            }
             if node.is_named() {
+                deepest = deepest.max(depth);
                 while ancestors.last().is_some_and(|(d, _)| *d >= depth) {
                     ancestors.pop();
                 }
@@ -230,7 +366,8 @@ pub mod cursor_check {
     /// depth that tree-sitter's cursor finds; the first difference otherwise.
     pub fn walks_agree(tree: &Tree) -> Result<(), String> {
         let (cursor, cursor_deepest) = by_cursor(tree);
-        let (c, c_deepest) = walk_named(tree);
+        let walk = Walk::new(tree);
+        let (c, c_deepest) = (walk.named(tree), walk.depth());
         if c.len() != cursor.len() {
             return Err(format!(
                 "the C walk found {} named nodes, the cursor {}",
@@ -264,6 +401,75 @@ pub mod cursor_check {
         }
         Ok(())
     }
+
+    /// `new` parsed from `old` as the playground does (parse::ParseCache), and its walk
+    /// copied from `old`'s; None when either cannot be parsed.
+    fn walk_again(old: &str, new: &str) -> Option<(Tree, Walk)> {
+        let old_tree = crate::parse::parse(old).ok()?;
+        crate::parse::parse(new).ok()?;
+        let old_walk = Walk::new(&old_tree);
+        let mut edited = old_tree.clone();
+        let edit = crate::parse::edit_between(old, new);
+        edited.edit(&edit);
+        let tree = crate::parse::reparse(new, &edited).ok()?;
+        let again = Walk::again(&tree, &edited, &old_walk, &edit);
+        Some((tree, again))
+    }
+
+    /// How many named nodes the walk of `new` after `old` walked rather than copied.
+    pub fn walked_after_edit(old: &str, new: &str) -> usize {
+        let (_, walk) = walk_again(old, new).expect("both parse");
+        walk.entries.len() - walk.copied
+    }
+
+    /// Whether the walk of `new` copied from the walk of `old` (`Walk::again`, as after a
+    /// keystroke) is the walk of `new` made afresh: the same nodes, kinds, parents, numbers,
+    /// positions and depth. `new` is parsed from `old` as the playground does
+    /// (reparse::ParseCache). Ok(false) when either cannot be parsed.
+    pub fn incremental_walks_agree(old: &str, new: &str) -> Result<bool, String> {
+        let Some((tree, again)) = walk_again(old, new) else {
+            return Ok(false);
+        };
+        let fresh = Walk::new(&tree);
+        if again.depth() != fresh.depth() {
+            return Err(format!(
+                "depth: copied {}, fresh {}",
+                again.depth(),
+                fresh.depth()
+            ));
+        }
+        if again.entries.len() != fresh.entries.len() {
+            return Err(format!(
+                "the copied walk has {} named nodes, the fresh one {}",
+                again.entries.len(),
+                fresh.entries.len()
+            ));
+        }
+        let (a, f) = (again.named(&tree), fresh.named(&tree));
+        for (i, (x, y)) in again.entries.iter().zip(&fresh.entries).enumerate() {
+            let describe = |e: &Entry, (n, _, _): &(Node, u16, u32)| {
+                format!(
+                    "{} (kind {}) {:?} {:?} parent {} ordinal {} depth {} id {}",
+                    n.kind(),
+                    e.kind,
+                    n.byte_range(),
+                    n.start_position(),
+                    e.parent,
+                    e.ordinal,
+                    e.depth,
+                    n.id()
+                )
+            };
+            let (dx, dy) = (describe(x, &a[i]), describe(y, &f[i]));
+            if dx != dy || x.node.context != y.node.context {
+                return Err(format!(
+                    "named node {i}: copied {dx} {:?}, fresh {dy} {:?}",
+                    x.node.context, y.node.context
+                ));
+            }
+        }
+        Ok(true)
+    }
 }
 
 #[cfg(test)]
@@ -292,6 +498,27 @@ mod tests {
             "if a:\n\tb\n        c\n".into(),
             "é = '😀'\n\x0cprint(é)\r\n".into(),
         ];
+        texts.extend(corpus());
+        // Broken code: every example cut short at several points.
+        let cut: Vec<String> = texts
+            .iter()
+            .flat_map(|t| {
+                (1..6).filter_map(move |k| {
+                    let at = t.len() * k / 6;
+                    t.is_char_boundary(at).then(|| t[..at].to_string())
+                })
+            })
+            .collect();
+        texts.extend(cut);
+        assert!(texts.len() > 200);
+        for text in &texts {
+            assert_walks_agree(text);
+        }
+    }
+
+    /// Texts of every kind: the rules' examples and fixtures.
+    fn corpus() -> Vec<String> {
+        let mut texts: Vec<String> = Vec::new();
         for example in crate::rules::all() {
             texts.push(example.bad.to_string());
             texts.push(example.fixed.to_string());
@@ -308,20 +535,103 @@ mod tests {
                 }
             }
         }
-        // Broken code: every example cut short at several points.
-        let cut: Vec<String> = texts
-            .iter()
-            .flat_map(|t| {
-                (1..6).filter_map(move |k| {
-                    let at = t.len() * k / 6;
-                    t.is_char_boundary(at).then(|| t[..at].to_string())
-                })
-            })
-            .collect();
-        texts.extend(cut);
-        assert!(texts.len() > 200);
-        for text in &texts {
-            assert_walks_agree(text);
+        texts
+    }
+
+    fn assert_incremental_agrees(old: &str, new: &str) {
+        if let Err(e) = super::cursor_check::incremental_walks_agree(old, new) {
+            panic!("{e}\n--- old ---\n{old}\n--- new ---\n{new}");
         }
+    }
+
+    /// The walk after a keystroke, copied from the walk before (Walk::again), is the walk
+    /// made afresh: typing, deleting, new lines and indentation, breaking and mending the
+    /// syntax, pasting, at many places of every example and fixture.
+    #[test]
+    fn the_walk_after_an_edit_is_the_fresh_walk() {
+        let pairs = [
+            ("def f():\n    return 1\n", "def f():\n    return 12\n"),
+            ("x = 1\n", "x = 1\ny = 2\n"),
+            (
+                "class C:\n    a = 1\n    b = 2\n",
+                "class C:\n    a = 1\nb = 2\n",
+            ),
+            ("def f(:\n    pass\n", "def f():\n    pass\n"),
+            ("x = foo(1, y)\n", "x = foo(\n    1, y)\n"),
+            ("é = f(a)  # ü\n", "é = f(a, b)  # ü\n"),
+            ("a = '''\nb\n'''\nc = 1\n", "a = ''\nb\n'''\nc = 1\n"),
+            ("if a:\n    b\nc\n", "if a:\n    b\n    c\n"),
+            ("", "x\n"),
+            (
+                "x = [1, 2, 3]\r\ny = 2\r\n",
+                "x = [1, 2, 3, 4]\r\ny = 2\r\n",
+            ),
+        ];
+        for (old, new) in pairs {
+            assert_incremental_agrees(old, new);
+            assert_incremental_agrees(new, old);
+        }
+        type EditFn = fn(&str, usize) -> String;
+        let edits: [EditFn; 7] = [
+            |t, at| format!("{}x{}", &t[..at], &t[at..]),
+            |t, at| format!("{}\n{}", &t[..at], &t[at..]),
+            |t, at| format!("{}    {}", &t[..at], &t[at..]),
+            |t, at| format!("{}({}", &t[..at], &t[at..]),
+            |t, at| format!("{}\"\"\"{}", &t[..at], &t[at..]),
+            |t, at| {
+                let end = t[at..].find('\n').map_or(t.len(), |n| at + n + 1);
+                format!("{}{}", &t[..at], &t[end..])
+            },
+            |t, at| {
+                format!(
+                    "{}\ndef added(self):\n    return self.x\n{}",
+                    &t[..at],
+                    &t[at..]
+                )
+            },
+        ];
+        let mut compared = 0;
+        for text in corpus() {
+            for k in 0..7 {
+                let at = text.len() * k / 7;
+                if !text.is_char_boundary(at) {
+                    continue;
+                }
+                for edit in edits {
+                    assert_incremental_agrees(&text, &edit(&text, at));
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared}");
+    }
+
+    /// A keystroke in a large file copies the nodes of every subtree the parse reused
+    /// (a walk that fell back to walking afresh would still agree above). How much that
+    /// is depends on tree-sitter: in a block that changed, it rebuilds every statement's
+    /// own node around its reused parts (and, after the edit, more of it); outside that
+    /// block it reuses whole subtrees.
+    #[test]
+    fn a_keystroke_copies_what_the_parse_reused() {
+        let body: String = (0..300)
+            .map(|i| format!("def f{i}(a, b):\n    return g(a, b) + {i}\n\n"))
+            .collect();
+        let text = format!("class C:\n    {}", body.replace('\n', "\n    "));
+        let total = |t: &str| {
+            super::Walk::new(&crate::parse::parse(t).unwrap())
+                .entries
+                .len()
+        };
+        let walked = |a: &str, b: &str| {
+            super::cursor_check::walked_after_edit(a, b) as f64 / total(b) as f64
+        };
+        // A statement after the class: the class is reused whole.
+        let after = format!("{text}\nprint(1)\n");
+        assert!(walked(&after, &format!("{after}x")) < 0.01);
+        // The class's last line: its functions are rebuilt around their reused parts.
+        assert!(walked(&text, &format!("{text}x")) < 0.35);
+        // The middle of the class: the rest of it as well.
+        let in_middle = text.replacen("g(a, b) + 150\n", "g(a, b) + 1500\n", 1);
+        assert!(walked(&text, &in_middle) < 0.7);
     }
 }

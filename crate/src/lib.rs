@@ -17,6 +17,7 @@ pub mod index;
 pub mod js;
 pub mod parse;
 pub mod project;
+pub mod reparse;
 pub mod rule;
 pub mod rules;
 pub mod semantic;

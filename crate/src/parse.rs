@@ -3,9 +3,7 @@
 use crate::diagnostic::SyntaxError;
 use crate::source::{LineIndex, SourceFile};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::sync::Mutex;
 use tree_sitter::{InputEdit, ParseOptions, Parser, Point, Tree};
 
 /// Files larger than this are not parsed: the user is told, rather than the page or a
@@ -33,6 +31,12 @@ thread_local! {
 /// (the parser's own size is linear in the input, but a bound keeps it honest).
 pub fn parse(text: &str) -> Result<Tree, String> {
     parse_with(text, None)
+}
+
+/// Parses `text` again from `old`, the tree of the text before, edited to match it
+/// (`Tree::edit` with `edit_between`): tree-sitter re-parses only what changed.
+pub fn reparse(text: &str, old: &Tree) -> Result<Tree, String> {
+    parse_with(text, Some(old))
 }
 
 /// Parses `text`, reusing `old` (already edited to match `text`) where it can.
@@ -87,44 +91,6 @@ pub fn parse_file(file: &SourceFile) -> Result<ParsedFile, String> {
     Ok(ParsedFile { tree })
 }
 
-/// The last tree of each file, for re-checking text as it is typed: the edit between
-/// the old and the new text is found (common prefix and suffix), the old tree is told
-/// of it, and tree-sitter re-parses only what changed. Used by the playground's engine,
-/// which checks the same files again on every keystroke; the CLI parses each file once.
-#[derive(Default)]
-pub struct ParseCache {
-    entries: Mutex<HashMap<String, (String, Tree)>>,
-}
-
-impl ParseCache {
-    pub fn parse_file(&self, file: &SourceFile) -> Result<ParsedFile, String> {
-        let previous = self
-            .entries
-            .lock()
-            .ok()
-            .and_then(|mut e| e.remove(&file.path));
-        let tree = match previous {
-            Some((old_text, tree)) if old_text == file.text => tree,
-            Some((old_text, mut tree)) => {
-                tree.edit(&edit_between(&old_text, &file.text));
-                parse_with(&file.text, Some(&tree))?
-            }
-            None => parse(&file.text)?,
-        };
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(file.path.clone(), (file.text.clone(), tree.clone()));
-        }
-        Ok(ParsedFile { tree })
-    }
-
-    /// Forgets files that are no longer in the set (closed tabs, renamed files).
-    pub fn retain(&self, files: &[SourceFile]) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.retain(|path, _| files.iter().any(|f| &f.path == path));
-        }
-    }
-}
-
 /// The lengths of the common prefix and the common suffix of `old` and `new` (not
 /// overlapping, both on character boundaries): what lies between them is what changed.
 pub fn common_ends(old: &str, new: &str) -> (usize, usize) {
@@ -149,7 +115,7 @@ pub fn common_ends(old: &str, new: &str) -> (usize, usize) {
 
 /// The single edit turning `old` into `new`: everything between their common prefix and
 /// their common suffix.
-fn edit_between(old: &str, new: &str) -> InputEdit {
+pub fn edit_between(old: &str, new: &str) -> InputEdit {
     let (a, b) = (old.as_bytes(), new.as_bytes());
     let (prefix, suffix) = common_ends(old, new);
     // The text before the edit is scanned once, then only what changed: a keystroke in a
@@ -242,33 +208,6 @@ mod tests {
     }
 
     #[test]
-    fn cached_reparse_gives_the_tree_a_fresh_parse_gives() {
-        let cache = ParseCache::default();
-        let texts = [
-            "def f():\n    return 1\n",
-            "def f():\n    return 12\n",
-            "x = 'é'\ndef f():\n    return 12\n",
-            "x = 'é😀'\ndef f(:\n    return 12\n",
-            "x = 'é😀'\ndef f(a):\n    return 12\n\nclass C:\n    pass\n",
-            "",
-            "class C:\n    pass\n",
-            "class C:\n    pass\n",
-        ];
-        for text in texts {
-            let file = SourceFile::new("a.py", text);
-            let cached = cache.parse_file(&file).unwrap();
-            let fresh = parse_file(&file).unwrap();
-            assert_eq!(
-                cached.tree.root_node().to_sexp(),
-                fresh.tree.root_node().to_sexp(),
-                "{text:?}"
-            );
-        }
-        cache.retain(&[]);
-        assert!(cache.entries.lock().unwrap().is_empty());
-    }
-
-    #[test]
     fn edits_span_the_changed_bytes_on_char_boundaries() {
         let e = edit_between("abc😀def", "abc😁def");
         assert_eq!((e.start_byte, e.old_end_byte, e.new_end_byte), (3, 7, 7));
@@ -311,59 +250,6 @@ mod tests {
                 e.new_end_position,
                 point_at(new, e.new_end_byte),
                 "{old:?} -> {new:?}"
-            );
-        }
-    }
-
-    /// Every node of an incrementally re-parsed tree has the rows and columns of a fresh
-    /// parse (reports carry bytes, so the fuzz test would not see wrong points).
-    #[test]
-    fn edited_trees_keep_their_points() {
-        fn positions(tree: &Tree) -> Vec<(u16, std::ops::Range<usize>, Point, Point)> {
-            let mut out = Vec::new();
-            let mut cursor = tree.walk();
-            'walk: loop {
-                let n = cursor.node();
-                out.push((
-                    n.kind_id(),
-                    n.byte_range(),
-                    n.start_position(),
-                    n.end_position(),
-                ));
-                if cursor.goto_first_child() {
-                    continue;
-                }
-                while !cursor.goto_next_sibling() {
-                    if !cursor.goto_parent() {
-                        break 'walk;
-                    }
-                }
-            }
-            out
-        }
-        let base = "def f(a):\n    x = 1\n    return a\n\nclass C:\n    y = 'é'\n";
-        let edits = [
-            "def f(a):\n    x = 1\n    return a\n\nclass C:\n    y = 'é'\n    z = 2\n",
-            "def f(a, b):\n    x = 1\n    return a\n\nclass C:\n    y = 'é'\n",
-            "def f(a):\n    return a\n\nclass C:\n    y = 'é'\n",
-            "def f(a):\n    x = [1,\n         2]\n    return a\n\nclass C:\n    y = 'é'\n",
-            "# new first line\ndef f(a):\n    x = 1\n    return a\n\nclass C:\n    y = 'éé'\n",
-        ];
-        let pairs = edits.iter().map(|e| (base, *e)).chain([
-            // Code after the edit on the same line, in both directions.
-            ("x = foo(1, y)\n", "x = foo(\n    1, y)\n"),
-            ("x = foo(\n    1, y)\n", "x = foo(1, y)\n"),
-            ("é = f(a)  # ü\n", "é = f(a, b)  # ü\n"),
-        ]);
-        for (base, edited) in pairs {
-            let cache = ParseCache::default();
-            cache.parse_file(&SourceFile::new("t.py", base)).unwrap();
-            let incremental = cache.parse_file(&SourceFile::new("t.py", edited)).unwrap();
-            let fresh = parse(edited).unwrap();
-            assert_eq!(
-                positions(&incremental.tree),
-                positions(&fresh),
-                "{edited:?}"
             );
         }
     }

@@ -12,7 +12,7 @@ use crate::config::{parse_selectors, Config};
 use crate::diagnostic::Diagnostic;
 use crate::engine::{check_cached, fix_files, Report};
 use crate::js::{JsFixResult, JsReport, JsRule};
-use crate::parse::ParseCache;
+use crate::reparse::ParseCache;
 use crate::source::SourceFile;
 #[cfg(feature = "team")]
 use crate::team::{self, RuleError};

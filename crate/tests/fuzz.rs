@@ -15,8 +15,8 @@ use std::path::Path;
 use wagcheck::engine::check_cached;
 use wagcheck::examples::split_files;
 use wagcheck::fix::apply_fixes;
-use wagcheck::parse::ParseCache;
 use wagcheck::parse::{parse_file, syntax_errors};
+use wagcheck::reparse::ParseCache;
 use wagcheck::{check_with, fix_files, rules, Report, SourceFile};
 
 /// xorshift64*: small, seedable, no dependency.
@@ -228,7 +228,8 @@ fn summary(report: &Report) -> Vec<String> {
 }
 
 /// walk.c against tree-sitter's `TreeCursor` on the file's tree (a file the parser
-/// refuses, past its limits, has no tree to compare).
+/// refuses, past its limits, has no tree to compare). After a mutation, the walk copied
+/// from the unmutated file's walk is also compared with a fresh one (index::Walk::again).
 fn walks_agree(file: &SourceFile) -> Result<(), String> {
     match wagcheck::parse::parse(&file.text) {
         Ok(tree) => wagcheck::index::cursor_check::walks_agree(&tree),
@@ -265,7 +266,14 @@ fn mutated_inputs_keep_the_invariants() {
         let k = rng.below(files.len());
         files[k].text = mutate(&mut rng, &files[k].text, other);
         let report = check_with(&files, &|_, _| true);
-        if let Err(e) = check_invariants(&files, &report).and_then(|()| walks_agree(&files[k])) {
+        let incremental_walk = |()| {
+            wagcheck::index::cursor_check::incremental_walks_agree(&base[k].text, &files[k].text)
+                .map(|_| ())
+        };
+        if let Err(e) = check_invariants(&files, &report)
+            .and_then(|()| walks_agree(&files[k]))
+            .and_then(incremental_walk)
+        {
             panic!(
                 "iteration {i} (seed {seed}): {e}\n--- input {} ---\n{}",
                 files[k].path, files[k].text

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Bottom first. Text and grammar; diagnostics (severity, applicability, category); parsing;
-/// the one walk; imports; the file context; shared semantics; the project index; what a
+/// the one walk; files re-parsed and re-walked as they are typed; imports; the file context; shared semantics; the project index; what a
 /// loaded team rule is and how it matches; what a rule is; the rules; what the engine
 /// applies (suppressions, fixes, configuration, docs); the engine; team rules read from
 /// YAML; the JavaScript API, the syntax tree view, the wasm bindings. The binary
@@ -22,6 +22,7 @@ const ORDER: &[&str] = &[
     "diagnostic",
     "parse",
     "index",
+    "reparse",
     "imports",
     "context",
     "semantic",

@@ -108,7 +108,7 @@ pub fn code_actions(
         let Some(parsed) = tree.as_ref() else {
             continue;
         };
-        let ctx = FileContext::new(&doc.shown, &doc.text, &parsed.tree);
+        let ctx = FileContext::with_walk(&doc.shown, &doc.text, &parsed.parsed.tree, &parsed.walk);
         let line = ctx.lines().line_of(d.range.start);
         if let Some(edit) = ignore_edit(&ctx, line, d.rule) {
             let text_edit = TextEdit::new(lines.range(&edit.range), edit.content);

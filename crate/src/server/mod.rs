@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::time::Duration;
-use wagcheck::parse::ParseCache;
+use wagcheck::reparse::ParseCache;
 use workspace::{shown_path, Document, ProjectDone, Workspace};
 
 /// How long typing must pause before the cross-file rules run again.

@@ -3,7 +3,7 @@
 //!
 //! Two passes share the engine. A keystroke checks the open document alone with the
 //! file rules, re-parsing incrementally from the document's last tree (the playground's
-//! `ParseCache`). The project pass runs the cross-file rules (IMP001, SIG004) over every
+//! `reparse::ParseCache`). The project pass runs the cross-file rules (IMP001, SIG004) over every
 //! Python file of the workspace: on open, save, files created/renamed/deleted, and once
 //! typing pauses.
 
@@ -14,7 +14,7 @@ use lsp_types::Url;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use wagcheck::engine::{check_in, check_with, Report};
-use wagcheck::parse::ParseCache;
+use wagcheck::reparse::ParseCache;
 use wagcheck::rule::Check;
 use wagcheck::{Diagnostic, Rule, SourceFile};
 

@@ -1,0 +1,167 @@
+//! Files checked again as they are typed (the playground, the language server, the fix
+//! loop): each file's last tree and index walk are kept, the edit between the old and the
+//! new text is found (common prefix and suffix), tree-sitter re-parses only what changed,
+//! and the walk copies the nodes of every subtree the parse reused (index::Walk::again).
+//! The CLI parses each file once and keeps nothing.
+
+use crate::index::Walk;
+use crate::parse::{edit_between, parse, reparse, ParsedFile};
+use crate::source::SourceFile;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tree_sitter::Tree;
+
+/// A file's tree and the walk its index is built from (`FileContext::with_walk`).
+pub struct Reparsed {
+    pub parsed: ParsedFile,
+    pub walk: Arc<Walk>,
+}
+
+struct Cached {
+    text: String,
+    tree: Tree,
+    walk: Arc<Walk>,
+}
+
+#[derive(Default)]
+pub struct ParseCache {
+    entries: Mutex<HashMap<String, Cached>>,
+}
+
+impl ParseCache {
+    pub fn parse_file(&self, file: &SourceFile) -> Result<Reparsed, String> {
+        let previous = self
+            .entries
+            .lock()
+            .ok()
+            .and_then(|mut e| e.remove(&file.path));
+        let (tree, walk) = match previous {
+            Some(c) if c.text == file.text => (c.tree, c.walk),
+            Some(Cached {
+                text: old_text,
+                tree: mut old_tree,
+                walk: old_walk,
+            }) => {
+                let edit = edit_between(&old_text, &file.text);
+                old_tree.edit(&edit);
+                let tree = reparse(&file.text, &old_tree)?;
+                // While the old tree is alive: the new one's reused subtrees are its own.
+                let walk = Walk::again(&tree, &old_tree, &old_walk, &edit);
+                (tree, Arc::new(walk))
+            }
+            None => {
+                let tree = parse(&file.text)?;
+                let walk = Walk::new(&tree);
+                (tree, Arc::new(walk))
+            }
+        };
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(
+                file.path.clone(),
+                Cached {
+                    text: file.text.clone(),
+                    tree: tree.clone(),
+                    walk: Arc::clone(&walk),
+                },
+            );
+        }
+        Ok(Reparsed {
+            parsed: ParsedFile { tree },
+            walk,
+        })
+    }
+
+    /// Forgets files that are no longer in the set (closed tabs, renamed files).
+    pub fn retain(&self, files: &[SourceFile]) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|path, _| files.iter().any(|f| &f.path == path));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_file;
+    use tree_sitter::Point;
+
+    #[test]
+    fn cached_reparse_gives_the_tree_a_fresh_parse_gives() {
+        let cache = ParseCache::default();
+        let texts = [
+            "def f():\n    return 1\n",
+            "def f():\n    return 12\n",
+            "x = 'é'\ndef f():\n    return 12\n",
+            "x = 'é😀'\ndef f(:\n    return 12\n",
+            "x = 'é😀'\ndef f(a):\n    return 12\n\nclass C:\n    pass\n",
+            "",
+            "class C:\n    pass\n",
+            "class C:\n    pass\n",
+        ];
+        for text in texts {
+            let file = SourceFile::new("a.py", text);
+            let cached = cache.parse_file(&file).unwrap();
+            let fresh = parse_file(&file).unwrap();
+            assert_eq!(
+                cached.parsed.tree.root_node().to_sexp(),
+                fresh.tree.root_node().to_sexp(),
+                "{text:?}"
+            );
+        }
+        cache.retain(&[]);
+        assert!(cache.entries.lock().unwrap().is_empty());
+    }
+
+    /// Every node of an incrementally re-parsed tree has the rows and columns of a fresh
+    /// parse (reports carry bytes, so the fuzz test would not see wrong points).
+    #[test]
+    fn edited_trees_keep_their_points() {
+        fn positions(tree: &Tree) -> Vec<(u16, std::ops::Range<usize>, Point, Point)> {
+            let mut out = Vec::new();
+            let mut cursor = tree.walk();
+            'walk: loop {
+                let n = cursor.node();
+                out.push((
+                    n.kind_id(),
+                    n.byte_range(),
+                    n.start_position(),
+                    n.end_position(),
+                ));
+                if cursor.goto_first_child() {
+                    continue;
+                }
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        break 'walk;
+                    }
+                }
+            }
+            out
+        }
+        let base = "def f(a):\n    x = 1\n    return a\n\nclass C:\n    y = 'é'\n";
+        let edits = [
+            "def f(a):\n    x = 1\n    return a\n\nclass C:\n    y = 'é'\n    z = 2\n",
+            "def f(a, b):\n    x = 1\n    return a\n\nclass C:\n    y = 'é'\n",
+            "def f(a):\n    return a\n\nclass C:\n    y = 'é'\n",
+            "def f(a):\n    x = [1,\n         2]\n    return a\n\nclass C:\n    y = 'é'\n",
+            "# new first line\ndef f(a):\n    x = 1\n    return a\n\nclass C:\n    y = 'éé'\n",
+        ];
+        let pairs = edits.iter().map(|e| (base, *e)).chain([
+            // Code after the edit on the same line, in both directions.
+            ("x = foo(1, y)\n", "x = foo(\n    1, y)\n"),
+            ("x = foo(\n    1, y)\n", "x = foo(1, y)\n"),
+            ("é = f(a)  # ü\n", "é = f(a, b)  # ü\n"),
+        ]);
+        for (base, edited) in pairs {
+            let cache = ParseCache::default();
+            cache.parse_file(&SourceFile::new("t.py", base)).unwrap();
+            let incremental = cache.parse_file(&SourceFile::new("t.py", edited)).unwrap();
+            let fresh = parse(edited).unwrap();
+            assert_eq!(
+                positions(&incremental.parsed.tree),
+                positions(&fresh),
+                "{edited:?}"
+            );
+        }
+    }
+}
