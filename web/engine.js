@@ -19,18 +19,35 @@ export class EngineCrash extends Error {
 
 /** Texts up to this size (all files together, in characters) may be checked in the page's thread, */
 export const INLINE_MAX_CHARS = 256 * 1024;
-/** while the engine's last check took at most this long (ms): the keystroke's frame waits for it. */
+/** while the engine's checks take at most this long (ms): the keystroke's frame waits for it. */
 export const INLINE_MAX_MS = 12;
+/** How many recent checks `typicalMs` judges by. */
+const RECENT_CHECKS = 3;
 
 /**
- * Whether `files` may be checked in the page's thread, given the engine's time for the last
- * check (`lastMs`): small texts only, and only while checks are quick.
+ * Whether `files` may be checked in the page's thread, given how long the engine's checks
+ * take now (`ms`, from `typicalMs`): small texts only, and only while checks are quick.
  * @param {{text: string}[]} files
- * @param {number} lastMs
+ * @param {number} ms
  */
-export function mayCheckInline(files, lastMs) {
+export function mayCheckInline(files, ms) {
   const chars = files.reduce((n, f) => n + f.text.length, 0);
-  return chars <= INLINE_MAX_CHARS && lastMs <= INLINE_MAX_MS;
+  return chars <= INLINE_MAX_CHARS && ms <= INLINE_MAX_MS;
+}
+
+/**
+ * How long the engine's checks take now, from its last few (ms, oldest first): their median,
+ * so that one slow check (a garbage collection, the machine busy for a moment) does not send
+ * the next keystroke to the worker, whose answer shows a frame later; but the last one alone
+ * when it took four times the limit, so the page never waits that long twice in a row.
+ * @param {number[]} recent
+ */
+export function typicalMs(recent) {
+  if (recent.length === 0) return 0;
+  const last = recent[recent.length - 1];
+  if (last > 4 * INLINE_MAX_MS) return last;
+  const sorted = [...recent].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 const encoder = new TextEncoder();
@@ -61,6 +78,8 @@ export class Engine {
     this.pending = new Map();
     /** The engine's own time for the last answer, in ms, as the worker or checkNow measured it. */
     this.lastMs = 0;
+    /** The engine's own times for the last few answers (`typicalMs`), oldest first. */
+    this.recentMs = [];
     this.crashes = 0;
     this.consecutiveCrashes = 0;
     /** @type {EngineCrash | null} set when the engine gave up restarting */
@@ -111,7 +130,8 @@ export class Engine {
     this.consecutiveCrashes = 0;
     if (!waiting) return;
     this.pending.delete(message.id);
-    this.lastMs = message.ms ?? 0;
+    if (waiting.method === "check") this.measured(message.ms ?? 0);
+    else this.lastMs = message.ms ?? 0;
     this.lastInline = false;
     if (waiting.method === "check" && message.ok) this.startInline();
     if (message.ok) waiting.resolve(message.result);
@@ -162,7 +182,7 @@ export class Engine {
    * the keystroke's own frame is drawn, where the worker's answer waits for that frame and
    * shows one frame later (two frames, ~30 ms, at best). Returns undefined when the worker
    * must answer: no inline engine (not loaded yet, or gone after a trap), a large text, or
-   * a last check that took long.
+   * checks that take long now (`typicalMs`).
    */
   /**
    * @param {SourceFile[]} files
@@ -170,11 +190,11 @@ export class Engine {
    * @returns {Report | undefined}
    */
   checkNow(files, options) {
-    if (!this.inline || !mayCheckInline(files, this.lastMs)) return undefined;
+    if (!this.inline || !mayCheckInline(files, typicalMs(this.recentMs))) return undefined;
     const started = performance.now();
     try {
       const report = this.inline.check(asUtf8(files), options || {});
-      this.lastMs = performance.now() - started;
+      this.measured(performance.now() - started);
       this.lastInline = true;
       return report;
     } catch (error) {
@@ -184,6 +204,13 @@ export class Engine {
       this.inline = null;
       return undefined;
     }
+  }
+
+  /** Records the engine's own time for an answer (ms). */
+  measured(ms) {
+    this.lastMs = ms;
+    this.recentMs.push(ms);
+    if (this.recentMs.length > RECENT_CHECKS) this.recentMs.shift();
   }
 
   /**

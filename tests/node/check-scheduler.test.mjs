@@ -6,7 +6,7 @@
 import { test, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { CheckScheduler } from "../../web/components/check-scheduler.js";
-import { Engine, INLINE_MAX_CHARS, INLINE_MAX_MS, mayCheckInline } from "../../web/engine.js";
+import { Engine, INLINE_MAX_CHARS, INLINE_MAX_MS, mayCheckInline, typicalMs } from "../../web/engine.js";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Lets every queued microtask (and the promise chains they start) run. */
@@ -256,6 +256,36 @@ test("inline: the INLINE_MAX limits (size of all files, time of the last check) 
   assert.equal(scheduler.lastInline, true);
   assert.equal(engine.lastInline, true);
   assert.deepEqual(reports.at(-1).texts, ["small 2\n"]);
+});
+
+test("inline: one slow check among quick ones keeps the next in the page; slow checks in a row, or one very slow, do not", async () => {
+  assert.equal(typicalMs([]), 0);
+  assert.equal(typicalMs([4, 30, 5]), 5, "a spike between quick checks");
+  assert.equal(typicalMs([4, 5, 30]), 5, "a spike just now");
+  assert.equal(typicalMs([4, 20, 30]), 20, "slow twice in a row");
+  assert.equal(typicalMs([4, 5, 4 * INLINE_MAX_MS + 1]), 4 * INLINE_MAX_MS + 1, "very slow just now");
+
+  const inline = inlineApi();
+  const { engine, files, scheduler, worker } = setup({ inline });
+  const type = async (text) => {
+    files.text = text;
+    scheduler.schedule(0, text);
+    await flush();
+  };
+  await type("a\n");
+  await type("ab\n");
+  assert.equal(inline.calls, 2);
+  // The page's module takes 20 ms once (above INLINE_MAX_MS): the next check stays inline.
+  engine.measured(INLINE_MAX_MS + 8);
+  await type("abc\n");
+  assert.equal(inline.calls, 3);
+  assert.equal(worker.checks().length, 0);
+  // Twice in a row: the worker answers.
+  engine.measured(INLINE_MAX_MS + 8);
+  engine.measured(INLINE_MAX_MS + 8);
+  await type("abcd\n");
+  assert.equal(inline.calls, 3);
+  assert.equal(worker.checks().length, 1);
 });
 
 test("inline: a trap in the page's module sends that check and every later one to the worker", async () => {
