@@ -27,6 +27,18 @@ pub struct FileContext<'a> {
 /// The parts of a call that rules ask about, read once per call: most rules look at
 /// every call's callee, and `child_by_field_id` costs hundreds of instructions (four
 /// rules asking `method_call` of every call were 4% of a check on Django's `db`).
+/// The kinds `CallParts` checks its parts against.
+static PART_KINDS: LazyLock<[Option<u16>; 5]> = LazyLock::new(|| {
+    [
+        "attribute",
+        "identifier",
+        "argument_list",
+        "generator_expression",
+        "comment",
+    ]
+    .map(kind_id)
+});
+
 #[derive(Clone, Copy)]
 struct CallParts<'a> {
     callee: Option<Node<'a>>,
@@ -37,7 +49,13 @@ struct CallParts<'a> {
 
 impl<'a> CallParts<'a> {
     fn read(text: &'a str, call: Node<'a>) -> Self {
-        let parts = Self::by_position(text, call).unwrap_or_else(|| Self::by_field(text, call));
+        Self::checked(text, call, Self::by_position(text, call))
+    }
+
+    /// `parts` as found by a faster way, or by field if it found none; debug builds (every
+    /// test, the fuzz loop) check them against the field lookup.
+    fn checked(text: &'a str, call: Node<'a>, parts: Option<Self>) -> Self {
+        let parts = parts.unwrap_or_else(|| Self::by_field(text, call));
         debug_assert!(
             parts.same_as(&Self::by_field(text, call)),
             "call parts by position and by field disagree at {:?}",
@@ -61,23 +79,47 @@ impl<'a> CallParts<'a> {
         }
     }
 
+    /// From the index's first and last named child of the call at `position` (and of its
+    /// callee): the grammar makes them the function and the arguments, the object and the
+    /// attribute, whatever comments sit between. Each checked for its kind, as `by_position`.
+    fn by_index(text: &'a str, index: &NodeIndex<'a>, position: usize) -> Option<Self> {
+        let [attribute, identifier, argument_list, generator, comment] = *PART_KINDS;
+        let (first, last) = index.named_ends(position)?;
+        let (callee, arguments) = (index.at(first), index.at(last));
+        let args_kind = Some(arguments.kind_id());
+        if first == last
+            || args_kind != argument_list && args_kind != generator
+            || Some(callee.kind_id()) == comment
+        {
+            return None;
+        }
+        let method = if Some(callee.kind_id()) == attribute {
+            let (object, attr) = index.named_ends(first)?;
+            let (object, attr) = (index.at(object), index.at(attr));
+            if Some(attr.kind_id()) != identifier
+                || Some(object.kind_id()) == comment
+                || object.id() == attr.id()
+            {
+                return None;
+            }
+            Some((object, &text[attr.byte_range()]))
+        } else {
+            None
+        };
+        Some(Self {
+            callee: Some(callee),
+            method,
+            arguments: Some(arguments),
+        })
+    }
+
     /// By position, where the grammar fixes it (a call is `function arguments`, an
     /// attribute `object . attribute`): the first and last child, each checked for its
     /// kind. A fifth of the field lookups' cost, for every call of every file. None when
     /// something else sits there (a comment between the parts inside brackets): then
     /// `by_field` answers. Debug builds (every test) compare the two.
     fn by_position(text: &'a str, call: Node<'a>) -> Option<Self> {
-        static IDS: LazyLock<[Option<u16>; 5]> = LazyLock::new(|| {
-            [
-                "attribute",
-                "identifier",
-                "argument_list",
-                "generator_expression",
-                "comment",
-            ]
-            .map(kind_id)
-        });
-        let [attribute, identifier, argument_list, generator, comment] = *IDS;
+        let [attribute, identifier, argument_list, generator, comment] = *PART_KINDS;
         let count = call.child_count();
         if count != 2 {
             return None;
@@ -303,9 +345,15 @@ impl<'a> FileContext<'a> {
 
     fn all_call_parts(&self) -> &[CallParts<'a>] {
         self.calls.get_or_init(|| {
+            let start = kind_id("call").and_then(|k| self.index.kind_start(k));
             self.nodes("call")
                 .iter()
-                .map(|&c| CallParts::read(self.text, c))
+                .enumerate()
+                .map(|(i, &c)| {
+                    let parts =
+                        start.and_then(|s| CallParts::by_index(self.text, &self.index, s + i));
+                    CallParts::checked(self.text, c, parts)
+                })
                 .collect()
         })
     }

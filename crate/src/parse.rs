@@ -95,22 +95,49 @@ pub fn parse_file(file: &SourceFile) -> Result<ParsedFile, String> {
 /// overlapping, both on character boundaries): what lies between them is what changed.
 pub fn common_ends(old: &str, new: &str) -> (usize, usize) {
     let (a, b) = (old.as_bytes(), new.as_bytes());
-    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let mut prefix = same_run(
+        a.iter().copied(),
+        b.iter().copied(),
+        a.chunks_exact(8),
+        b.chunks_exact(8),
+    );
     while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
         prefix -= 1;
     }
     let max_suffix = a.len().min(b.len()) - prefix;
-    let mut suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take(max_suffix)
-        .take_while(|(x, y)| x == y)
-        .count();
+    let (a_rest, b_rest) = (&a[a.len() - max_suffix..], &b[b.len() - max_suffix..]);
+    let mut suffix = same_run(
+        a_rest.iter().rev().copied(),
+        b_rest.iter().rev().copied(),
+        a_rest.rchunks_exact(8),
+        b_rest.rchunks_exact(8),
+    );
     while !old.is_char_boundary(a.len() - suffix) || !new.is_char_boundary(b.len() - suffix) {
         suffix -= 1;
     }
     (prefix, suffix)
+}
+
+/// How many items `a` and `b` share from their start, given as bytes and as 8-byte chunks
+/// in the same direction: whole chunks are compared first (one 64-bit comparison where the
+/// byte loop took eight; in wasm that loop was 3% of a 100 KB keystroke's check, V8 profile).
+fn same_run<'b>(
+    a: impl Iterator<Item = u8>,
+    b: impl Iterator<Item = u8>,
+    a_chunks: impl Iterator<Item = &'b [u8]>,
+    b_chunks: impl Iterator<Item = &'b [u8]>,
+) -> usize {
+    let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().expect("8-byte chunk"));
+    let chunks = a_chunks
+        .zip(b_chunks)
+        .take_while(|(x, y)| word(x) == word(y))
+        .count();
+    let skip = chunks * 8;
+    skip + a
+        .skip(skip)
+        .zip(b.skip(skip))
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// The single edit turning `old` into `new`: everything between their common prefix and
@@ -133,7 +160,7 @@ pub fn edit_between(old: &str, new: &str) -> InputEdit {
 
 /// tree-sitter's position (0-based row, column in bytes) after `bytes`, from `from`.
 fn advance(from: Point, bytes: &[u8]) -> Point {
-    match bytes.iter().rposition(|&c| c == b'\n') {
+    match memchr::memrchr(b'\n', bytes) {
         Some(last) => Point {
             row: from.row + bytes.iter().filter(|&&c| c == b'\n').count(),
             column: bytes.len() - last - 1,
@@ -205,6 +232,43 @@ mod tests {
         let errors = syntax_errors(&file, &parsed);
         assert!(!errors.is_empty());
         assert_eq!(errors[0].start.line, 1);
+    }
+
+    /// The 8-byte comparison finds what the byte-by-byte one finds, at every offset of the
+    /// change and around chunk edges.
+    #[test]
+    fn common_ends_match_a_byte_by_byte_comparison() {
+        let naive = |a: &[u8], b: &[u8]| {
+            let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+            let max = a.len().min(b.len()) - prefix;
+            let suffix = a
+                .iter()
+                .rev()
+                .zip(b.iter().rev())
+                .take(max)
+                .take_while(|(x, y)| x == y)
+                .count();
+            (prefix, suffix)
+        };
+        let base: String = (0..40).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        for at in 0..=base.len() {
+            for cut in 0..=3.min(base.len() - at) {
+                for insert in ["", "x", "xyz", "0123456789abcdefg"] {
+                    let new = format!("{}{insert}{}", &base[..at], &base[at + cut..]);
+                    assert_eq!(
+                        common_ends(&base, &new),
+                        naive(base.as_bytes(), new.as_bytes()),
+                        "{new:?}"
+                    );
+                    assert_eq!(
+                        common_ends(&new, &base),
+                        naive(new.as_bytes(), base.as_bytes()),
+                        "{new:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(common_ends("abcabcabcabc", "abcabcabcabc"), (12, 0));
     }
 
     #[test]
