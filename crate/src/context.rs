@@ -81,63 +81,50 @@ impl<'a> CallParts<'a> {
 
     /// From the index's first and last named child of the call at `position` (and of its
     /// callee): the grammar makes them the function and the arguments, the object and the
-    /// attribute, whatever comments sit between. Each checked for its kind, as `by_position`.
+    /// attribute, whatever comments sit between.
     fn by_index(text: &'a str, index: &NodeIndex<'a>, position: usize) -> Option<Self> {
-        let [attribute, identifier, argument_list, generator, comment] = *PART_KINDS;
         let (first, last) = index.named_ends(position)?;
-        let (callee, arguments) = (index.at(first), index.at(last));
-        let args_kind = Some(arguments.kind_id());
-        if first == last
-            || args_kind != argument_list && args_kind != generator
-            || Some(callee.kind_id()) == comment
-        {
-            return None;
-        }
-        let method = if Some(callee.kind_id()) == attribute {
-            let (object, attr) = index.named_ends(first)?;
-            let (object, attr) = (index.at(object), index.at(attr));
-            if Some(attr.kind_id()) != identifier
-                || Some(object.kind_id()) == comment
-                || object.id() == attr.id()
-            {
-                return None;
-            }
-            Some((object, &text[attr.byte_range()]))
-        } else {
-            None
+        let ends = |at: usize| {
+            index
+                .named_ends(at)
+                .map(|(f, l)| (index.at(f), index.at(l)))
         };
-        Some(Self {
-            callee: Some(callee),
-            method,
-            arguments: Some(arguments),
-        })
+        Self::from_ends(
+            text,
+            (first != last).then(|| (index.at(first), index.at(last)))?,
+            || ends(first).filter(|(object, attr)| object.id() != attr.id()),
+        )
     }
 
     /// By position, where the grammar fixes it (a call is `function arguments`, an
-    /// attribute `object . attribute`): the first and last child, each checked for its
-    /// kind. A fifth of the field lookups' cost, for every call of every file. None when
-    /// something else sits there (a comment between the parts inside brackets): then
-    /// `by_field` answers. Debug builds (every test) compare the two.
+    /// attribute `object . attribute`): the first and last child. A fifth of the field
+    /// lookups' cost. None when something else sits there (a comment between the parts
+    /// inside brackets): then `by_field` answers.
     fn by_position(text: &'a str, call: Node<'a>) -> Option<Self> {
-        let [attribute, identifier, argument_list, generator, comment] = *PART_KINDS;
-        let count = call.child_count();
-        if count != 2 {
+        if call.child_count() != 2 {
             return None;
         }
         let callee = call.child(0)?;
-        let arguments = call.child(1)?;
+        Self::from_ends(text, (callee, call.child(1)?), || {
+            (callee.child_count() == 3).then(|| Some((callee.child(0)?, callee.child(2)?)))?
+        })
+    }
+
+    /// The parts from a call's (callee, arguments) and, asked only for an attribute callee,
+    /// its (object, attribute), each checked for its kind.
+    fn from_ends(
+        text: &'a str,
+        (callee, arguments): (Node<'a>, Node<'a>),
+        attribute_ends: impl FnOnce() -> Option<(Node<'a>, Node<'a>)>,
+    ) -> Option<Self> {
+        let [attribute, identifier, argument_list, generator, comment] = *PART_KINDS;
         let args_kind = Some(arguments.kind_id());
         if args_kind != argument_list && args_kind != generator || Some(callee.kind_id()) == comment
         {
             return None;
         }
         let method = if Some(callee.kind_id()) == attribute {
-            let count = callee.child_count();
-            if count != 3 {
-                return None;
-            }
-            let object = callee.child(0)?;
-            let attr = callee.child(2)?;
+            let (object, attr) = attribute_ends()?;
             if Some(attr.kind_id()) != identifier || Some(object.kind_id()) == comment {
                 return None;
             }
