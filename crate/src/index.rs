@@ -63,21 +63,21 @@ impl<'t> NodeIndex<'t> {
         // edited from) names that tree: its nodes belong to this one, which holds the same
         // subtrees (Walk::again).
         let raw_tree = tree.root_node().into_raw().tree;
-        for (i, e) in entries.iter().enumerate() {
-            let at = &mut next[kind_of(e)];
-            moved[i] = *at;
-            // SAFETY: a node of `tree`'s subtrees (see Walk), which `tree` keeps alive for 't.
-            nodes[*at as usize] = unsafe { e.node_of(raw_tree) };
-            starts[*at as usize] = e.node.context[0];
-            *at += 1;
-        }
         let mut parents = vec![NONE; entries.len()];
         let mut ends = vec![(NONE, NONE); entries.len()];
         for (i, e) in entries.iter().enumerate() {
+            let next = &mut next[kind_of(e)];
+            let at = *next;
+            *next += 1;
+            moved[i] = at;
+            // SAFETY: a node of `tree`'s subtrees (see Walk), which `tree` keeps alive for 't.
+            nodes[at as usize] = unsafe { e.node_of(raw_tree) };
+            starts[at as usize] = e.node.context[0];
+            // A parent comes before its children in source order: already moved.
             if e.parent != NONE {
-                let (at, parent) = (moved[i], moved[e.parent as usize]);
+                let parent = moved[e.parent as usize];
                 parents[at as usize] = parent;
-                // In source order: the first child seen is the first, the last the last.
+                // The first child seen is the first, the last the last.
                 let ends = &mut ends[parent as usize];
                 if ends.0 == NONE {
                     ends.0 = at;

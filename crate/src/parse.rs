@@ -158,11 +158,30 @@ pub fn edit_between(old: &str, new: &str) -> InputEdit {
     }
 }
 
+/// The newlines in `bytes`, eight bytes at a time: the bytes of a 64-bit word that equal
+/// `\n` are the zero bytes of the word xor `\n` repeated, and each nonzero byte sets its
+/// high bit in `(x & 0x7f..) + 0x7f.. | x` (no carry crosses bytes). The byte loop was 3% of
+/// a 100 KB keystroke's check in V8, which does not vectorize it.
+fn count_newlines(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x0a; 8]);
+    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let chunks = bytes.chunks_exact(8);
+    let rest = chunks.remainder().iter().filter(|&&c| c == b'\n').count();
+    rest + chunks
+        .map(|c| {
+            let x = u64::from_ne_bytes(c.try_into().expect("8-byte chunk")) ^ ONES;
+            let nonzero = ((x & LOW7).wrapping_add(LOW7) | x) & HIGH;
+            8 - nonzero.count_ones() as usize
+        })
+        .sum::<usize>()
+}
+
 /// tree-sitter's position (0-based row, column in bytes) after `bytes`, from `from`.
 fn advance(from: Point, bytes: &[u8]) -> Point {
     match memchr::memrchr(b'\n', bytes) {
         Some(last) => Point {
-            row: from.row + bytes.iter().filter(|&&c| c == b'\n').count(),
+            row: from.row + count_newlines(bytes),
             column: bytes.len() - last - 1,
         },
         None => Point {
@@ -232,6 +251,20 @@ mod tests {
         let errors = syntax_errors(&file, &parsed);
         assert!(!errors.is_empty());
         assert_eq!(errors[0].start.line, 1);
+    }
+
+    #[test]
+    fn newlines_are_counted_eight_bytes_at_a_time() {
+        let text: &[u8] = b"a\n\n\x8a\x0b\n\xff\n\n\n\n\n\n\n\n\nxyz\n\x00\n";
+        for from in 0..text.len() {
+            for to in from..=text.len() {
+                let bytes = &text[from..to];
+                assert_eq!(
+                    count_newlines(bytes),
+                    bytes.iter().filter(|&&c| c == b'\n').count()
+                );
+            }
+        }
     }
 
     /// The 8-byte comparison finds what the byte-by-byte one finds, at every offset of the
