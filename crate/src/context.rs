@@ -2,7 +2,7 @@
 //! walk, parent links, the file's imports, and the syntax helpers shared by all rules.
 //! What the code means beyond its syntax (bindings, loops, exceptions) is in `semantic`.
 
-use crate::grammar::{kind_id, Field};
+use crate::grammar::{kind_id, Field, KindName};
 use crate::imports::Imports;
 use crate::index::{NodeIndex, Walk};
 use crate::source::{text_contains, LineIndex};
@@ -67,11 +67,13 @@ impl<'a> CallParts<'a> {
     /// By field name: tree-sitter looks each field up among the node's children.
     fn by_field(text: &'a str, call: Node<'a>) -> Self {
         let callee = call.field("function");
-        let method = callee.filter(|c| c.kind() == "attribute").and_then(|c| {
-            let object = c.field("object")?;
-            let attr = c.field("attribute")?;
-            Some((object, &text[attr.byte_range()]))
-        });
+        let method = callee
+            .filter(|c| c.kind_name() == "attribute")
+            .and_then(|c| {
+                let object = c.field("object")?;
+                let attr = c.field("attribute")?;
+                Some((object, &text[attr.byte_range()]))
+            });
         Self {
             callee,
             method,
@@ -240,7 +242,9 @@ impl<'a> FileContext<'a> {
         // check of a 100 KB file, callgrind).
         let mut ids = [0u16; 8];
         if kinds.len() > ids.len() {
-            return self.ancestors(node).find(|n| kinds.contains(&n.kind()));
+            return self
+                .ancestors(node)
+                .find(|n| kinds.contains(&n.kind_name()));
         }
         for (id, kind) in ids.iter_mut().zip(kinds) {
             *id = kind_id(kind).unwrap_or(u16::MAX);
@@ -286,14 +290,14 @@ impl<'a> FileContext<'a> {
     /// The class a method belongs to: `def` directly in a class body.
     pub fn method_class(&self, function: Node) -> Option<Node<'a>> {
         let mut parent = self.parent(function)?;
-        if parent.kind() == "decorated_definition" {
+        if parent.kind_name() == "decorated_definition" {
             parent = self.parent(parent)?;
         }
-        if parent.kind() != "block" {
+        if parent.kind_name() != "block" {
             return None;
         }
         self.parent(parent)
-            .filter(|p| p.kind() == "class_definition")
+            .filter(|p| p.kind_name() == "class_definition")
     }
 
     pub fn is_within(&self, node: Node, ancestor: Node) -> bool {
@@ -311,7 +315,7 @@ impl<'a> FileContext<'a> {
 
     /// One buffer for the whole chain: a `format!` per level allocated once per dot.
     fn push_dotted(&self, node: Node, out: &mut String) -> Option<()> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => out.push_str(self.text(node)),
             "attribute" => {
                 self.push_dotted(node.field("object")?, out)?;
@@ -409,7 +413,7 @@ impl<'a> FileContext<'a> {
             return Some(name);
         }
         let callee = parts.callee?;
-        match callee.kind() {
+        match callee.kind_name() {
             "identifier" => Some(self.text(callee)),
             "attribute" => callee.field("attribute").map(|a| self.text(a)),
             _ => None,
@@ -430,7 +434,7 @@ impl<'a> FileContext<'a> {
         args.named_children(&mut cursor)
             .filter(|a| {
                 !matches!(
-                    a.kind(),
+                    a.kind_name(),
                     "keyword_argument" | "list_splat" | "dictionary_splat" | "comment"
                 )
             })
@@ -442,7 +446,8 @@ impl<'a> FileContext<'a> {
         let args = self.call_parts(call).arguments?;
         let mut cursor = args.walk();
         let found = args.named_children(&mut cursor).find(|a| {
-            a.kind() == "keyword_argument" && a.field("name").is_some_and(|n| self.text(n) == name)
+            a.kind_name() == "keyword_argument"
+                && a.field("name").is_some_and(|n| self.text(n) == name)
         });
         found.and_then(|a| a.field("value"))
     }
@@ -458,12 +463,12 @@ impl<'a> FileContext<'a> {
     /// The value of a plain string literal (or implicitly concatenated literals), with
     /// escapes left as written. None for f-strings with interpolations and for bytes.
     pub fn string_value(&self, node: Node) -> Option<String> {
-        match node.kind() {
+        match node.kind_name() {
             "string" => {
                 let mut cursor = node.walk();
                 let mut value = String::new();
                 for child in node.named_children(&mut cursor) {
-                    match child.kind() {
+                    match child.kind_name() {
                         "string_start" => {
                             let prefix = self.text(child).to_ascii_lowercase();
                             if prefix.contains('b')
@@ -519,7 +524,7 @@ impl<'a> FileContext<'a> {
         let mut cursor = parent.walk();
         parent
             .named_children(&mut cursor)
-            .filter(|c| c.kind() == "decorator")
+            .filter(|c| c.kind_name() == "decorator")
             .filter_map(|d| d.named_child(0))
             .collect()
     }
@@ -549,14 +554,16 @@ impl<'a> FileContext<'a> {
         // and queryset rules ask this of the function around each name they follow.
         (0..params.named_child_count() as u32)
             .filter_map(|i| params.named_child(i))
-            .filter_map(|p| match p.kind() {
+            .filter_map(|p| match p.kind_name() {
                 "identifier" => Some(self.text(p)),
                 "default_parameter" | "typed_default_parameter" => {
                     p.field("name").map(|n| self.text(n))
                 }
                 _ => {
                     let mut c = p.walk();
-                    let ident = p.named_children(&mut c).find(|c| c.kind() == "identifier");
+                    let ident = p
+                        .named_children(&mut c)
+                        .find(|c| c.kind_name() == "identifier");
                     ident.map(|n| self.text(n))
                 }
             })
@@ -575,7 +582,9 @@ impl<'a> FileContext<'a> {
             .zip(self.all_call_parts())
             .filter(|(_, parts)| match (parts.method, parts.callee) {
                 (Some((_, method)), _) => is_method && method == name,
-                (None, Some(callee)) => callee.kind() == "identifier" && self.text(callee) == name,
+                (None, Some(callee)) => {
+                    callee.kind_name() == "identifier" && self.text(callee) == name
+                }
                 _ => false,
             })
             .map(|(&call, _)| call)
@@ -608,7 +617,8 @@ impl<'a> FileContext<'a> {
             // Not another assignment to the same attribute.
             .filter(|a| {
                 self.parent(*a).is_none_or(|p| {
-                    !(p.kind() == "assignment" && p.field("left").is_some_and(|l| l.id() == a.id()))
+                    !(p.kind_name() == "assignment"
+                        && p.field("left").is_some_and(|l| l.id() == a.id()))
                 })
             })
             .collect()
@@ -636,7 +646,7 @@ impl<'a> FileContext<'a> {
 
     /// `node` with any wrapping parentheses removed.
     pub fn unparenthesize(&self, mut node: Node<'a>) -> Node<'a> {
-        while node.kind() == "parenthesized_expression" {
+        while node.kind_name() == "parenthesized_expression" {
             match node.named_child(0) {
                 Some(inner) => node = inner,
                 None => break,
@@ -683,14 +693,14 @@ mod tests {
             assert_eq!(ctx.text(calls[0]), "f(x)(y)");
             assert_eq!(ctx.parent(calls[1]).map(|p| p.id()), Some(calls[0].id()));
             assert_eq!(
-                ctx.parent(calls[0]).map(|p| p.kind()),
+                ctx.parent(calls[0]).map(|p| p.kind_name()),
                 Some("expression_statement")
             );
             let attrs = ctx.nodes("attribute");
             assert_eq!(ctx.parent(attrs[1]).map(|p| p.id()), Some(attrs[0].id()));
             let c = attrs[0].field("attribute").unwrap();
             assert_eq!(ctx.parent(c).map(|p| p.id()), Some(attrs[0].id()));
-            let kinds: Vec<_> = ctx.ancestors(c).map(|n| n.kind()).collect();
+            let kinds: Vec<_> = ctx.ancestors(c).map(|n| n.kind_name()).collect();
             assert_eq!(kinds, ["attribute", "expression_statement", "module"]);
             assert_eq!(ctx.parent(ctx.root()), None);
         });

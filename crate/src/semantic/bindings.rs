@@ -3,7 +3,7 @@
 
 use crate::context::nodes_within;
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use tree_sitter::Node;
 
 /// The value last assigned to the plain name `name` before `at`, in the function holding
@@ -38,7 +38,7 @@ pub fn assigns_to(ctx: &FileContext, assignment: Node, name: &str) -> bool {
     starts_with_name(ctx.text(assignment), name)
         && assignment
             .field("left")
-            .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
+            .is_some_and(|l| l.kind_name() == "identifier" && ctx.text(l) == name)
 }
 
 /// Whether `text` starts with the identifier `name` (not a longer one: `qs` in `qs2`).
@@ -58,16 +58,16 @@ pub fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, nam
     let own = |n: &Node<'a>| ctx.enclosing_function(*n).map(|f| f.id()) == Some(function.id());
     let names_it = |target: Option<Node<'a>>| {
         target.is_some_and(|t| {
-            t.kind() == "identifier" && ctx.text(t) == name || {
+            t.kind_name() == "identifier" && ctx.text(t) == name || {
                 // Unpacking targets: `a, qs = ...`, `for i, qs in ...`.
                 matches!(
-                    t.kind(),
+                    t.kind_name(),
                     "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
                 ) && {
                     let mut cursor = t.walk();
                     let found = t
                         .named_children(&mut cursor)
-                        .any(|c| c.kind() == "identifier" && ctx.text(c) == name);
+                        .any(|c| c.kind_name() == "identifier" && ctx.text(c) == name);
                     found
                 }
             }
@@ -75,7 +75,7 @@ pub fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, nam
     };
     let unpacking = nodes_within(ctx, "assignment", function).any(|a| {
         a.field("left")
-            .is_some_and(|l| l.kind() != "identifier" && names_it(Some(l)))
+            .is_some_and(|l| l.kind_name() != "identifier" && names_it(Some(l)))
             && own(&a)
     });
     let other = nodes_within(ctx, "for_statement", function)
@@ -201,7 +201,7 @@ mod tests {
         with_ctx(text, |ctx| {
             let assignment = ctx.nodes("assignment")[0];
             let uses: Vec<_> = uses_after(ctx, "k", assignment)
-                .map(|u| ctx.parent(u).unwrap().kind())
+                .map(|u| ctx.parent(u).unwrap().kind_name())
                 .collect();
             assert_eq!(uses, ["attribute", "return_statement"]);
         });

@@ -8,7 +8,7 @@
 //! (Python's `contextlib.suppress.__exit__` tests `issubclass(exctype, ())`, which is false).
 
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use tree_sitter::Node;
 
 /// Exception names whose handlers catch `AttributeError`.
@@ -28,7 +28,7 @@ fn names_attribute_error_at<'a>(ctx: &FileContext<'a>, expr: Node<'a>, depth: us
         return false;
     }
     let expr = ctx.unparenthesize(expr);
-    match expr.kind() {
+    match expr.kind_name() {
         // `except AttributeError as exc` parses as an `as_pattern` value.
         "as_pattern" => expr
             .named_child(0)
@@ -52,7 +52,7 @@ fn names_attribute_error_at<'a>(ctx: &FileContext<'a>, expr: Node<'a>, depth: us
 /// `except AttributeError`, a tuple naming it, or `except Exception` /
 /// `except BaseException` (its bases).
 pub fn catches_attribute_error<'a>(ctx: &FileContext<'a>, clause: Node<'a>) -> bool {
-    if clause.kind() != "except_clause" {
+    if clause.kind_name() != "except_clause" {
         return false;
     }
     let mut cursor = clause.walk();
@@ -76,13 +76,13 @@ pub fn suppress_calls<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> Vec<Node<'a>
     let mut out = Vec::new();
     let mut cursor = with.walk();
     for clause in with.named_children(&mut cursor) {
-        if clause.kind() != "with_clause" {
+        if clause.kind_name() != "with_clause" {
             continue;
         }
         let mut items = clause.walk();
         for item in clause.named_children(&mut items) {
             let value = ctx.unparenthesize(item.field("value").unwrap_or(item));
-            let is_suppress = value.kind() == "call"
+            let is_suppress = value.kind_name() == "call"
                 && ctx
                     .call_name(value)
                     .is_some_and(|n| n == "contextlib.suppress");

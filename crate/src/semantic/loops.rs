@@ -1,7 +1,7 @@
 //! Loops and comprehensions, and what they iterate.
 
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use tree_sitter::Node;
 
 /// Node kinds of the comprehensions (each holds `for_in_clause`s).
@@ -14,8 +14,8 @@ pub const COMPREHENSIONS: &[&str] = &[
 
 /// A `for` or `while` loop, or a comprehension: code in it may run once per item.
 pub fn is_loop(node: Node) -> bool {
-    matches!(node.kind(), "for_statement" | "while_statement")
-        || COMPREHENSIONS.contains(&node.kind())
+    matches!(node.kind_name(), "for_statement" | "while_statement")
+        || COMPREHENSIONS.contains(&node.kind_name())
 }
 
 /// The `for_in_clause`s of a comprehension, in order.
@@ -23,7 +23,7 @@ pub fn for_in_clauses(comprehension: Node) -> Vec<Node> {
     let mut cursor = comprehension.walk();
     comprehension
         .named_children(&mut cursor)
-        .filter(|c| c.kind() == "for_in_clause")
+        .filter(|c| c.kind_name() == "for_in_clause")
         .collect()
 }
 
@@ -34,11 +34,11 @@ pub fn for_in_clauses(comprehension: Node) -> Vec<Node> {
 pub fn loop_iterable<'a>(ctx: &FileContext<'a>, name: Node<'a>) -> Option<Node<'a>> {
     let text = ctx.text(name);
     let binds = |target: Option<Node<'a>>| {
-        target.is_some_and(|t| t.kind() == "identifier" && ctx.text(t) == text)
+        target.is_some_and(|t| t.kind_name() == "identifier" && ctx.text(t) == text)
     };
     let mut inner = name;
     for ancestor in ctx.ancestors(name) {
-        match ancestor.kind() {
+        match ancestor.kind_name() {
             "function_definition" | "lambda" | "class_definition" => return None,
             "for_statement"
                 if ancestor.field("body").is_some_and(|b| b.id() == inner.id())

@@ -3,7 +3,7 @@
 use super::objects::{is_cache_receiver, uses_django_cache};
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::semantic::loops::{for_in_clauses, COMPREHENSIONS};
@@ -80,7 +80,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             .iter()
             .find(|(m, _)| *m == method)
             .map_or("", |(_, b)| *b);
-        let kind = if loop_.kind() == "for_statement" {
+        let kind = if loop_.kind_name() == "for_statement" {
             "loop"
         } else {
             "comprehension"
@@ -96,7 +96,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 fn per_item_loop<'a>(ctx: &FileContext<'a>, call: Node<'a>, key: Node<'a>) -> Option<Node<'a>> {
     let mut inner = call;
     for ancestor in ctx.ancestors(call) {
-        match ancestor.kind() {
+        match ancestor.kind_name() {
             // A `with` inside the loop (a per-key lock) makes each call its own step.
             "function_definition" | "lambda" | "class_definition" | "with_statement" => {
                 return None
@@ -106,7 +106,7 @@ fn per_item_loop<'a>(ctx: &FileContext<'a>, call: Node<'a>, key: Node<'a>) -> Op
                 if ancestor.field("body").is_some_and(|b| b.id() == inner.id())
                     && !ancestor
                         .field("right")
-                        .is_some_and(|r| matches!(r.kind(), "tuple" | "list" | "set")) =>
+                        .is_some_and(|r| matches!(r.kind_name(), "tuple" | "list" | "set")) =>
             {
                 let targets = target_names(ctx, ancestor.field("left")?);
                 if key_uses(ctx, key, &targets, ancestor) {
@@ -137,7 +137,7 @@ fn per_item_loop<'a>(ctx: &FileContext<'a>, call: Node<'a>, key: Node<'a>) -> Op
 }
 
 fn target_names<'a>(ctx: &FileContext<'a>, target: Node<'a>) -> Vec<&'a str> {
-    if target.kind() == "identifier" {
+    if target.kind_name() == "identifier" {
         return vec![ctx.text(target)];
     }
     let mut names = Vec::new();
@@ -145,7 +145,7 @@ fn target_names<'a>(ctx: &FileContext<'a>, target: Node<'a>) -> Vec<&'a str> {
     while let Some(node) = stack.pop() {
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            match child.kind() {
+            match child.kind_name() {
                 "identifier" => names.push(ctx.text(child)),
                 "pattern_list"
                 | "tuple_pattern"
@@ -163,7 +163,7 @@ fn target_names<'a>(ctx: &FileContext<'a>, target: Node<'a>) -> Vec<&'a str> {
 /// Whether `key` names one of `targets`, or a name assigned inside `loop_` from them.
 fn key_uses<'a>(ctx: &FileContext<'a>, key: Node<'a>, targets: &[&str], loop_: Node<'a>) -> bool {
     let direct = |expr: Node<'a>| {
-        expr.kind() == "identifier" && targets.contains(&ctx.text(expr))
+        expr.kind_name() == "identifier" && targets.contains(&ctx.text(expr))
             || nodes_within(ctx, "identifier", expr).any(|i| targets.contains(&ctx.text(i)))
     };
     if direct(key) {
@@ -173,11 +173,11 @@ fn key_uses<'a>(ctx: &FileContext<'a>, key: Node<'a>, targets: &[&str], loop_: N
     nodes_within(ctx, "identifier", key)
         .chain(std::iter::once(key))
         .any(|name| {
-            name.kind() == "identifier"
+            name.kind_name() == "identifier"
                 && nodes_within(ctx, "assignment", loop_).any(|a| {
                     a.end_byte() <= key.start_byte()
                         && a.field("left").is_some_and(|l| {
-                            l.kind() == "identifier" && ctx.text(l) == ctx.text(name)
+                            l.kind_name() == "identifier" && ctx.text(l) == ctx.text(name)
                         })
                         && a.field("right").is_some_and(direct)
                 })

@@ -4,6 +4,7 @@
 use super::objects::{is_cache_receiver, uses_django_cache};
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::KindName;
 use crate::project::receivers::receivers;
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
@@ -94,7 +95,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
                 || ctx
                     .ancestors(call)
                     .take_while(|a| a.id() != function.id())
-                    .any(|a| a.kind() == "lambda")
+                    .any(|a| a.kind_name() == "lambda")
                 || !is_cache_receiver(ctx, receiver)
             {
                 continue;
@@ -139,7 +140,7 @@ fn calls_super<'a>(ctx: &FileContext<'a>, function: Node<'a>, name: &str) -> boo
     nodes_within(ctx, "call", function).any(|call| {
         ctx.method_call(call).is_some_and(|(receiver, method)| {
             method == name
-                && receiver.kind() == "call"
+                && receiver.kind_name() == "call"
                 && ctx.callee(receiver).is_some_and(|c| ctx.text(c) == "super")
         })
     }) && !ctx.text(function).contains("commit")
@@ -164,11 +165,11 @@ fn method_calls_within<'a, 'c>(
 fn defer_edits<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: Node<'a>) -> Option<Vec<Edit>> {
     let statement = ctx
         .parent(call)
-        .filter(|s| s.kind() == "expression_statement")?;
+        .filter(|s| s.kind_name() == "expression_statement")?;
     let in_loop = ctx
         .ancestors(call)
         .take_while(|a| a.id() != function.id())
-        .any(|a| matches!(a.kind(), "for_statement" | "while_statement"));
+        .any(|a| matches!(a.kind_name(), "for_statement" | "while_statement"));
     if in_loop || statement.named_child_count() != 1 {
         return None;
     }

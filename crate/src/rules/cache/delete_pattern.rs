@@ -3,7 +3,7 @@
 
 use super::objects::uses_django_cache;
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 
@@ -42,20 +42,20 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
                 return false;
             }
             let is_local_class = |n: Node<'a>| {
-                let callee = if n.kind() == "call" {
+                let callee = if n.kind_name() == "call" {
                     ctx.callee(n)
                 } else {
                     Some(n)
                 };
                 callee
-                    .filter(|c| c.kind() == "identifier")
+                    .filter(|c| c.kind_name() == "identifier")
                     .is_some_and(|c| class_names.contains(&ctx.text(c)))
             };
             let receiver = ctx.unparenthesize(receiver);
             if is_local_class(receiver) {
                 return false;
             }
-            if receiver.kind() == "identifier" && !class_names.is_empty() {
+            if receiver.kind_name() == "identifier" && !class_names.is_empty() {
                 if let Some(value) = assigned_value(ctx, ctx.text(receiver), receiver) {
                     if is_local_class(value) {
                         return false;
@@ -72,10 +72,16 @@ pub fn delete_pattern_calls<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
 /// `super()` call for `super().x`.
 fn root_of<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Node<'a> {
     for _ in 0..64 {
-        let next = match node.kind() {
+        let next = match node.kind_name() {
             "attribute" => node.field("object"),
             "subscript" => node.field("value"),
-            "call" if ctx.callee(node).is_some_and(|c| c.kind() == "attribute") => ctx.callee(node),
+            "call"
+                if ctx
+                    .callee(node)
+                    .is_some_and(|c| c.kind_name() == "attribute") =>
+            {
+                ctx.callee(node)
+            }
             "parenthesized_expression" => node.named_child(0),
             _ => None,
         };
@@ -102,7 +108,7 @@ fn guard_at<'a>(ctx: &FileContext<'a>, condition: Node<'a>, depth: usize) -> Opt
         return None;
     }
     let condition = ctx.unparenthesize(condition);
-    match condition.kind() {
+    match condition.kind_name() {
         "not_operator" => guard_at(ctx, condition.field("argument")?, depth + 1).map(|g| !g),
         "boolean_operator" => {
             let op = condition.field("operator").map(|o| ctx.text(o));
@@ -129,7 +135,7 @@ fn guard_at<'a>(ctx: &FileContext<'a>, condition: Node<'a>, depth: usize) -> Opt
         "identifier" => {
             let value = assigned_value(ctx, ctx.text(condition), condition)?;
             let value = ctx.unparenthesize(value);
-            (value.kind() == "call" && ctx.call_simple_name(value) == Some("getattr"))
+            (value.kind_name() == "call" && ctx.call_simple_name(value) == Some("getattr"))
                 .then(|| guard_at(ctx, value, depth + 1))
                 .flatten()
         }

@@ -3,7 +3,7 @@
 use super::delete_pattern::{delete_pattern_calls, guard};
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::semantic::exceptions::{attribute_error_handler, suppress_items};
 use tree_sitter::Node;
@@ -67,7 +67,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
 fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>, early_exits: &[Node<'a>]) -> bool {
     let mut child = call;
     for ancestor in ctx.ancestors(call) {
-        match ancestor.kind() {
+        match ancestor.kind_name() {
             "function_definition" | "lambda" | "class_definition" => return false,
             "try_statement" => {
                 let in_body = ancestor.field("body").is_some_and(|b| b.id() == child.id());
@@ -90,7 +90,7 @@ fn is_protected<'a>(ctx: &FileContext<'a>, call: Node<'a>, early_exits: &[Node<'
                         Some(true) if in_consequence => return true,
                         Some(false)
                             if !in_consequence
-                                && matches!(child.kind(), "else_clause" | "elif_clause") =>
+                                && matches!(child.kind_name(), "else_clause" | "elif_clause") =>
                         {
                             return true
                         }
@@ -157,7 +157,7 @@ fn early_exits<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a>> {
                     })
                     .is_some_and(|last| {
                         matches!(
-                            last.kind(),
+                            last.kind_name(),
                             "return_statement"
                                 | "raise_statement"
                                 | "continue_statement"

@@ -4,7 +4,7 @@
 use super::names::{is_cache_object_name, is_key_name};
 use super::objects::is_cache_method_call;
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::semantic::bindings::uses_after;
 use tree_sitter::Node;
 
@@ -65,7 +65,7 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
         let Some(parent) = ctx.parent(node) else {
             return false;
         };
-        match parent.kind() {
+        match parent.kind_name() {
             "parenthesized_expression"
             | "tuple"
             | "list"
@@ -75,7 +75,8 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
             // A dict key (`set_many({key: value})`), not a value.
             "pair" => {
                 let is_key = parent.field("key").is_some_and(|k| k.id() == node.id());
-                let Some(dict) = ctx.parent(parent).filter(|d| d.kind() == "dictionary") else {
+                let Some(dict) = ctx.parent(parent).filter(|d| d.kind_name() == "dictionary")
+                else {
                     return false;
                 };
                 if !is_key {
@@ -99,7 +100,7 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
             "attribute" => {
                 let is_object = parent.field("object").is_some_and(|o| o.id() == node.id());
                 let method = parent.field("attribute").map_or("", |a| ctx.text(a));
-                let Some(call) = ctx.parent(parent).filter(|c| c.kind() == "call") else {
+                let Some(call) = ctx.parent(parent).filter(|c| c.kind_name() == "call") else {
                     return false;
                 };
                 if !is_object || !TRANSPARENT_METHODS.contains(&method) {
@@ -134,7 +135,7 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                 }
             }
             "argument_list" => {
-                let Some(call) = ctx.parent(parent).filter(|c| c.kind() == "call") else {
+                let Some(call) = ctx.parent(parent).filter(|c| c.kind_name() == "call") else {
                     return false;
                 };
                 if is_cache_method_call(ctx, call) {
@@ -179,7 +180,7 @@ fn flows<'a>(ctx: &FileContext<'a>, start: Node<'a>, hops: usize) -> bool {
                 if hops >= MAX_NAME_HOPS {
                     return false;
                 }
-                return match left.kind() {
+                return match left.kind_name() {
                     "identifier" => uses_flow(ctx, ctx.text(left), parent, hops + 1),
                     "attribute" => ctx
                         .attribute_reads(left)
@@ -237,11 +238,11 @@ fn literal_parts_mention_cache<'a>(
     let mut cursor = string.walk();
     let found = string
         .named_children(&mut cursor)
-        .any(|part| match part.kind() {
+        .any(|part| match part.kind_name() {
             "string_content" => mentions_cache(ctx.text(part)),
             "interpolation" if part.id() != skip.id() => part
                 .named_child(0)
-                .filter(|e| matches!(e.kind(), "identifier" | "attribute"))
+                .filter(|e| matches!(e.kind_name(), "identifier" | "attribute"))
                 .is_some_and(|e| mentions_cache(ctx.text(e))),
             _ => false,
         });

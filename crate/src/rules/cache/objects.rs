@@ -3,7 +3,7 @@
 
 use super::names::is_cache_object_name;
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 
@@ -48,7 +48,7 @@ pub fn is_cache_receiver<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
 
 fn is_cache_receiver_at<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> bool {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => {
             let name = ctx.text(node);
             let value = assigned_value(ctx, name, node);
@@ -81,7 +81,7 @@ fn is_cache_receiver_at<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize)
 /// A dict, list or set built in place: `{}`, `dict()`, `defaultdict(list)`.
 fn is_plain_container<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "dictionary" | "dictionary_comprehension" | "list" | "set" | "list_comprehension" => true,
         "call" => ctx.call_name(node).is_some_and(|n| {
             matches!(

@@ -4,7 +4,7 @@ use super::delete_pattern::{delete_pattern_calls, guard};
 use super::objects::uses_django_cache;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::semantic::exceptions::{attribute_error_handler, suppress_items};
 use tree_sitter::Node;
@@ -101,7 +101,7 @@ fn guards_without_else<'a>(ctx: &FileContext<'a>, calls: &[Node<'a>], hits: &mut
         let mut cursor = stmt.walk();
         let has_alternative = stmt
             .named_children(&mut cursor)
-            .any(|c| matches!(c.kind(), "else_clause" | "elif_clause"));
+            .any(|c| matches!(c.kind_name(), "else_clause" | "elif_clause"));
         if has_alternative || guard(ctx, condition) != Some(true) {
             continue;
         }
@@ -111,7 +111,7 @@ fn guards_without_else<'a>(ctx: &FileContext<'a>, calls: &[Node<'a>], hits: &mut
                 directly_within(ctx, *call, body)
                     && ctx
                         .callee(*call)
-                        .filter(|c| c.kind() == "identifier")
+                        .filter(|c| c.kind_name() == "identifier")
                         .is_some_and(|c| guard(ctx, c) == Some(true))
             })
         };
@@ -128,7 +128,7 @@ fn directly_within<'a>(ctx: &FileContext<'a>, node: Node<'a>, block: Node<'a>) -
             return true;
         }
         if matches!(
-            ancestor.kind(),
+            ancestor.kind_name(),
             "function_definition" | "lambda" | "class_definition"
         ) {
             return false;
@@ -141,7 +141,7 @@ fn handler_block(handler: Node) -> Option<Node> {
     let mut cursor = handler.walk();
     let found = handler
         .named_children(&mut cursor)
-        .find(|c| c.kind() == "block");
+        .find(|c| c.kind_name() == "block");
     found
 }
 
@@ -150,7 +150,7 @@ fn header_end(handler: Node) -> usize {
     let mut cursor = handler.walk();
     let mut end = handler.start_byte() + "except".len();
     for child in handler.children(&mut cursor) {
-        if child.kind() == "block" || child.kind() == ":" {
+        if child.kind_name() == "block" || child.kind_name() == ":" {
             break;
         }
         end = child.end_byte();
@@ -163,10 +163,10 @@ fn does_nothing(block: Node) -> bool {
     let mut cursor = block.walk();
     let all_empty = block
         .named_children(&mut cursor)
-        .all(|stmt| match stmt.kind() {
+        .all(|stmt| match stmt.kind_name() {
             "pass_statement" | "comment" => true,
             "expression_statement" => stmt.named_child(0).is_some_and(|e| {
-                matches!(e.kind(), "ellipsis" | "string" | "concatenated_string")
+                matches!(e.kind_name(), "ellipsis" | "string" | "concatenated_string")
                     && stmt.named_child_count() == 1
             }),
             _ => false,
@@ -186,7 +186,7 @@ fn fallback_elsewhere<'a>(ctx: &FileContext<'a>, stmt: Node<'a>) -> bool {
     let mut cursor = stmt.walk();
     let finally_deletes = stmt
         .named_children(&mut cursor)
-        .any(|c| c.kind() == "finally_clause" && deletes(c));
+        .any(|c| c.kind_name() == "finally_clause" && deletes(c));
     if finally_deletes {
         return true;
     }

@@ -3,7 +3,7 @@
 use super::objects::is_cache_receiver;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::uses_after;
 use std::collections::HashMap;
@@ -92,7 +92,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         let Some(left) = assignment.field("left") else {
             continue;
         };
-        if left.kind() != "identifier" {
+        if left.kind_name() != "identifier" {
             continue;
         }
         let name = ctx.text(left);
@@ -139,7 +139,7 @@ fn followed_by_if(text: &str, at: usize) -> bool {
 fn reset_to_empty_list<'a>(ctx: &FileContext<'a>, assignment: Node<'a>) -> bool {
     let Some(left) = assignment
         .field("left")
-        .filter(|l| l.kind() == "identifier")
+        .filter(|l| l.kind_name() == "identifier")
     else {
         return false;
     };
@@ -147,13 +147,13 @@ fn reset_to_empty_list<'a>(ctx: &FileContext<'a>, assignment: Node<'a>) -> bool 
     let mut next = ctx
         .parent(assignment)
         .and_then(|stmt| stmt.next_named_sibling());
-    while let Some(comment) = next.filter(|n| n.kind() == "comment") {
+    while let Some(comment) = next.filter(|n| n.kind_name() == "comment") {
         next = comment.next_named_sibling();
     }
     let Some(next) = next else {
         return false;
     };
-    if next.kind() != "if_statement" {
+    if next.kind_name() != "if_statement" {
         return false;
     }
     let condition = next
@@ -167,7 +167,7 @@ fn reset_to_empty_list<'a>(ctx: &FileContext<'a>, assignment: Node<'a>) -> bool 
     let mut cursor = body.walk();
     let resets = body.named_children(&mut cursor).any(|stmt| {
         stmt.named_child(0)
-            .filter(|a| a.kind() == "assignment")
+            .filter(|a| a.kind_name() == "assignment")
             .is_some_and(|a| {
                 a.field("left").is_some_and(|l| ctx.text(l) == name)
                     && a.field("right").is_some_and(|r| is_empty_list(ctx, r))
@@ -183,7 +183,7 @@ fn mentions_key(text: &str) -> bool {
 /// `[]` or `list()`.
 fn is_empty_list<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "list" => node.named_child_count() == 0,
         "call" => {
             ctx.call_name(node).as_deref() == Some("list") && ctx.positional_args(node).is_empty()
@@ -203,7 +203,7 @@ fn assignment_of<'a>(
     let mut list = default_is_list;
     for _ in 0..8 {
         let parent = ctx.parent(node)?;
-        match parent.kind() {
+        match parent.kind_name() {
             "parenthesized_expression" | "await" => {}
             "boolean_operator" => {
                 let is_left = parent.field("left")?.id() == node.id();
@@ -231,13 +231,13 @@ fn assignment_of<'a>(
 /// extended/inserted one, or the right side of `x += [...]`).
 fn growth<'a>(ctx: &FileContext<'a>, use_: Node<'a>) -> Option<Node<'a>> {
     let parent = ctx.parent(use_)?;
-    match parent.kind() {
+    match parent.kind_name() {
         "attribute" => {
             if parent.field("object")?.id() != use_.id() {
                 return None;
             }
             let method = ctx.text(parent.field("attribute")?);
-            let call = ctx.parent(parent).filter(|c| c.kind() == "call")?;
+            let call = ctx.parent(parent).filter(|c| c.kind_name() == "call")?;
             if !GROWING_METHODS.contains(&method) {
                 return None;
             }

@@ -3,7 +3,7 @@
 use super::key_flow::flows_into_cache_key;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
@@ -56,7 +56,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         .iter()
         .filter(|a| a.field("right").is_some_and(|r| is_hex_digest_call(ctx, r)))
         .filter_map(|a| a.field("left"))
-        .filter(|l| l.kind() == "identifier")
+        .filter(|l| l.kind_name() == "identifier")
         .map(|l| ctx.text(l))
         .collect();
     for subscript in ctx.nodes("subscript").iter().copied() {
@@ -98,7 +98,7 @@ fn truncating_slice<'a>(ctx: &FileContext<'a>, subscript: Node<'a>) -> Option<No
     let [slice] = subs.as_slice() else {
         return None;
     };
-    if slice.kind() != "slice" || ctx.text(*slice).trim_start().starts_with("::") {
+    if slice.kind_name() != "slice" || ctx.text(*slice).trim_start().starts_with("::") {
         return None;
     }
     (slice.named_child_count() > 0).then_some(*slice)
@@ -107,7 +107,7 @@ fn truncating_slice<'a>(ctx: &FileContext<'a>, subscript: Node<'a>) -> Option<No
 /// `....hexdigest()`, or a name assigned one in the same function.
 fn is_hex_digest<'a>(ctx: &FileContext<'a>, node: Node<'a>, digest_names: &[&str]) -> bool {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "call" => is_hex_digest_call(ctx, node),
         "identifier" => {
             let name = ctx.text(node);
@@ -120,7 +120,7 @@ fn is_hex_digest<'a>(ctx: &FileContext<'a>, node: Node<'a>, digest_names: &[&str
 
 fn is_hex_digest_call<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
-    node.kind() == "call" && ctx.method_call(node).is_some_and(|(_, m)| m == "hexdigest")
+    node.kind_name() == "call" && ctx.method_call(node).is_some_and(|(_, m)| m == "hexdigest")
 }
 
 /// How many characters `[:N]` / `[0:N]` keeps, when N is a literal.

@@ -3,7 +3,7 @@
 use super::hashes::is_hash_constructor;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
@@ -105,7 +105,7 @@ fn json_hit<'a>(ctx: &FileContext<'a>, call: Node<'a>, arg: Node<'a>, hits: &mut
         let mut cursor = args.walk();
         let found = args
             .named_children(&mut cursor)
-            .any(|a| a.kind() == "dictionary_splat");
+            .any(|a| a.kind_name() == "dictionary_splat");
         found
     });
     if has_splat && sort_keys.is_none() {
@@ -169,7 +169,7 @@ fn text_hit<'a>(
     if kind == Mapping::StrKeys {
         let replacement = match items_of {
             Some(_) => format!("sorted({})", ctx.text(arg)),
-            None if arg.kind() == "identifier" || arg.kind() == "attribute" => {
+            None if arg.kind_name() == "identifier" || arg.kind_name() == "attribute" => {
                 format!("sorted({}.items())", ctx.text(arg))
             }
             None => format!("sorted(({}).items())", ctx.text(arg)),
@@ -188,20 +188,27 @@ fn join_hit<'a>(ctx: &FileContext<'a>, call: Node<'a>, hits: &mut Vec<Hit>) {
     let Some(args) = call.field("arguments") else {
         return;
     };
-    let comprehension = if args.kind() == "generator_expression" {
+    let comprehension = if args.kind_name() == "generator_expression" {
         args
     } else {
         let mut cursor = args.walk();
         let inner: Vec<Node> = args.named_children(&mut cursor).collect();
         match inner.as_slice() {
-            [one] if matches!(one.kind(), "generator_expression" | "list_comprehension") => *one,
+            [one]
+                if matches!(
+                    one.kind_name(),
+                    "generator_expression" | "list_comprehension"
+                ) =>
+            {
+                *one
+            }
             _ => return,
         }
     };
     let mut cursor = comprehension.walk();
     let clauses: Vec<Node> = comprehension
         .named_children(&mut cursor)
-        .filter(|c| c.kind() == "for_in_clause")
+        .filter(|c| c.kind_name() == "for_in_clause")
         .collect();
     let [clause] = clauses.as_slice() else {
         return;
@@ -226,14 +233,14 @@ fn last_argument(call: Node) -> Option<Node> {
     let mut cursor = args.walk();
     let last = args
         .named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.kind_name() != "comment")
         .last();
     last
 }
 
 /// For `m.items()` (no arguments): `m`.
 fn items_receiver<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Option<Node<'a>> {
-    if node.kind() != "call" {
+    if node.kind_name() != "call" {
         return None;
     }
     let (receiver, method) = ctx.method_call(node)?;
@@ -249,7 +256,7 @@ fn items_receiver<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Option<Node<'a>>
 /// these in the same function. None when nothing says it is a dict.
 fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Mapping> {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "dictionary" => Some(if literal_str_keys(ctx, node) {
             Mapping::StrKeys
         } else {
@@ -330,7 +337,7 @@ fn is_annotated_parameter<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str)
     };
     let mut cursor = params.walk();
     let found = params.named_children(&mut cursor).any(|p| {
-        let ident = match p.kind() {
+        let ident = match p.kind_name() {
             "typed_default_parameter" => p.field("name"),
             "typed_parameter" => p.named_child(0),
             _ => None,
@@ -342,7 +349,7 @@ fn is_annotated_parameter<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str)
 
 /// `request.GET`, `request.POST`, `self.request.query_params`.
 fn is_query_dict<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
-    node.kind() == "attribute"
+    node.kind_name() == "attribute"
         && node
             .field("attribute")
             .is_some_and(|a| matches!(ctx.text(a), "GET" | "POST" | "query_params"))
@@ -351,7 +358,7 @@ fn is_query_dict<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
 fn literal_str_keys<'a>(ctx: &FileContext<'a>, dict: Node<'a>) -> bool {
     let mut cursor = dict.walk();
     let all = dict.named_children(&mut cursor).all(|pair| {
-        pair.kind() == "pair"
+        pair.kind_name() == "pair"
             && pair
                 .field("key")
                 .is_some_and(|k| ctx.string_value(k).is_some())
@@ -367,18 +374,18 @@ fn parameter_mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, name: &str) -> O
     let mut cursor = params.walk();
     let found = params
         .named_children(&mut cursor)
-        .find_map(|p| match p.kind() {
+        .find_map(|p| match p.kind_name() {
             "dictionary_splat_pattern" => {
                 let ident = p.named_child(0)?;
                 (ctx.text(ident) == name).then_some(Mapping::StrKeys)
             }
             "typed_parameter" | "typed_default_parameter" => {
-                let ident = if p.kind() == "typed_default_parameter" {
+                let ident = if p.kind_name() == "typed_default_parameter" {
                     p.field("name")?
                 } else {
                     p.named_child(0)?
                 };
-                if ident.kind() == "dictionary_splat_pattern" {
+                if ident.kind_name() == "dictionary_splat_pattern" {
                     let inner = ident.named_child(0)?;
                     return (ctx.text(inner) == name).then_some(Mapping::StrKeys);
                 }
@@ -408,7 +415,7 @@ fn is_hashed<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
         let Some(parent) = ctx.parent(node) else {
             return false;
         };
-        match parent.kind() {
+        match parent.kind_name() {
             "parenthesized_expression" | "binary_operator" => {}
             "interpolation" => match ctx.parent(parent) {
                 Some(string) => {
@@ -421,7 +428,7 @@ fn is_hashed<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
                 let is_encode = parent
                     .field("attribute")
                     .is_some_and(|a| ctx.text(a) == "encode");
-                let Some(next) = ctx.parent(parent).filter(|c| c.kind() == "call") else {
+                let Some(next) = ctx.parent(parent).filter(|c| c.kind_name() == "call") else {
                     return false;
                 };
                 if !is_encode {
@@ -432,7 +439,7 @@ fn is_hashed<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
                 continue;
             }
             "argument_list" => {
-                let Some(next) = ctx.parent(parent).filter(|c| c.kind() == "call") else {
+                let Some(next) = ctx.parent(parent).filter(|c| c.kind_name() == "call") else {
                     return false;
                 };
                 if is_hash_constructor(ctx, next) {
@@ -459,7 +466,7 @@ fn is_hashed<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
 }
 
 fn is_hash_object<'a>(ctx: &FileContext<'a>, receiver: Node<'a>) -> bool {
-    receiver.kind() == "identifier"
+    receiver.kind_name() == "identifier"
         && assigned_value(ctx, ctx.text(receiver), receiver)
-            .is_some_and(|v| v.kind() == "call" && is_hash_constructor(ctx, v))
+            .is_some_and(|v| v.kind_name() == "call" && is_hash_constructor(ctx, v))
 }

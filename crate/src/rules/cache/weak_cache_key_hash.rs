@@ -3,7 +3,7 @@
 use super::key_flow::flows_into_cache_key;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 
@@ -105,20 +105,20 @@ fn weak_hash<'a>(
 }
 
 fn string_content(string: Node) -> Option<Node> {
-    if string.kind() != "string" {
+    if string.kind_name() != "string" {
         return None;
     }
     let mut cursor = string.walk();
     let found = string
         .named_children(&mut cursor)
-        .find(|c| c.kind() == "string_content");
+        .find(|c| c.kind_name() == "string_content");
     found
 }
 
 /// `hashlib.md5` -> `hashlib.sha256` (any alias of hashlib); a bare `md5` imported from
 /// hashlib -> `sha256`, adding `from hashlib import sha256` when the file lacks it.
 fn rename_constructor<'a>(ctx: &FileContext<'a>, callee: Node<'a>) -> Option<Vec<Edit>> {
-    match callee.kind() {
+    match callee.kind_name() {
         "attribute" => {
             let attr = callee.field("attribute")?;
             Some(vec![Edit::replace(attr.byte_range(), "sha256")])

@@ -2,7 +2,7 @@
 
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::project::viewsets::methods;
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::Querysets;
@@ -98,7 +98,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         // `self.queryset = ...` anywhere makes it an instance attribute.
         let assigned = reads.iter().any(|a| {
             ctx.parent(*a).is_some_and(|p| {
-                matches!(p.kind(), "assignment" | "augmented_assignment")
+                matches!(p.kind_name(), "assignment" | "augmented_assignment")
                     && p.field("left").is_some_and(|l| l.id() == a.id())
             })
         });
@@ -138,9 +138,9 @@ fn class_queryset<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Option<Node<'a>
     let mut cursor = body.walk();
     let found = body
         .named_children(&mut cursor)
-        .filter(|s| s.kind() == "expression_statement")
+        .filter(|s| s.kind_name() == "expression_statement")
         .filter_map(|s| s.named_child(0))
-        .filter(|a| a.kind() == "assignment")
+        .filter(|a| a.kind_name() == "assignment")
         .find(|a| a.field("left").is_some_and(|l| ctx.text(l) == "queryset"))
         .and_then(|a| a.field("right"));
     found
@@ -174,7 +174,7 @@ fn has_get_queryset<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> bool {
 fn is_self_queryset(ctx: &FileContext, attribute: Node) -> bool {
     attribute
         .field("object")
-        .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == "self")
+        .is_some_and(|o| o.kind_name() == "identifier" && ctx.text(o) == "self")
         && attribute
             .field("attribute")
             .is_some_and(|a| ctx.text(a) == "queryset")
@@ -186,13 +186,13 @@ fn evaluation<'a>(ctx: &FileContext<'a>, read: Node<'a>) -> Option<&'static str>
     let mut node = read;
     while let Some(p) = ctx
         .parent(node)
-        .filter(|p| p.kind() == "parenthesized_expression")
+        .filter(|p| p.kind_name() == "parenthesized_expression")
     {
         node = p;
     }
     let parent = ctx.parent(node)?;
     let is = |field: &str| parent.field(field).is_some_and(|c| c.id() == node.id());
-    match parent.kind() {
+    match parent.kind_name() {
         "for_statement" | "for_in_clause" if is("right") => Some("iterated"),
         "if_statement" | "elif_clause" | "while_statement" if is("condition") => {
             Some("tested for truth, which loads every row")
@@ -207,7 +207,7 @@ fn evaluation<'a>(ctx: &FileContext<'a>, read: Node<'a>) -> Option<&'static str>
             let call = ctx.parent(parent)?;
             let callee = ctx.callee(call)?;
             let name = ctx.text(callee);
-            (callee.kind() == "identifier"
+            (callee.kind_name() == "identifier"
                 && ITERATING.contains(&name)
                 && ctx
                     .positional_args(call)

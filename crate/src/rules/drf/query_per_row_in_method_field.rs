@@ -2,7 +2,7 @@
 
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::project::viewsets::methods;
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::{Origin, Queryset, Querysets};
@@ -121,7 +121,7 @@ fn method_field_names<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<String>
     for statement in body.named_children(&mut cursor) {
         let Some(assignment) = statement
             .named_child(0)
-            .filter(|a| a.kind() == "assignment")
+            .filter(|a| a.kind_name() == "assignment")
         else {
             continue;
         };
@@ -129,9 +129,9 @@ fn method_field_names<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<String>
         else {
             continue;
         };
-        if right.kind() != "call"
+        if right.kind_name() != "call"
             || ctx.call_simple_name(right) != Some("SerializerMethodField")
-            || left.kind() != "identifier"
+            || left.kind_name() != "identifier"
         {
             continue;
         }
@@ -153,7 +153,7 @@ fn check_method<'a>(
     let related = |attribute: Node<'a>| {
         attribute
             .field("object")
-            .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == obj)
+            .is_some_and(|o| o.kind_name() == "identifier" && ctx.text(o) == obj)
     };
     let querysets = Querysets::new(ctx).with_related(&related);
     for call in nodes_within(ctx, "call", method) {
@@ -191,11 +191,11 @@ fn check_method<'a>(
 /// Whether `call` is the receiver of a further queryset method (the outer call is
 /// reported instead).
 fn continues_chain<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
-    let Some(attribute) = ctx.parent(call).filter(|p| p.kind() == "attribute") else {
+    let Some(attribute) = ctx.parent(call).filter(|p| p.kind_name() == "attribute") else {
         return false;
     };
     ctx.parent(attribute)
-        .filter(|c| c.kind() == "call")
+        .filter(|c| c.kind_name() == "call")
         .and_then(|c| ctx.method_call(c))
         .is_some_and(|(_, m)| CHAINED.contains(&m) || is_terminal(m))
 }

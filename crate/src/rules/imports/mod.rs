@@ -6,7 +6,7 @@
 //! Python statements.
 
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::Rule;
 use crate::semantic::exceptions::swallows_exceptions;
 use tree_sitter::Node;
@@ -38,9 +38,9 @@ pub(crate) fn in_module_scope<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool
 /// code there never runs.
 pub(crate) fn under_type_checking<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     ctx.ancestors(node).any(|block| {
-        block.kind() == "block"
+        block.kind_name() == "block"
             && ctx.parent(block).is_some_and(|stmt| {
-                stmt.kind() == "if_statement"
+                stmt.kind_name() == "if_statement"
                     && stmt
                         .field("consequence")
                         .is_some_and(|c| c.id() == block.id())
@@ -64,7 +64,7 @@ pub(crate) fn module_getattr_functions<'a>(ctx: &FileContext<'a>) -> Vec<Node<'a
         .iter()
         .copied()
         .filter(|f| ctx.definition_name(*f) == "__getattr__")
-        .filter(|f| f.child(0).is_some_and(|c| c.kind() != "async"))
+        .filter(|f| f.child(0).is_some_and(|c| c.kind_name() != "async"))
         .filter(|f| in_module_scope(ctx, *f) && !under_type_checking(ctx, *f))
         .collect()
 }
@@ -91,7 +91,7 @@ fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) 
         node.field(field)
             .is_none_or(|b| block_completes(ctx, b, depth + 1))
     };
-    match stmt.kind() {
+    match stmt.kind_name() {
         "return_statement" | "raise_statement" | "break_statement" | "continue_statement" => false,
         "assert_statement" => !stmt.named_child(0).is_some_and(|c| is_false(ctx, c)),
         "expression_statement" => !stmt.named_child(0).is_some_and(|c| never_returns(ctx, c)),
@@ -100,11 +100,11 @@ fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) 
             let alternatives: Vec<Node> = stmt
                 .children_by_field_name("alternative", &mut cursor)
                 .collect();
-            let has_else = alternatives.iter().any(|a| a.kind() == "else_clause");
+            let has_else = alternatives.iter().any(|a| a.kind_name() == "else_clause");
             field_completes(stmt, "consequence")
                 || !has_else
                 || alternatives.iter().any(|a| {
-                    let field = if a.kind() == "else_clause" {
+                    let field = if a.kind_name() == "else_clause" {
                         "body"
                     } else {
                         "consequence"
@@ -113,7 +113,7 @@ fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) 
                 })
         }
         "for_statement" | "while_statement" => {
-            let infinite = stmt.kind() == "while_statement"
+            let infinite = stmt.kind_name() == "while_statement"
                 && stmt.field("condition").is_some_and(|c| is_true(ctx, c));
             if has_break(ctx, stmt) {
                 return true;
@@ -129,21 +129,23 @@ fn statement_completes<'a>(ctx: &FileContext<'a>, stmt: Node<'a>, depth: usize) 
             let clauses: Vec<Node> = stmt.named_children(&mut cursor).collect();
             let clause_block = |clause: &Node<'a>| {
                 let mut c = clause.walk();
-                let block = clause.named_children(&mut c).find(|n| n.kind() == "block");
+                let block = clause
+                    .named_children(&mut c)
+                    .find(|n| n.kind_name() == "block");
                 block.is_none_or(|b| block_completes(ctx, b, depth + 1))
             };
             let body_completes = field_completes(stmt, "body")
                 && clauses
                     .iter()
-                    .filter(|c| c.kind() == "else_clause")
+                    .filter(|c| c.kind_name() == "else_clause")
                     .all(|c| field_completes(*c, "body"));
             let handler_completes = clauses
                 .iter()
-                .filter(|c| c.kind() == "except_clause")
+                .filter(|c| c.kind_name() == "except_clause")
                 .any(clause_block);
             let finally_completes = clauses
                 .iter()
-                .filter(|c| c.kind() == "finally_clause")
+                .filter(|c| c.kind_name() == "finally_clause")
                 .all(clause_block);
             (body_completes || handler_completes) && finally_completes
         }
@@ -188,7 +190,7 @@ fn has_break<'a>(ctx: &FileContext<'a>, lp: Node<'a>) -> bool {
 
 fn is_true<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "true" => true,
         "integer" => ctx
             .text(node)
@@ -200,7 +202,7 @@ fn is_true<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
 
 fn is_false<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "false" | "none" => true,
         "integer" => ctx
             .text(node)
@@ -213,7 +215,7 @@ fn is_false<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
 /// Calls that never return: `sys.exit()`, `os._exit()`, `typing.assert_never()`...
 fn never_returns<'a>(ctx: &FileContext<'a>, expr: Node<'a>) -> bool {
     let expr = ctx.unparenthesize(expr);
-    if expr.kind() != "call" {
+    if expr.kind_name() != "call" {
         return false;
     }
     ctx.call_name(expr).is_some_and(|name| {
@@ -238,11 +240,11 @@ fn is_irrefutable_case<'a>(ctx: &FileContext<'a>, case: Node<'a>) -> bool {
     let mut cursor = case.walk();
     let patterns: Vec<Node> = case
         .named_children(&mut cursor)
-        .filter(|c| c.kind() == "case_pattern")
+        .filter(|c| c.kind_name() == "case_pattern")
         .collect();
     patterns.iter().any(|p| match p.named_child(0) {
         None => ctx.text(*p).trim() == "_",
-        Some(inner) => inner.kind() == "dotted_name" && inner.named_child_count() == 1,
+        Some(inner) => inner.kind_name() == "dotted_name" && inner.named_child_count() == 1,
     })
 }
 

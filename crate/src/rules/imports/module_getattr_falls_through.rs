@@ -3,7 +3,7 @@
 use super::{attribute_error_raise, block_completes, module_getattr_functions};
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 
@@ -104,13 +104,13 @@ fn is_generator<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
 /// The plain name of the hook's first parameter (`name`, `name: str`), if it has one.
 fn first_parameter<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<&'a str> {
     let first = function.field("parameters")?.named_child(0)?;
-    let ident = match first.kind() {
+    let ident = match first.kind_name() {
         "identifier" => first,
         "typed_parameter" => first.named_child(0)?,
         "default_parameter" | "typed_default_parameter" => first.field("name")?,
         _ => return None,
     };
-    (ident.kind() == "identifier").then(|| ctx.text(ident))
+    (ident.kind_name() == "identifier").then(|| ctx.text(ident))
 }
 
 /// `return`, `return None` (also `return (None)`) of this very function, except those
@@ -127,7 +127,7 @@ fn none_returns<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Vec<Node<'a>> 
         })
         .filter(|r| {
             r.named_child(0)
-                .is_none_or(|v| ctx.unparenthesize(v).kind() == "none")
+                .is_none_or(|v| ctx.unparenthesize(v).kind_name() == "none")
         })
         .filter(|r| !param.is_some_and(|p| for_known_name(ctx, *r, function, p)))
         .collect()
@@ -144,12 +144,12 @@ fn for_known_name<'a>(
 ) -> bool {
     ctx.ancestors(node)
         .take_while(|a| a.id() != function.id())
-        .filter(|a| a.kind() == "block")
+        .filter(|a| a.kind_name() == "block")
         .any(|block| {
             let Some(owner) = ctx.parent(block) else {
                 return false;
             };
-            match owner.kind() {
+            match owner.kind_name() {
                 "if_statement" | "elif_clause" => {
                     owner
                         .field("consequence")
@@ -162,7 +162,7 @@ fn for_known_name<'a>(
                     let mut cursor = owner.walk();
                     let patterns: Vec<Node> = owner
                         .named_children(&mut cursor)
-                        .filter(|c| c.kind() == "case_pattern")
+                        .filter(|c| c.kind_name() == "case_pattern")
                         .collect();
                     let subject = ctx
                         .parent(owner)
@@ -173,7 +173,7 @@ fn for_known_name<'a>(
                         && patterns.iter().all(|p| {
                             p.named_child(0).is_some_and(|v| {
                                 matches!(
-                                    v.kind(),
+                                    v.kind_name(),
                                     "string" | "concatenated_string" | "union_pattern"
                                 )
                             })
@@ -187,11 +187,11 @@ fn for_known_name<'a>(
 /// `name == "X"`, `"X" == name`, `name in NAMES`, or an `and` holding one of them.
 fn tests_known_name<'a>(ctx: &FileContext<'a>, condition: Node<'a>, param: &str) -> bool {
     let condition = ctx.unparenthesize(condition);
-    match condition.kind() {
+    match condition.kind_name() {
         "boolean_operator" => {
             let is_and = condition
                 .field("operator")
-                .is_some_and(|o| o.kind() == "and");
+                .is_some_and(|o| o.kind_name() == "and");
             is_and
                 && [condition.field("left"), condition.field("right")]
                     .into_iter()
@@ -202,7 +202,7 @@ fn tests_known_name<'a>(ctx: &FileContext<'a>, condition: Node<'a>, param: &str)
             let mut cursor = condition.walk();
             let operators: Vec<&str> = condition
                 .children_by_field_name("operators", &mut cursor)
-                .map(|o| o.kind())
+                .map(|o| o.kind_name())
                 .collect();
             let operands: Vec<Node> = {
                 let mut c = condition.walk();
@@ -237,7 +237,7 @@ fn body_indent<'a>(ctx: &FileContext<'a>, function: Node, body: Node) -> Option<
     let mut cursor = body.walk();
     let first = body
         .named_children(&mut cursor)
-        .find(|s| s.kind() != "comment")?;
+        .find(|s| s.kind_name() != "comment")?;
     let header_row = function.field("name")?.start_position().row;
     if first.start_position().row == header_row {
         return None;

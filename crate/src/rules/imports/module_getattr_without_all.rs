@@ -3,7 +3,7 @@
 use super::{in_module_scope, module_getattr_functions, under_type_checking};
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
@@ -83,7 +83,7 @@ fn serves_names<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
         .filter(|r| within(r) && own(r))
         .filter(|r| {
             r.named_child(0).is_some_and(|v| {
-                ctx.unparenthesize(v).kind() != "none" && !is_live_value(ctx, v, function)
+                ctx.unparenthesize(v).kind_name() != "none" && !is_live_value(ctx, v, function)
             })
         })
         .any(|r| !warnings.iter().any(|w| warns_before(ctx, *w, *r)))
@@ -95,15 +95,15 @@ fn serves_names<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
 /// name)` on Django's settings, `_request_var.get()` on a module-level `ContextVar`.
 fn is_live_value<'a>(ctx: &FileContext<'a>, value: Node<'a>, hook: Node<'a>) -> bool {
     let value = ctx.unparenthesize(value);
-    if value.kind() != "call" {
+    if value.kind_name() != "call" {
         return false;
     }
     let module_value = |name: Node<'a>| {
-        (name.kind() == "identifier")
+        (name.kind_name() == "identifier")
             .then(|| assigned_value(ctx, ctx.text(name), hook))
             .flatten()
             .map(|v| ctx.unparenthesize(v))
-            .filter(|v| v.kind() == "call")
+            .filter(|v| v.kind_name() == "call")
     };
     if let Some((receiver, "get")) = ctx.method_call(value) {
         return module_value(receiver)
@@ -164,7 +164,7 @@ fn assigned_names<'a>(ctx: &FileContext<'a>, name: &str) -> Vec<Node<'a>> {
             else {
                 continue;
             };
-            if left.kind() == "identifier" {
+            if left.kind_name() == "identifier" {
                 if ctx.text(left) == name {
                     found.push(left);
                 }
@@ -172,13 +172,13 @@ fn assigned_names<'a>(ctx: &FileContext<'a>, name: &str) -> Vec<Node<'a>> {
             }
             // `a, b = ...`, `(a, b) = ...`, `[a, b] = ...`: one level of unpacking.
             if matches!(
-                left.kind(),
+                left.kind_name(),
                 "pattern_list" | "tuple_pattern" | "list_pattern"
             ) {
                 let mut cursor = left.walk();
                 found.extend(
                     left.named_children(&mut cursor)
-                        .filter(|t| t.kind() == "identifier" && ctx.text(*t) == name),
+                        .filter(|t| t.kind_name() == "identifier" && ctx.text(*t) == name),
                 );
             }
         }
@@ -195,7 +195,7 @@ fn imports_all(ctx: &FileContext) -> bool {
         let mut cursor = stmt.walk();
         let bound: Vec<Node> = stmt.children_by_field_name("name", &mut cursor).collect();
         bound.iter().any(|n| {
-            let local = match n.kind() {
+            let local = match n.kind_name() {
                 "aliased_import" => n.field("alias"),
                 _ => Some(*n),
             };

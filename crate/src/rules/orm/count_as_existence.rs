@@ -3,7 +3,7 @@
 use super::in_truth_context;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::Querysets;
@@ -102,13 +102,13 @@ fn comparison_with_zero<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> Option<(No
     let mut node = call;
     while let Some(parent) = ctx
         .parent(node)
-        .filter(|p| p.kind() == "parenthesized_expression")
+        .filter(|p| p.kind_name() == "parenthesized_expression")
     {
         node = parent;
     }
     let comparison = ctx
         .parent(node)
-        .filter(|p| p.kind() == "comparison_operator")?;
+        .filter(|p| p.kind_name() == "comparison_operator")?;
     if comparison.named_child_count() != 2 {
         return None;
     }

@@ -2,6 +2,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::KindName;
 use crate::project::viewsets::is_prefetch_object;
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
@@ -52,13 +53,13 @@ posts = BlogPost.objects.prefetch_related(
 /// says what it means).
 fn magic_bounds<'a>(ctx: &FileContext<'a>, queryset: Node<'a>) -> Vec<Node<'a>> {
     let queryset = ctx.unparenthesize(queryset);
-    if queryset.kind() != "subscript" {
+    if queryset.kind_name() != "subscript" {
         return Vec::new();
     }
     let mut cursor = queryset.walk();
     let slices: Vec<Node> = queryset
         .children_by_field_name("subscript", &mut cursor)
-        .filter(|s| s.kind() == "slice")
+        .filter(|s| s.kind_name() == "slice")
         .collect();
     let mut bounds = Vec::new();
     for slice in slices {
@@ -66,7 +67,7 @@ fn magic_bounds<'a>(ctx: &FileContext<'a>, queryset: Node<'a>) -> Vec<Node<'a>> 
         bounds.extend(
             slice
                 .named_children(&mut cursor)
-                .filter(|b| b.kind() == "integer" && !matches!(ctx.text(*b), "0" | "1")),
+                .filter(|b| b.kind_name() == "integer" && !matches!(ctx.text(*b), "0" | "1")),
         );
     }
     bounds
@@ -87,7 +88,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             continue;
         };
         // `limited = Comment.objects.all()[:20]` then `Prefetch(..., queryset=limited)`.
-        if queryset.kind() == "identifier" {
+        if queryset.kind_name() == "identifier" {
             match assigned_value(ctx, ctx.text(queryset), call) {
                 Some(value) => queryset = value,
                 None => continue,

@@ -1,7 +1,7 @@
 //! The orm rules: prefetching in viewsets, and querysets built, evaluated and locked.
 
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::Rule;
 use tree_sitter::Node;
 
@@ -36,7 +36,7 @@ pub fn in_truth_context<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
             return false;
         };
         let is_field = |name| parent.field(name).is_some_and(|c| c.id() == node.id());
-        match parent.kind() {
+        match parent.kind_name() {
             "parenthesized_expression" | "boolean_operator" => node = parent,
             "not_operator" => return true,
             "if_statement" | "elif_clause" | "while_statement" => return is_field("condition"),
@@ -49,10 +49,10 @@ pub fn in_truth_context<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
             }
             "argument_list" => {
                 return ctx.parent(parent).is_some_and(|call| {
-                    call.kind() == "call"
+                    call.kind_name() == "call"
                         && ctx
                             .callee(call)
-                            .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "bool")
+                            .is_some_and(|c| c.kind_name() == "identifier" && ctx.text(c) == "bool")
                 })
             }
             _ => return false,

@@ -2,7 +2,7 @@
 
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
@@ -119,7 +119,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
                 .keyword_arg(call, "pk")
                 .or_else(|| ctx.keyword_arg(call, "id"))
                 .is_some_and(|v| {
-                    v.kind() == "attribute"
+                    v.kind_name() == "attribute"
                         && v.field("object")
                             .is_some_and(|o| targets.contains(&ctx.text(o)))
                         && v.field("attribute")
@@ -128,7 +128,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             let in_except = ctx
                 .ancestors(call)
                 .take_while(|a| a.id() != loop_.id())
-                .any(|a| a.kind() == "except_clause");
+                .any(|a| a.kind_name() == "except_clause");
             if chain.applies("select_for_update")
                 || refresh
                 || in_except
@@ -144,7 +144,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 }
 
 fn target_names<'a>(ctx: &FileContext<'a>, target: Node<'a>) -> Vec<&'a str> {
-    if target.kind() == "identifier" {
+    if target.kind_name() == "identifier" {
         return vec![ctx.text(target)];
     }
     nodes_within(ctx, "identifier", target)
@@ -154,11 +154,11 @@ fn target_names<'a>(ctx: &FileContext<'a>, target: Node<'a>) -> Vec<&'a str> {
 
 /// Whether `call` is the receiver of a further queryset method.
 fn continues_chain<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
-    let Some(attribute) = ctx.parent(call).filter(|p| p.kind() == "attribute") else {
+    let Some(attribute) = ctx.parent(call).filter(|p| p.kind_name() == "attribute") else {
         return false;
     };
     ctx.parent(attribute)
-        .filter(|c| c.kind() == "call")
+        .filter(|c| c.kind_name() == "call")
         .and_then(|c| ctx.method_call(c))
         .is_some_and(|(_, m)| CHAINED.contains(&m) || READS.contains(&m))
 }
@@ -169,9 +169,9 @@ fn ends_in_write<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     for _ in 0..32 {
         let Some(next) = ctx
             .parent(node)
-            .filter(|p| p.kind() == "attribute")
+            .filter(|p| p.kind_name() == "attribute")
             .and_then(|a| ctx.parent(a))
-            .filter(|c| c.kind() == "call")
+            .filter(|c| c.kind_name() == "call")
         else {
             return false;
         };
@@ -190,13 +190,13 @@ fn iterated<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     let Some(parent) = ctx.parent(call) else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "for_statement" | "for_in_clause" => {
             parent.field("right").is_some_and(|r| r.id() == call.id())
         }
         "argument_list" => ctx.parent(parent).is_some_and(|c| {
             ctx.callee(c).is_some_and(|f| {
-                f.kind() == "identifier"
+                f.kind_name() == "identifier"
                     && matches!(
                         ctx.text(f),
                         "list" | "tuple" | "set" | "len" | "sorted" | "bool"

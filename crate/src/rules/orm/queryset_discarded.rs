@@ -2,7 +2,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::{may_hold_querysets, Querysets};
 use crate::semantic::queryset_api::CHAINED;
@@ -58,7 +58,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             continue;
         };
         let call = ctx.unparenthesize(value);
-        if call.kind() != "call" {
+        if call.kind_name() != "call" {
             continue;
         }
         let Some((_, method)) = ctx.method_call(call).filter(|(_, m)| CHAINED.contains(m)) else {
@@ -70,7 +70,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let mut hit = Hit::node(call).with_message(format!(
             "`{method}()` returns a new queryset, which this statement throws away: the queryset it was called on is unchanged"
         ));
-        if let Some(name) = chain_start(ctx, call).filter(|n| n.kind() == "identifier") {
+        if let Some(name) = chain_start(ctx, call).filter(|n| n.kind_name() == "identifier") {
             let name = ctx.text(name);
             hit = hit.with_fix(
                 format!("Assign the result back to `{name}`"),
@@ -85,7 +85,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 fn chain_start<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Option<Node<'a>> {
     loop {
         node = ctx.unparenthesize(node);
-        node = match node.kind() {
+        node = match node.kind_name() {
             "call" => ctx.method_call(node)?.0,
             "subscript" => node.field("value")?,
             _ => return Some(node),
@@ -98,8 +98,8 @@ fn chain_start<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Option<Node<'a>
 /// (`qs.filter(**lookups)` to validate the lookups).
 fn expects_an_error<'a>(ctx: &FileContext<'a>, statement: Node<'a>) -> bool {
     ctx.ancestors(statement)
-        .take_while(|a| !matches!(a.kind(), "function_definition" | "class_definition"))
-        .any(|a| match a.kind() {
+        .take_while(|a| !matches!(a.kind_name(), "function_definition" | "class_definition"))
+        .any(|a| match a.kind_name() {
             "try_statement" => a.field("body").is_some_and(|b| ctx.is_within(statement, b)),
             "with_statement" => a
                 .named_child(0)

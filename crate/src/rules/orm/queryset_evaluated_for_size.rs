@@ -2,7 +2,7 @@
 
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
@@ -57,7 +57,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             let Some(callee) = ctx.callee(call) else {
                 continue;
             };
-            if callee.kind() != "identifier" || ctx.text(callee) != "len" {
+            if callee.kind_name() != "identifier" || ctx.text(callee) != "len" {
                 continue;
             }
             let args = ctx.positional_args(call);
@@ -93,7 +93,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     );
     while let Some(condition) = conditions.pop() {
         let condition = ctx.unparenthesize(condition);
-        match condition.kind() {
+        match condition.kind_name() {
             "boolean_operator" => {
                 conditions.extend(condition.field("left"));
                 conditions.extend(condition.field("right"));
@@ -124,8 +124,8 @@ fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr:
     {
         return false;
     }
-    if expr.kind() != "identifier" {
-        return matches!(expr.kind(), "call" | "subscript");
+    if expr.kind_name() != "identifier" {
+        return matches!(expr.kind_name(), "call" | "subscript");
     }
     let Some(function) = ctx.enclosing_function(expr) else {
         return false;
@@ -139,10 +139,10 @@ fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr:
 /// `name` as the target of `name = ...`, or inside the value of `name = name.filter(...)`.
 fn is_own_assignment<'a>(ctx: &FileContext<'a>, identifier: Node<'a>, name: &str) -> bool {
     ctx.ancestors(identifier)
-        .take_while(|a| a.kind() != "function_definition" && a.kind() != "block")
-        .find(|a| a.kind() == "assignment")
+        .take_while(|a| a.kind_name() != "function_definition" && a.kind_name() != "block")
+        .find(|a| a.kind_name() == "assignment")
         .is_some_and(|a| {
             a.field("left")
-                .is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name)
+                .is_some_and(|l| l.kind_name() == "identifier" && ctx.text(l) == name)
         })
 }

@@ -2,7 +2,7 @@
 
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::querysets::Querysets;
 use crate::semantic::queryset_api::CHAINED;
@@ -87,7 +87,7 @@ fn in_atomic<'a>(ctx: &FileContext<'a>, node: Node<'a>, function: Node<'a>) -> b
     let atomic_with = ctx
         .ancestors(node)
         .take_while(|a| a.id() != function.id())
-        .any(|a| a.kind() == "with_statement" && is_atomic_with(ctx, a));
+        .any(|a| a.kind_name() == "with_statement" && is_atomic_with(ctx, a));
     if atomic_with {
         return true;
     }
@@ -101,17 +101,20 @@ fn in_atomic<'a>(ctx: &FileContext<'a>, node: Node<'a>, function: Node<'a>) -> b
 
 /// `with transaction.atomic():`, `with atomic(using=...)`, `with db.transaction.atomic():`.
 fn is_atomic_with<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> bool {
-    let Some(clause) = with.named_child(0).filter(|c| c.kind() == "with_clause") else {
+    let Some(clause) = with
+        .named_child(0)
+        .filter(|c| c.kind_name() == "with_clause")
+    else {
         return false;
     };
     let mut cursor = clause.walk();
     let found = clause.named_children(&mut cursor).any(|item| {
         let mut value = item.field("value");
-        if let Some(v) = value.filter(|v| v.kind() == "as_pattern") {
+        if let Some(v) = value.filter(|v| v.kind_name() == "as_pattern") {
             value = v.named_child(0);
         }
         value.is_some_and(|v| {
-            v.kind() == "call" && ctx.call_simple_name(v).is_some_and(|n| n == "atomic")
+            v.kind_name() == "call" && ctx.call_simple_name(v).is_some_and(|n| n == "atomic")
         })
     });
     found
@@ -122,7 +125,7 @@ fn is_atomic_with<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> bool {
 /// that is.
 fn evaluated_here<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: Node<'a>) -> bool {
     let top = chain_top(ctx, call);
-    if top.kind() == "call"
+    if top.kind_name() == "call"
         && ctx
             .method_call(top)
             .is_some_and(|(_, m)| EVALUATING.contains(&m))
@@ -135,10 +138,15 @@ fn evaluated_here<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: Node<'a>)
     let Some(parent) = ctx.parent(top) else {
         return false;
     };
-    if parent.kind() != "assignment" || parent.field("right").is_none_or(|r| r.id() != top.id()) {
+    if parent.kind_name() != "assignment"
+        || parent.field("right").is_none_or(|r| r.id() != top.id())
+    {
         return false;
     }
-    let Some(name) = parent.field("left").filter(|l| l.kind() == "identifier") else {
+    let Some(name) = parent
+        .field("left")
+        .filter(|l| l.kind_name() == "identifier")
+    else {
         return false;
     };
     let name = ctx.text(name);
@@ -146,7 +154,7 @@ fn evaluated_here<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: Node<'a>)
         .filter(|i| i.start_byte() > parent.end_byte() && ctx.text(*i) == name)
         .any(|use_| {
             let top = chain_top(ctx, use_);
-            top.kind() == "call"
+            top.kind_name() == "call"
                 && ctx
                     .method_call(top)
                     .is_some_and(|(_, m)| EVALUATING.contains(&m))
@@ -157,9 +165,9 @@ fn evaluated_here<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: Node<'a>)
 /// The outermost expression of the queryset chain that `node` starts or continues.
 fn chain_top<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Node<'a> {
     while let Some(parent) = ctx.parent(node) {
-        let next = match parent.kind() {
+        let next = match parent.kind_name() {
             "attribute" if parent.field("object").is_some_and(|o| o.id() == node.id()) => {
-                match ctx.parent(parent).filter(|c| c.kind() == "call") {
+                match ctx.parent(parent).filter(|c| c.kind_name() == "call") {
                     Some(call)
                         if ctx
                             .method_call(call)
@@ -188,19 +196,23 @@ fn chain_top<'a>(ctx: &FileContext<'a>, mut node: Node<'a>) -> Node<'a> {
 
 /// `for x in qs`, `list(qs)`, `qs[0]`: the rows are fetched.
 fn consumes<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
-    if node.kind() == "subscript" && node.field("subscript").is_some_and(|s| s.kind() != "slice") {
+    if node.kind_name() == "subscript"
+        && node
+            .field("subscript")
+            .is_some_and(|s| s.kind_name() != "slice")
+    {
         return true;
     }
     let Some(parent) = ctx.parent(node) else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "for_statement" | "for_in_clause" => {
             parent.field("right").is_some_and(|r| r.id() == node.id())
         }
         "argument_list" => ctx.parent(parent).is_some_and(|call| {
             ctx.callee(call)
-                .is_some_and(|c| c.kind() == "identifier" && ITERATING.contains(&ctx.text(c)))
+                .is_some_and(|c| c.kind_name() == "identifier" && ITERATING.contains(&ctx.text(c)))
         }),
         _ => false,
     }
@@ -246,7 +258,7 @@ fn expects_a_transaction<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: No
         .take_while(|a| a.id() != function.id())
         .filter(|a| {
             matches!(
-                a.kind(),
+                a.kind_name(),
                 "if_statement" | "elif_clause" | "conditional_expression"
             )
         })
@@ -257,5 +269,5 @@ fn expects_a_transaction<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: No
     conditioned
         || ctx
             .parent(chain_top(ctx, call))
-            .is_some_and(|p| p.kind() == "return_statement")
+            .is_some_and(|p| p.kind_name() == "return_statement")
 }

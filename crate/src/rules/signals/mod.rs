@@ -5,7 +5,7 @@
 //! [`is_receiver_decorator`](crate::project::receivers::is_receiver_decorator).
 
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::Rule;
 use tree_sitter::Node;
 
@@ -29,11 +29,11 @@ pub fn kwargs_parameter<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option
     let mut cursor = params.walk();
     let splat = params
         .named_children(&mut cursor)
-        .find(|p| p.kind() == "dictionary_splat_pattern")?;
+        .find(|p| p.kind_name() == "dictionary_splat_pattern")?;
     let mut cursor = splat.walk();
     let name = splat
         .named_children(&mut cursor)
-        .find(|c| c.kind() == "identifier")?;
+        .find(|c| c.kind_name() == "identifier")?;
     Some(ctx.text(name))
 }
 
@@ -68,7 +68,7 @@ pub fn known_classes<'a>(ctx: &FileContext<'a>) -> Vec<KnownClass<'a>> {
     for &import in ctx.nodes("import_from_statement") {
         let mut cursor = import.walk();
         for child in import.children_by_field_name("name", &mut cursor) {
-            let (name, binding) = match child.kind() {
+            let (name, binding) = match child.kind_name() {
                 "dotted_name" => (child, child),
                 "aliased_import" => match (child.field("name"), child.field("alias")) {
                     (Some(n), Some(a)) => (n, a),

@@ -1,5 +1,6 @@
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::KindName;
 use crate::project::receivers::is_receiver_decorator;
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
@@ -51,7 +52,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let mut cursor = decorated.walk();
         let decorators: Vec<Node> = decorated
             .named_children(&mut cursor)
-            .filter(|c| c.kind() == "decorator")
+            .filter(|c| c.kind_name() == "decorator")
             .collect();
         // As flake8-django and Ruff: the first `@receiver` of each run of receivers
         // that does not start at the top is reported.

@@ -1,7 +1,7 @@
 use super::is_class_like;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::project::receivers::{receiver_of, receivers, sends_model_class};
 use crate::project::Project;
 use crate::rule::{Check, Rule};
@@ -62,7 +62,7 @@ enum Side {
 
 fn side<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Side {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "identifier" if ctx.text(node) == "sender" => Side::Class,
         "identifier" | "attribute" if is_class_like(ctx, node) => Side::ClassLiteral,
         "attribute" => {
@@ -83,7 +83,7 @@ fn side<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Side {
         "call" => {
             let is_type = ctx
                 .callee(node)
-                .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "type");
+                .is_some_and(|c| c.kind_name() == "identifier" && ctx.text(c) == "type");
             if is_type && ctx.positional_args(node).len() == 1 {
                 Side::Class
             } else {
@@ -134,7 +134,7 @@ fn check_file(ctx: &FileContext, tested: &[std::ops::Range<usize>], push: &mut d
         let mut cursor = comparison.walk();
         let operators: Vec<&str> = comparison
             .children_by_field_name("operators", &mut cursor)
-            .map(|o| o.kind())
+            .map(|o| o.kind_name())
             .collect();
         let [operator] = operators.as_slice() else {
             continue;

@@ -1,7 +1,7 @@
 use super::kwargs_parameter;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::project::receivers::{receivers, Receiver};
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
@@ -114,7 +114,7 @@ fn is_instance_key(ctx: &FileContext, node: Option<Node>) -> bool {
 }
 
 fn is_kwargs(ctx: &FileContext, node: Node, kwargs: &str) -> bool {
-    node.kind() == "identifier" && ctx.text(node) == kwargs
+    node.kind_name() == "identifier" && ctx.text(node) == kwargs
 }
 
 fn check_receiver(ctx: &FileContext, receiver: &Receiver, kwargs: &str, hits: &mut Vec<Hit>) {
@@ -133,7 +133,7 @@ fn check_receiver(ctx: &FileContext, receiver: &Receiver, kwargs: &str, hits: &m
             let mut cursor = c.walk();
             let in_op = c
                 .children_by_field_name("operators", &mut cursor)
-                .any(|o| o.kind() == "in" || o.kind() == "not in");
+                .any(|o| o.kind_name() == "in" || o.kind_name() == "not in");
             in_op
                 && is_instance_key(ctx, c.named_child(0))
                 && c.named_child(1).is_some_and(|k| is_kwargs(ctx, k, kwargs))
@@ -149,7 +149,7 @@ fn check_receiver(ctx: &FileContext, receiver: &Receiver, kwargs: &str, hits: &m
             continue;
         }
         let assigned = ctx.parent(*subscript).is_some_and(|p| {
-            p.kind() == "assignment" && p.field("left").map(|l| l.id()) == Some(subscript.id())
+            p.kind_name() == "assignment" && p.field("left").map(|l| l.id()) == Some(subscript.id())
         });
         if !assigned {
             hits.push(Hit::node(*subscript).with_message(format!(
@@ -166,7 +166,7 @@ fn check_receiver(ctx: &FileContext, receiver: &Receiver, kwargs: &str, hits: &m
             continue;
         }
         let default = ctx.argument(call, 1, "default");
-        let defaults_to_none = default.is_none_or(|d| d.kind() == "none");
+        let defaults_to_none = default.is_none_or(|d| d.kind_name() == "none");
         match method {
             "pop" if default.is_none() => hits.push(Hit::node(call).with_message(format!(
                 "`{kwargs}.pop(\"instance\")` raises KeyError when a signal this receiver is connected to does not send `instance`"
@@ -196,7 +196,7 @@ fn occurrence(ctx: &FileContext, node: Node) -> Occurrence {
         return Occurrence::Other;
     };
     let is_field = |field: &str| parent.field(field).is_some_and(|c| c.id() == node.id());
-    match parent.kind() {
+    match parent.kind_name() {
         "attribute" if is_field("object") => Occurrence::Use,
         "call" if is_field("function") => Occurrence::Use,
         "subscript" if is_field("value") => Occurrence::Use,
@@ -237,8 +237,8 @@ fn used_before_check(ctx: &FileContext, get: Node, function: Node) -> bool {
         return occurrence(ctx, get) == Occurrence::Use;
     }
     let Some(assignment) = ctx.parent(get).filter(|p| {
-        matches!(p.kind(), "assignment" | "named_expression")
-            && p.field(if p.kind() == "assignment" {
+        matches!(p.kind_name(), "assignment" | "named_expression")
+            && p.field(if p.kind_name() == "assignment" {
                 "right"
             } else {
                 "value"
@@ -247,16 +247,18 @@ fn used_before_check(ctx: &FileContext, get: Node, function: Node) -> bool {
     }) else {
         return false;
     };
-    if assignment.kind() == "named_expression" && occurrence(ctx, assignment) == Occurrence::Check {
+    if assignment.kind_name() == "named_expression"
+        && occurrence(ctx, assignment) == Occurrence::Check
+    {
         return false;
     }
     let Some(target) = assignment
-        .field(if assignment.kind() == "assignment" {
+        .field(if assignment.kind_name() == "assignment" {
             "left"
         } else {
             "name"
         })
-        .filter(|t| t.kind() == "identifier")
+        .filter(|t| t.kind_name() == "identifier")
     else {
         return false;
     };
@@ -269,7 +271,7 @@ fn used_before_check(ctx: &FileContext, get: Node, function: Node) -> bool {
     for ident in later {
         // A new assignment to the name ends the search.
         let reassigned = ctx.parent(*ident).is_some_and(|p| {
-            p.kind() == "assignment" && p.field("left").map(|l| l.id()) == Some(ident.id())
+            p.kind_name() == "assignment" && p.field("left").map(|l| l.id()) == Some(ident.id())
         });
         if reassigned {
             return false;

@@ -2,7 +2,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 
@@ -95,7 +95,7 @@ fn calls_parent_clean<'a>(ctx: &FileContext<'a>, method: Node<'a>, class: Node<'
         .take_while(|a| a.start_byte() < method.end_byte())
         .filter(|a| a.field("attribute").is_some_and(|n| ctx.text(n) == "clean"))
         .filter_map(|a| a.field("object"))
-        .any(|object| match object.kind() {
+        .any(|object| match object.kind_name() {
             "call" => ctx.call_simple_name(object) == Some("super"),
             "subscript" | "attribute" if ctx.text(object).starts_with("self.child_block") => true,
             _ => ctx
@@ -110,11 +110,13 @@ fn insertion<'a>(ctx: &FileContext<'a>, body: Node<'a>) -> Option<(usize, &'a st
     let mut cursor = body.walk();
     let mut statements = body
         .named_children(&mut cursor)
-        .filter(|s| s.kind() != "comment")
+        .filter(|s| s.kind_name() != "comment")
         .peekable();
     let first = *statements.peek()?;
-    let is_docstring = first.kind() == "expression_statement"
-        && first.named_child(0).is_some_and(|s| s.kind() == "string");
+    let is_docstring = first.kind_name() == "expression_statement"
+        && first
+            .named_child(0)
+            .is_some_and(|s| s.kind_name() == "string");
     let target = if is_docstring {
         statements.nth(1)?
     } else {

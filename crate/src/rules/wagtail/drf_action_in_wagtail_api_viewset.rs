@@ -3,7 +3,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::project::viewsets::{
     action_case, action_comparison, methods, viewset_kind, ViewsetKind,
 };
@@ -79,7 +79,7 @@ fn replace_string<'a>(ctx: &FileContext<'a>, string: Node<'a>, value: &str) -> O
     let mut cursor = string.walk();
     let content = string
         .named_children(&mut cursor)
-        .find(|c| c.kind() == "string_content")?;
+        .find(|c| c.kind_name() == "string_content")?;
     (ctx.text(content) != value).then(|| Edit::replace(content.byte_range(), value))
 }
 
@@ -143,7 +143,7 @@ fn has_drf_mixin<'a>(ctx: &FileContext<'a>, class: Node<'a>, method: &str) -> bo
 
 fn check_super_calls(ctx: &FileContext, hits: &mut Vec<Hit>) {
     for &call in ctx.nodes("call") {
-        let Some(callee) = ctx.callee(call).filter(|c| c.kind() == "attribute") else {
+        let Some(callee) = ctx.callee(call).filter(|c| c.kind_name() == "attribute") else {
             continue;
         };
         let (Some(object), Some(attribute)) = (callee.field("object"), callee.field("attribute"))
@@ -156,7 +156,7 @@ fn check_super_calls(ctx: &FileContext, hits: &mut Vec<Hit>) {
             "retrieve" => "detail_view",
             _ => continue,
         };
-        if object.kind() != "call" || ctx.call_simple_name(object) != Some("super") {
+        if object.kind_name() != "call" || ctx.call_simple_name(object) != Some("super") {
             continue;
         }
         let Some(class) = wagtail_viewset(ctx, call) else {

@@ -2,7 +2,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
@@ -72,7 +72,7 @@ fn is_page_class(ctx: &FileContext, class: Node) -> bool {
 
 /// Whether the receiver of `get_url()` is known to be a page.
 fn is_page<'a>(ctx: &FileContext<'a>, receiver: Node<'a>, function: Node<'a>) -> bool {
-    match receiver.kind() {
+    match receiver.kind_name() {
         "identifier" if ctx.text(receiver) == "self" => ctx
             .method_class(function)
             .is_some_and(|class| is_page_class(ctx, class)),
@@ -87,7 +87,7 @@ fn is_page<'a>(ctx: &FileContext<'a>, receiver: Node<'a>, function: Node<'a>) ->
 
 /// `x.specific`, `x.get_parent()`, `site.root_page`, `self.page`.
 fn is_page_value<'a>(ctx: &FileContext<'a>, value: Node<'a>) -> bool {
-    match value.kind() {
+    match value.kind_name() {
         "attribute" => value.field("attribute").is_some_and(|a| {
             let name = ctx.text(a);
             PAGE_ATTRIBUTES.contains(&name) || is_page_name(name)
@@ -115,7 +115,7 @@ fn request_at_hand<'a>(
         return Some("self.request");
     }
     ctx.ancestors(function)
-        .filter(|a| a.kind() == "function_definition")
+        .filter(|a| a.kind_name() == "function_definition")
         .any(has_param)
         .then_some("request")
 }
@@ -128,7 +128,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let Some(args) = call.field("arguments") else {
             continue;
         };
-        if args.named_child_count() != 0 || args.kind() != "argument_list" {
+        if args.named_child_count() != 0 || args.kind_name() != "argument_list" {
             continue;
         }
         let Some(function) = ctx.enclosing_function(call) else {

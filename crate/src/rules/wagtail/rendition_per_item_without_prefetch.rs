@@ -3,7 +3,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::project::viewsets::is_prefetch_object;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
@@ -71,19 +71,19 @@ enum Target<'a> {
 
 /// The loop item and the target, for a `get_rendition()` receiver.
 fn target<'a>(ctx: &FileContext<'a>, receiver: Node<'a>) -> Option<(Node<'a>, Target<'a>)> {
-    match receiver.kind() {
+    match receiver.kind_name() {
         "identifier" => Some((receiver, Target::Item)),
         "attribute" => {
             let relation = ctx.text(receiver.field("attribute")?);
             let mut object = receiver.field("object")?;
-            if object.kind() == "attribute"
+            if object.kind_name() == "attribute"
                 && object
                     .field("attribute")
                     .is_some_and(|a| ctx.text(a) == "specific")
             {
                 object = object.field("object")?;
             }
-            (object.kind() == "identifier").then_some((object, Target::Relation(relation)))
+            (object.kind_name() == "identifier").then_some((object, Target::Relation(relation)))
         }
         _ => None,
     }
@@ -115,7 +115,7 @@ fn may_prefetch<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>, target: &Tar
                 }
                 continue;
             }
-            if arg.kind() == "call" && is_prefetch_object(ctx, arg) {
+            if arg.kind_name() == "call" && is_prefetch_object(ctx, arg) {
                 let lookup = ctx
                     .argument(arg, 0, "lookup")
                     .and_then(|l| ctx.string_value(l));
@@ -124,10 +124,12 @@ fn may_prefetch<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>, target: &Tar
                 };
                 // The inner queryset, through a local name (`queryset=thumbnails`); one
                 // that cannot be read (a parameter) may prefetch them.
-                let inner = ctx.argument(arg, 1, "queryset").map(|q| match q.kind() {
-                    "identifier" => assigned_value(ctx, ctx.text(q), q),
-                    _ => Some(q),
-                });
+                let inner = ctx
+                    .argument(arg, 1, "queryset")
+                    .map(|q| match q.kind_name() {
+                        "identifier" => assigned_value(ctx, ctx.text(q), q),
+                        _ => Some(q),
+                    });
                 let renditions_inside = match inner {
                     Some(Some(q)) => ctx.text(q).contains("renditions"),
                     Some(None) => true,
@@ -145,7 +147,7 @@ fn may_prefetch<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>, target: &Tar
                 }
             }
             // `*lookups`, a name: unknown.
-            if arg.kind() != "comment" {
+            if arg.kind_name() != "comment" {
                 return true;
             }
         }
@@ -165,13 +167,13 @@ fn is_local_relation(ctx: &FileContext, model: &str, relation: &str) -> bool {
             let mut cursor = body.walk();
             let found = body
                 .named_children(&mut cursor)
-                .filter(|s| s.kind() == "expression_statement")
+                .filter(|s| s.kind_name() == "expression_statement")
                 .filter_map(|s| s.named_child(0))
-                .filter(|a| a.kind() == "assignment")
+                .filter(|a| a.kind_name() == "assignment")
                 .any(|a| {
                     a.field("left").is_some_and(|l| ctx.text(l) == relation)
                         && a.field("right").is_some_and(|r| {
-                            r.kind() == "call"
+                            r.kind_name() == "call"
                                 && matches!(
                                     ctx.call_simple_name(r),
                                     Some("ForeignKey" | "OneToOneField")
@@ -194,7 +196,7 @@ fn fix<'a>(
     let Target::Relation(relation) = target else {
         return None;
     };
-    if iterable.kind() != "call" || queryset.steps.iter().any(|s| s.method == "[]") {
+    if iterable.kind_name() != "call" || queryset.steps.iter().any(|s| s.method == "[]") {
         return None;
     }
     let model = queryset.model_name(ctx)?;

@@ -3,7 +3,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::semantic::loops::is_loop;
@@ -70,7 +70,7 @@ fn path<'a>(ctx: &FileContext<'a>, node: Node<'a>, scope: Node<'a>) -> Vec<(Node
 fn exclusive<'a>(ctx: &FileContext<'a>, a: Node<'a>, b: Node<'a>, scope: Node<'a>) -> bool {
     let path_b = path(ctx, b, scope);
     path(ctx, a, scope).iter().any(|(ancestor, via_a)| {
-        BRANCHING.contains(&ancestor.kind())
+        BRANCHING.contains(&ancestor.kind_name())
             && path_b
                 .iter()
                 .any(|(other, via_b)| other.id() == ancestor.id() && via_b != via_a)
@@ -98,7 +98,7 @@ fn spec<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> Option<(Node<'a>, String)>
 fn statement<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Option<Node<'a>> {
     let mut child = node;
     for ancestor in ctx.ancestors(node) {
-        if matches!(ancestor.kind(), "block" | "module") {
+        if matches!(ancestor.kind_name(), "block" | "module") {
             return Some(child);
         }
         child = ancestor;

@@ -2,7 +2,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, yields_generic_pages, Querysets};
@@ -59,7 +59,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         }
         // `qs.specific()` is the queryset method this rule recommends.
         if ctx.parent(attribute).is_some_and(|p| {
-            p.kind() == "call"
+            p.kind_name() == "call"
                 && p.field("function")
                     .is_some_and(|f| f.id() == attribute.id())
         }) {
@@ -67,7 +67,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         }
         let Some(item) = attribute
             .field("object")
-            .filter(|o| o.kind() == "identifier")
+            .filter(|o| o.kind_name() == "identifier")
         else {
             continue;
         };
