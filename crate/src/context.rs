@@ -24,9 +24,7 @@ pub struct FileContext<'a> {
     /// The parts of every `call` node, in the order of `nodes("call")`, read on first use.
     calls: OnceCell<Vec<CallParts<'a>>>,
 }
-/// The parts of a call that rules ask about, read once per call: most rules look at
-/// every call's callee, and `child_by_field_id` costs hundreds of instructions (four
-/// rules asking `method_call` of every call were 4% of a check on Django's `db`).
+
 /// The kinds `CallParts` checks its parts against.
 static PART_KINDS: LazyLock<[Option<u16>; 5]> = LazyLock::new(|| {
     [
@@ -39,6 +37,9 @@ static PART_KINDS: LazyLock<[Option<u16>; 5]> = LazyLock::new(|| {
     .map(kind_id)
 });
 
+/// The parts of a call that rules ask about, read once per call: most rules look at
+/// every call's callee, and `child_by_field_id` costs hundreds of instructions (four
+/// rules asking `method_call` of every call were 4% of a check on Django's `db`).
 #[derive(Clone, Copy)]
 struct CallParts<'a> {
     callee: Option<Node<'a>>,
