@@ -5,7 +5,7 @@
 use crate::grammar::{kind_id, Field, KindName};
 use crate::imports::Imports;
 use crate::index::{NodeIndex, Walk};
-use crate::source::{text_contains, LineIndex};
+use crate::source::{LineIndex, WordPlaces};
 use std::cell::{OnceCell, RefCell};
 use std::sync::LazyLock;
 use tree_sitter::{Node, Tree};
@@ -17,8 +17,11 @@ pub struct FileContext<'a> {
     pub tree: &'a Tree,
     /// Built on first use: most files have nothing to report.
     lines: OnceCell<LineIndex>,
-    /// Answers of `mentions`, so rules sharing a prefilter scan the text once.
-    mentioned: RefCell<Vec<(&'static str, bool)>>,
+    /// Answers of `mentions` (where each word is, if anywhere), so rules sharing a
+    /// prefilter scan the text once.
+    mentioned: RefCell<Vec<(&'static str, Option<usize>)>>,
+    /// The last check's answers, carried over the edit since (`carry_mentions`).
+    carried: WordPlaces,
     pub imports: Imports,
     index: NodeIndex<'a>,
     /// The parts of every `call` node, in the order of `nodes("call")`, read on first use.
@@ -178,6 +181,7 @@ impl<'a> FileContext<'a> {
             tree,
             lines: OnceCell::new(),
             mentioned: RefCell::new(Vec::new()),
+            carried: WordPlaces::default(),
             imports,
             index,
             calls: OnceCell::new(),
@@ -189,12 +193,23 @@ impl<'a> FileContext<'a> {
     /// `str::contains` searched byte by byte (7% of a keystroke's check of a 100 KB file,
     /// V8 profile); memchr's search is word-at-a-time there and SIMD natively.
     pub fn mentions(&self, word: &'static str) -> bool {
-        if let Some(&(_, found)) = self.mentioned.borrow().iter().find(|(w, _)| *w == word) {
-            return found;
+        if let Some(&(_, at)) = self.mentioned.borrow().iter().find(|(w, _)| *w == word) {
+            return at.is_some();
         }
-        let found = text_contains(self.text, word);
-        self.mentioned.borrow_mut().push((word, found));
-        found
+        let at = self.carried.find(self.text, word);
+        self.mentioned.borrow_mut().push((word, at));
+        at.is_some()
+    }
+
+    /// Gives `mentions` the answers of the last check of this file, carried over the edit
+    /// since: a word is then looked for only around the edit (source::WordPlaces).
+    pub fn carry_mentions(&mut self, carried: WordPlaces) {
+        self.carried = carried;
+    }
+
+    /// This check's answers of `mentions`, for the next check (reparse::ParseCache).
+    pub fn take_mentions(&mut self) -> WordPlaces {
+        WordPlaces::new(std::mem::take(self.mentioned.get_mut()))
     }
 
     /// Depth of the deepest node (the walk stops descending past `MAX_TREE_DEPTH`).

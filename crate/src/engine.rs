@@ -190,15 +190,21 @@ fn check_file(
     cache: Option<&ParseCache>,
 ) -> FileOutcome {
     let parsed = match cache {
-        Some(cache) => cache.parse_file(file).map(|r| (r.parsed, Some(r.walk))),
+        Some(cache) => cache
+            .parse_file(file)
+            .map(|r| (r.parsed, Some((r.walk, r.mentions)))),
         None => parse_file(file).map(|parsed| (parsed, None)),
     };
-    let (parsed, walk) = match parsed {
+    let (parsed, kept) = match parsed {
         Ok(parsed) => parsed,
         Err(message) => return not_checked(file, message),
     };
-    let mut ctx = match &walk {
-        Some(walk) => FileContext::with_walk(&file.path, &file.text, &parsed.tree, walk),
+    let mut ctx = match kept {
+        Some((walk, mentions)) => {
+            let mut ctx = FileContext::with_walk(&file.path, &file.text, &parsed.tree, &walk);
+            ctx.carry_mentions(mentions);
+            ctx
+        }
         None => FileContext::new(&file.path, &file.text, &parsed.tree),
     };
     if let Some(message) = too_deep(ctx.depth()) {
@@ -246,6 +252,9 @@ fn check_file(
         .iter()
         .any(|r| matches!(r.check, Check::Project(_)) && enabled(index, r))
         .then(|| FileFacts::extract(&ctx));
+    if let Some(cache) = cache {
+        cache.keep_mentions(&file.path, &file.text, ctx.take_mentions());
+    }
     let imports = std::mem::take(&mut ctx.imports);
     FileOutcome {
         imports: Some(imports),

@@ -6,21 +6,24 @@
 
 use crate::index::Walk;
 use crate::parse::{edit_between, parse, reparse, ParsedFile};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, WordPlaces};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tree_sitter::Tree;
 
-/// A file's tree and the walk its index is built from (`FileContext::with_walk`).
+/// A file's tree and the walk its index is built from (`FileContext::with_walk`), and the
+/// last check's answers to `FileContext::mentions` carried over the edit.
 pub struct Reparsed {
     pub parsed: ParsedFile,
     pub walk: Arc<Walk>,
+    pub mentions: WordPlaces,
 }
 
 struct Cached {
     text: String,
     tree: Tree,
     walk: Arc<Walk>,
+    mentions: WordPlaces,
 }
 
 #[derive(Default)]
@@ -35,24 +38,26 @@ impl ParseCache {
             .lock()
             .ok()
             .and_then(|mut e| e.remove(&file.path));
-        let (tree, walk) = match previous {
-            Some(c) if c.text == file.text => (c.tree, c.walk),
+        let (tree, walk, mentions) = match previous {
+            Some(c) if c.text == file.text => (c.tree, c.walk, c.mentions),
             Some(Cached {
                 text: old_text,
                 tree: mut old_tree,
                 walk: old_walk,
+                mentions,
             }) => {
                 let edit = edit_between(&old_text, &file.text);
                 old_tree.edit(&edit);
                 let tree = reparse(&file.text, &old_tree)?;
                 // While the old tree is alive: the new one's reused subtrees are its own.
                 let walk = Walk::again(&tree, &old_tree, &old_walk, &edit);
-                (tree, Arc::new(walk))
+                let span = (edit.start_byte, edit.old_end_byte, edit.new_end_byte);
+                (tree, Arc::new(walk), mentions.after_edit(span))
             }
             None => {
                 let tree = parse(&file.text)?;
                 let walk = Walk::new(&tree);
-                (tree, Arc::new(walk))
+                (tree, Arc::new(walk), WordPlaces::default())
             }
         };
         if let Ok(mut entries) = self.entries.lock() {
@@ -62,13 +67,25 @@ impl ParseCache {
                     text: file.text.clone(),
                     tree: tree.clone(),
                     walk: Arc::clone(&walk),
+                    mentions: WordPlaces::default(),
                 },
             );
         }
         Ok(Reparsed {
             parsed: ParsedFile { tree },
             walk,
+            mentions,
         })
+    }
+
+    /// Keeps a check's answers to `FileContext::mentions` on `text`, for the next check of
+    /// the file (`Reparsed::mentions`); ignored if the file was parsed again meanwhile.
+    pub fn keep_mentions(&self, path: &str, text: &str, mentions: WordPlaces) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if let Some(cached) = entries.get_mut(path).filter(|c| c.text == text) {
+                cached.mentions = mentions;
+            }
+        }
     }
 
     /// Forgets files that are no longer in the set (closed tabs, renamed files).
