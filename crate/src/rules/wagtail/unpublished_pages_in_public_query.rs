@@ -13,6 +13,7 @@ use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
 use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
 use crate::source::text_contains;
+use std::cell::Cell;
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -168,6 +169,24 @@ fn serving<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<Serving<'a>>
         })
 }
 
+/// Whether a function can be what `serving` looks for, from its name, its decorators and
+/// its file's path (what `serving` asks of every function it accepts), without reading any
+/// class's bases.
+fn may_serve_function<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
+    let (dir, stem) = split_path(ctx.path);
+    if dir.split(['/', '\\']).any(|d| d == "templatetags") {
+        return true;
+    }
+    if ctx.method_class(function).is_none() {
+        return is_view_module(dir, stem);
+    }
+    let name = ctx.definition_name(function);
+    SERVING_METHODS.contains(&name)
+        || VIEW_METHODS.contains(&name)
+        || name == "items"
+        || !ctx.decorators(function).is_empty()
+}
+
 /// Whether anything in the file can be what `serving` looks for, from its path and text
 /// alone: a template tag or view module, or a method of the names `serving` accepts, or a
 /// route decorator. Files that fail it are not parsed again (on the corpus the project
@@ -294,24 +313,39 @@ fn may_query_pages(project: &Project, file: usize) -> bool {
 }
 
 /// Nodes where a query's rows may be shown: loop iterables, returned values, context
-/// values, a paginator's list.
-fn candidates<'c, 'a>(ctx: &'c FileContext<'a>) -> impl Iterator<Item = Node<'a>> + 'c {
-    let fields = |kind: &'static str, field: &'static str| {
-        ctx.nodes(kind).iter().filter_map(move |n| n.field(field))
+/// values, a paginator's list; only in statements and calls for which `keep` holds (asked
+/// before any of their parts is read).
+fn candidates<'c, 'a>(
+    ctx: &'c FileContext<'a>,
+    keep: &'c dyn Fn(Node<'a>) -> bool,
+) -> impl Iterator<Item = Node<'a>> + 'c {
+    let fields = move |kind: &'static str, field: &'static str| {
+        ctx.nodes(kind)
+            .iter()
+            .filter(move |n| keep(**n))
+            .filter_map(move |n| n.field(field))
+    };
+    // Every call's name is not read in a file that never names a paginator.
+    let calls = if ctx.mentions("Paginator") {
+        ctx.nodes("call")
+    } else {
+        &[]
     };
     fields("for_statement", "right")
         .chain(fields("for_in_clause", "right"))
         .chain(
             ctx.nodes("return_statement")
                 .iter()
+                .filter(move |r| keep(**r))
                 .filter_map(|r| r.named_child(0)),
         )
         .chain(fields("pair", "value"))
         .chain(fields("assignment", "right"))
         .chain(
-            ctx.nodes("call")
+            calls
                 .iter()
                 .filter(|c| ctx.call_simple_name(**c) == Some("Paginator"))
+                .filter(move |c| keep(**c))
                 .filter_map(|c| ctx.positional_args(*c).first().copied()),
         )
 }
@@ -329,7 +363,22 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
         return;
     }
     let querysets = Querysets::new(ctx);
-    for expr in candidates(ctx) {
+    // Most functions of a large module serve no visitor: they are told by name before any
+    // part of their statements is read (the last function asked about is remembered:
+    // each kind of statement comes in source order).
+    let last: Cell<Option<(usize, bool)>> = Cell::new(None);
+    let in_serving_function = |node: Node| {
+        let Some(function) = ctx.enclosing_function(node) else {
+            return false;
+        };
+        if let Some((_, may)) = last.get().filter(|(id, _)| *id == function.id()) {
+            return may;
+        }
+        let may = may_serve_function(ctx, function);
+        last.set(Some((function.id(), may)));
+        may
+    };
+    for expr in candidates(ctx, &in_serving_function) {
         let Some(how) = shown(ctx, expr) else {
             continue;
         };
