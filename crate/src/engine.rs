@@ -102,7 +102,7 @@ fn report_of(
     let project_rules: Vec<&Rule> = rules::all()
         .iter()
         .copied()
-        .filter(|r| matches!(r.check, Check::Project(_)))
+        .filter(|r| r.check.project().is_some())
         .filter(|r| (0..files.len()).any(|i| enabled(i, r)))
         .collect();
     if !project_rules.is_empty() {
@@ -111,7 +111,7 @@ fn report_of(
         let mut project = Project::new(files, imports, facts);
         project.complete = complete;
         for rule in project_rules {
-            let Check::Project(run) = rule.check else {
+            let Some(run) = rule.check.project() else {
                 continue;
             };
             let mut hits = Vec::new();
@@ -233,7 +233,7 @@ fn check_file(
                     });
                 }
             }
-            Check::Project(_) => {}
+            Check::Project(_) | Check::ProjectFacts { .. } => {}
         }
         for mut hit in hits.drain(..) {
             if !fixes_trusted {
@@ -247,11 +247,24 @@ fn check_file(
     }
     let syntax_errors = syntax_errors(file, &parsed);
     // The index's facts, read from the tree while it is here (the tree is dropped with
-    // this function); only when a project rule may ask for them.
+    // this function); only when a project rule may ask for them. Every project rule's own
+    // facts are read with them, whichever of those rules is enabled here: a fact of this
+    // file may serve a hit in another (a receiver that invalidates the cache, a model's
+    // heavy fields), as the index's facts do.
     let facts = rules::all()
         .iter()
-        .any(|r| matches!(r.check, Check::Project(_)) && enabled(index, r))
-        .then(|| FileFacts::extract(&ctx));
+        .any(|r| r.check.project().is_some() && enabled(index, r))
+        .then(|| {
+            let mut facts = FileFacts::extract(&ctx);
+            let mut rule_facts = std::mem::take(&mut facts.rules);
+            for rule in rules::all() {
+                if let Check::ProjectFacts { facts: read, .. } = rule.check {
+                    read(&ctx, &facts, &mut rule_facts);
+                }
+            }
+            facts.rules = rule_facts;
+            facts
+        });
     if let Some(cache) = cache {
         cache.keep_mentions(&file.path, &file.text, ctx.take_mentions());
     }
@@ -424,7 +437,7 @@ pub fn runs_in_file_pass(rule: &Rule) -> bool {
         Check::File(_) => true,
         #[cfg(feature = "team")]
         Check::Team(_) => true,
-        Check::Project(_) => false,
+        Check::Project(_) | Check::ProjectFacts { .. } => false,
     }
 }
 
@@ -634,6 +647,32 @@ pub(crate) fn fixed_by(rule_id: &str, code: &str) -> String {
 mod tests {
     use super::*;
 
+    fn fixtures() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    }
+
+    /// The Python files below `root` (paths relative to it, sorted), and every folder.
+    fn py_files(root: &std::path::Path) -> (Vec<SourceFile>, Vec<std::path::PathBuf>) {
+        let mut files = Vec::new();
+        let mut dirs = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path.clone());
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "py") {
+                    let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    files.push(SourceFile::new(rel.into_owned(), text));
+                }
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        (files, dirs)
+    }
+
     /// Every rule's examples, and every fixture as one set (syntax errors, suppressions,
     /// fixes, cross-file hits): checked once, the kept passes written as JSON and read
     /// back, then checked again from them. The second check must check no file afresh
@@ -645,23 +684,7 @@ mod tests {
             sets.push(crate::examples::split_files(rule.bad));
             sets.push(crate::examples::split_files(rule.fixed));
         }
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let mut stack = vec![fixtures.clone()];
-        let mut all_fixtures = Vec::new();
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "py") {
-                    let rel = path.strip_prefix(&fixtures).unwrap().to_string_lossy();
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    all_fixtures.push(SourceFile::new(rel.into_owned(), text));
-                }
-            }
-        }
-        all_fixtures.sort_by(|a, b| a.path.cmp(&b.path));
-        sets.push(all_fixtures);
+        sets.push(py_files(&fixtures()).0);
         let all: &Enabled = &|_, _| true;
         let mut hits = 0;
         for files in sets {
@@ -675,6 +698,49 @@ mod tests {
             hits += warm.diagnostics.len();
         }
         assert!(hits > 50, "the sets have hits to keep: {hits}");
+    }
+
+    /// A rule that reads its facts in the per-file pass (`Check::ProjectFacts`) finds its
+    /// hits in the project pass without parsing any file again: on its own bad example, and
+    /// on every fixture project.
+    #[test]
+    fn project_facts_rules_parse_no_file_again() {
+        // Every fixture as one set, and each `*.project` folder as its own project.
+        let (all, dirs) = py_files(&fixtures());
+        let mut project_sets = vec![all];
+        for dir in dirs
+            .iter()
+            .filter(|d| d.extension().is_some_and(|e| e == "project"))
+        {
+            project_sets.push(py_files(dir).0);
+        }
+        let mut rules_checked = 0;
+        for rule in rules::all() {
+            let Check::ProjectFacts { run, .. } = rule.check else {
+                continue;
+            };
+            rules_checked += 1;
+            let mut found = 0;
+            let mut sets = vec![crate::examples::split_files(rule.bad)];
+            sets.extend(project_sets.iter().cloned());
+            for files in &sets {
+                let enabled: &Enabled = &|_, r| r.id == rule.id;
+                let mut outcomes: Vec<FileOutcome> = files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| check_file(i, f, enabled, None))
+                    .collect();
+                let imports = outcomes.iter_mut().map(|o| o.imports.take()).collect();
+                let facts = outcomes.iter_mut().map(|o| o.facts.take()).collect();
+                let project = Project::new(files, imports, facts);
+                let mut hits = Vec::new();
+                run(&project, &mut hits);
+                assert_eq!(project.reparsed(), 0, "{} parsed a file again", rule.id);
+                found += hits.len();
+            }
+            assert!(found > 0, "{} found its bad example's hits", rule.id);
+        }
+        assert!(rules_checked >= 6, "{rules_checked} rules read facts");
     }
 
     /// A kept pass that does not fit the text (a stale or corrupt cache entry) is not

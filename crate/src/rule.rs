@@ -2,18 +2,41 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Hit, Severity};
-use crate::project::Project;
+use crate::project::facts::RuleFacts;
+use crate::project::{FileFacts, Project};
+
+/// A project rule's pass over every file of the set; each hit names the index of its file.
+pub type ProjectRun = fn(&Project, &mut Vec<(usize, Hit)>);
 
 /// How a rule looks at code: one file at a time, or the whole set of files at once
 /// (rules about paths and about one module importing another).
 #[derive(Clone, Copy)]
 pub enum Check {
     File(fn(&FileContext, &mut Vec<Hit>)),
-    /// Gets every file of the set; each hit names the index of its file.
-    Project(fn(&Project, &mut Vec<(usize, Hit)>)),
+    /// Gets every file of the set.
+    Project(ProjectRun),
+    /// A project rule that reads what it needs of each file in the per-file pass, from the
+    /// tree held there (`facts`: the file's context and index facts in, its `RuleFacts`
+    /// out), and joins those facts with the project index in `run`, instead of parsing
+    /// files a second time.
+    ProjectFacts {
+        facts: fn(&FileContext, &FileFacts, &mut RuleFacts),
+        run: ProjectRun,
+    },
     /// A team rule: an ast-grep rule (`team_rule`), read from YAML at run time (`team`).
     #[cfg(feature = "team")]
     Team(&'static crate::team_rule::TeamRule),
+}
+
+impl Check {
+    /// The project pass of a project rule (with or without per-file facts); None for a
+    /// rule that reads one file alone.
+    pub fn project(&self) -> Option<ProjectRun> {
+        match *self {
+            Check::Project(run) | Check::ProjectFacts { run, .. } => Some(run),
+            _ => None,
+        }
+    }
 }
 
 /// A rule's explanation: `explanation!("name.md")`, the Markdown file beside the rule file.

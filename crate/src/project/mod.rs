@@ -17,9 +17,12 @@
 //! - `serializers`: DRF serializers and what they read of an object.
 //! - `viewsets`: DRF and Wagtail API viewsets (action branches, serializer choice, prefetches).
 //! - `receivers`: signal receivers (signals, senders, what they test).
+//! - `facts`: what project rules read of each file in the per-file pass, so that they do
+//!   not parse it again.
 use serde::{Deserialize, Serialize};
 
 pub mod classes;
+pub mod facts;
 pub mod models;
 pub mod receivers;
 pub mod serializers;
@@ -30,6 +33,7 @@ use crate::imports::Imports;
 use crate::parse::{parse_file, ParsedFile};
 use crate::source::SourceFile;
 use classes::ClassFact;
+use facts::RuleFacts;
 use receivers::{ConnectFact, ReceiverFact};
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -48,6 +52,9 @@ pub struct FileFacts {
     pub connects: Vec<ConnectFact>,
     /// Whether fixes may be offered in this file (it parsed without errors).
     pub fixes_trusted: bool,
+    /// What project rules read of the file in the per-file pass (`Check::ProjectFacts`).
+    #[serde(default)]
+    pub rules: RuleFacts,
 }
 
 impl FileFacts {
@@ -59,6 +66,7 @@ impl FileFacts {
             receivers: receivers::extract(ctx),
             connects: receivers::extract_connects(ctx),
             fixes_trusted: !ctx.root().has_error(),
+            rules: RuleFacts::default(),
         }
     }
 }
@@ -237,7 +245,8 @@ impl ProjectIndex {
 /// Every file of a check, for rules that look across files: the project index, each
 /// file's imports, and each file's tree on demand. Trees are not kept from the per-file
 /// pass (on a large repository they would dominate memory): `context` parses a file
-/// again, once, when a rule asks for it.
+/// again, once, when a rule asks for it. A rule that needs more than a few files' trees
+/// reads what it needs in the per-file pass instead (`Check::ProjectFacts`, `facts`).
 pub struct Project<'a> {
     pub files: &'a [SourceFile],
     /// Whether `files` is the whole project, or only some of its files (those named on
@@ -279,16 +288,9 @@ impl<'a> Project<'a> {
         self.index.imports(index)
     }
 
-    /// Runs `f` on one file's context, parsing it for the call only (the tree is dropped
-    /// after), unless `context` already holds it: for a rule that looks at each file once.
-    pub fn with_context<R>(&self, index: usize, f: impl FnOnce(&FileContext) -> R) -> Option<R> {
-        let file = self.files.get(index)?;
-        self.index.imports(index)?;
-        if let Some(Some(parsed)) = self.reparsed[index].get() {
-            return Some(f(&FileContext::new(&file.path, &file.text, &parsed.tree)));
-        }
-        let parsed = parse_file(file).ok()?;
-        Some(f(&FileContext::new(&file.path, &file.text, &parsed.tree)))
+    /// How many files `context` has parsed again so far.
+    pub fn reparsed(&self) -> usize {
+        self.reparsed.iter().filter(|c| c.get().is_some()).count()
     }
 }
 

@@ -15,7 +15,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use wagcheck::engine::{check_in, check_with, Report};
 use wagcheck::reparse::ParseCache;
-use wagcheck::rule::Check;
 use wagcheck::{Diagnostic, Rule, SourceFile};
 
 /// An open document: the editor's text, its own tree cache (a cache keeps only the
@@ -34,7 +33,7 @@ pub struct Document {
 }
 
 pub fn is_project_rule(rule: &Rule) -> bool {
-    matches!(rule.check, Check::Project(_))
+    rule.check.project().is_some()
 }
 
 pub struct Workspace {

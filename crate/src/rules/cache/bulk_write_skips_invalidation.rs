@@ -3,7 +3,8 @@
 use super::objects::is_cache_method_call;
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::project::{ClassId, Project};
+use crate::project::facts::{BulkWrite, RuleFacts};
+use crate::project::{ClassId, FileFacts, Project};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::rules::querysets::{Origin, Querysets};
@@ -21,7 +22,7 @@ pub static RULE: Rule = Rule {
     bad: BAD,
     fixed: FIXED,
     fix: None,
-    check: Check::Project(check),
+    check: Check::ProjectFacts { facts, run: check },
 };
 
 const BAD: &str = r#"# file: shop/models.py
@@ -99,20 +100,64 @@ def end_sale():
 /// per row can be stale.)
 const BULK: &[&str] = &["update", "bulk_update"];
 
+/// What a hit needs of one file, read in the per-file pass: which of its receivers touch
+/// the cache, and its bulk writes on `Model.objects...` outside tests, unless the function
+/// invalidates by itself after them.
+fn facts(ctx: &FileContext, file: &FileFacts, facts: &mut RuleFacts) {
+    for receiver in &file.receivers {
+        let function = ctx
+            .nodes("function_definition")
+            .iter()
+            .find(|f| f.byte_range() == receiver.range);
+        if function.is_some_and(|f| touches_cache(ctx, *f)) {
+            facts.cache_receivers.push(receiver.range.clone());
+        }
+    }
+    let text = ctx.text;
+    // Tests write rows behind the receivers' back on purpose.
+    if is_test_module(ctx.path)
+        || !(text_contains(text, ".update(") || text_contains(text, "bulk_update"))
+        || !MANAGERS
+            .iter()
+            .any(|manager| text_contains(text, &format!(".{manager}")))
+    {
+        return;
+    }
+    let querysets = Querysets::new(ctx);
+    for (call, receiver, method) in ctx.method_calls(BULK) {
+        let Some(queryset) = querysets.of(receiver) else {
+            continue;
+        };
+        if queryset.origin != Origin::Manager {
+            continue;
+        }
+        let Some(model) = queryset.model_name(ctx) else {
+            continue;
+        };
+        // A function that invalidates by itself after the bulk write.
+        if ctx
+            .enclosing_function(call)
+            .is_some_and(|f| touches_cache(ctx, f))
+        {
+            continue;
+        }
+        facts.bulk_writes.push(BulkWrite {
+            call: call.byte_range(),
+            model: model.to_string(),
+            bulk_update: method != "update",
+        });
+    }
+}
+
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
     // The models whose saves a post_save receiver answers by touching the cache.
     let mut invalidated: Vec<(ClassId, String)> = Vec::new();
     for (file, facts) in index.files() {
-        let candidates: Vec<_> = facts
-            .receivers
-            .iter()
-            .filter(|r| !r.senders.is_empty() || !facts.connects.is_empty())
-            .collect();
-        if candidates.is_empty() {
-            continue;
-        }
-        let mut ctx = None;
+        let touching = &facts.rules.cache_receivers;
+        let candidates = facts.receivers.iter().filter(|r| {
+            (!r.senders.is_empty() || !facts.connects.is_empty()) && touching.contains(&r.range)
+        });
         for fact in candidates {
             let Some(fact) = index.receiver_at(file, fact.range.clone()) else {
                 continue;
@@ -128,41 +173,20 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
             if models.is_empty() {
                 continue;
             }
-            let ctx = match &ctx {
-                Some(ctx) => ctx,
-                None => match project.context(file) {
-                    Some(c) => ctx.insert(c),
-                    None => break,
-                },
-            };
-            let Some(function) = ctx
-                .nodes("function_definition")
-                .iter()
-                .find(|f| f.byte_range() == fact.range)
-                .copied()
-            else {
-                continue;
-            };
-            if touches_cache(ctx, function) {
-                let name = format!("{}.{}", project.files[file].path, fact.function);
-                invalidated.extend(models.into_iter().map(|m| (m, name.clone())));
-            }
+            let name = format!("{}.{}", project.files[file].path, fact.function);
+            invalidated.extend(models.into_iter().map(|m| (m, name.clone())));
         }
     }
     if invalidated.is_empty() {
         return;
     }
-    for (file, source) in project.files.iter().enumerate() {
-        let text = source.text.as_str();
-        // Tests write rows behind the receivers' back on purpose.
-        if is_test_module(&source.path)
-            || !(text_contains(text, ".update(") || text_contains(text, "bulk_update"))
-        {
+    for (file, facts) in index.files() {
+        if facts.rules.bulk_writes.is_empty() {
             continue;
         }
         // A hit needs `Model.objects...` (or `_default_manager`, `_base_manager`) with
-        // `Model` the class or a name it is imported as: the file's text says whether it
-        // can, before the file is parsed again.
+        // `Model` the class or a name it is imported as, written so in the file's text.
+        let text = project.files[file].text.as_str();
         let imports = project.imports(file);
         let mentions_model = invalidated.iter().any(|(id, _)| {
             index.class_fact(*id).is_some_and(|c| {
@@ -179,40 +203,22 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         if !mentions_model {
             continue;
         }
-        let Some(ctx) = project.context(file) else {
-            continue;
-        };
-        let querysets = Querysets::new(&ctx);
-        for (call, receiver, method) in ctx.method_calls(BULK) {
-            let Some(queryset) = querysets.of(receiver) else {
-                continue;
-            };
-            if queryset.origin != Origin::Manager {
-                continue;
-            }
-            let Some(model) = queryset.model_name(&ctx) else {
-                continue;
-            };
+        for write in &facts.rules.bulk_writes {
+            let model = write.model.as_str();
             let Some(id) = index.class(file, model) else {
                 continue;
             };
             let Some((_, receiver_name)) = invalidated.iter().find(|(m, _)| *m == id) else {
                 continue;
             };
-            // A function that invalidates by itself after the bulk write.
-            if ctx
-                .enclosing_function(call)
-                .is_some_and(|f| touches_cache(&ctx, f))
-            {
-                continue;
-            }
-            let what = match method {
-                "update" => "`QuerySet.update()`",
-                _ => "`bulk_update()`",
+            let what = if write.bulk_update {
+                "`bulk_update()`"
+            } else {
+                "`QuerySet.update()`"
             };
             hits.push((
                 file,
-                Hit::node(call).with_message(format!(
+                Hit::at(write.call.clone()).with_message(format!(
                     "{what} sends no `post_save`: `{receiver_name}` invalidates the cache of `{model}` on `post_save` and never runs for these rows; invalidate them here"
                 )),
             ));

@@ -1,9 +1,9 @@
 use super::{known_classes, KnownClass};
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::project::facts::{HasattrTest, RuleFacts};
 use crate::project::models::Accessor;
-use crate::project::receivers::{receiver_of, receivers};
-use crate::project::{Project, ProjectIndex};
+use crate::project::{FileFacts, Project};
 use crate::rule::{Check, Rule};
 use crate::source::text_contains;
 
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),
-    check: Check::Project(check),
+    check: Check::ProjectFacts { facts, run: check },
 };
 
 const BAD: &str = r#"# file: blog/models.py
@@ -62,35 +62,18 @@ def invalidate_blog_cache(sender, instance, **kwargs):
     BlogCacheService.invalidate_blog_post(instance.slug)
 "#;
 
-fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
-    let index = &project.index;
-    for (file, facts) in index.files() {
-        // Only a `hasattr` inside a receiver counts: the receivers' ranges are in the index,
-        // so a file is parsed again only when one of them names it.
-        let text = &project.files[file].text;
-        let in_receiver = facts.receivers.iter().any(|r| {
-            text.get(r.range.clone())
-                .is_some_and(|body| text_contains(body, "hasattr"))
-        });
-        if !in_receiver {
-            continue;
-        }
-        let Some(ctx) = project.context(file) else {
-            continue;
-        };
-        check_file(&ctx, index, facts.fixes_trusted, &mut |hit| {
-            hits.push((file, hit))
-        });
+/// The `hasattr(obj, "name")` calls inside the file's receivers, read in the per-file pass;
+/// whether `name` is a page type's accessor is the index's to say.
+fn facts(ctx: &FileContext, file: &FileFacts, facts: &mut RuleFacts) {
+    // Only a `hasattr` inside a receiver counts.
+    let in_receiver = file.receivers.iter().any(|r| {
+        ctx.text
+            .get(r.range.clone())
+            .is_some_and(|body| text_contains(body, "hasattr"))
+    });
+    if !in_receiver {
+        return;
     }
-}
-
-fn check_file(
-    ctx: &FileContext,
-    index: &ProjectIndex,
-    fixes_trusted: bool,
-    push: &mut dyn FnMut(Hit),
-) {
-    let receivers = receivers(ctx);
     let mut classes: Option<Vec<KnownClass>> = None;
     for &call in ctx.nodes("call") {
         let Some(callee) = ctx.callee(call) else {
@@ -103,50 +86,77 @@ fn check_file(
         let [object, attr] = args.as_slice() else {
             continue;
         };
-        let Some(attr_name) = ctx.string_value(*attr) else {
+        let Some(attr) = ctx.string_value(*attr) else {
             continue;
         };
-        if receiver_of(ctx, &receivers, call).is_none() {
+        let in_receiver = ctx
+            .ancestors(call)
+            .filter(|a| a.kind() == "function_definition")
+            .any(|f| file.receivers.iter().any(|r| r.range == f.byte_range()));
+        if !in_receiver {
             continue;
         }
-        // Only the accessor of a multi-table child (a page type below `Page`) is a type
-        // test. A one-to-one from another model (`user.profile`) is an existence test,
-        // which `hasattr` answers correctly (Django's reverse one-to-one raises
-        // `RelatedObjectDoesNotExist`, an `AttributeError`); a name the index cannot
-        // place is left alone.
-        let accessors = index.accessors_named(&attr_name);
-        if accessors.is_empty() || !accessors.iter().all(|a| matches!(a, Accessor::Child(_))) {
-            continue;
-        }
-        let mut children: Vec<&str> = accessors
-            .iter()
-            .filter_map(|a| match a {
-                Accessor::Child(id) => index.class_fact(*id).map(|c| c.name.as_str()),
-                _ => None,
-            })
-            .collect();
-        children.dedup();
-        let class_name = match children.as_slice() {
-            [one] => *one,
-            _ => "<the model class>",
-        };
-        let object_text = ctx.text(*object);
-        let mut hit = Hit::node(call).with_message(format!(
-            "`hasattr({object_text}, \"{attr_name}\")` is not a type test: it queries the parent-to-child link of `{class_name}` and hides errors; use `isinstance({object_text}, {class_name})`"
-        ));
+        // The classes a fix may name here, by the name they are bound to.
         let classes = classes.get_or_insert_with(|| known_classes(ctx));
         let visible = classes
             .iter()
-            .filter(|_| children.len() == 1)
-            .find(|k| k.name == class_name && k.visible_at(ctx, call));
-        if let Some(class) = visible.filter(|_| fixes_trusted && !call.has_error()) {
-            let replacement = format!("isinstance({object_text}, {})", class.binding);
-            hit = hit.with_fix(
-                format!("Replace with `{replacement}`"),
-                vec![Edit::replace(call.byte_range(), replacement)],
-            );
+            .filter(|k| k.visible_at(ctx, call))
+            .map(|k| (k.name.to_string(), k.binding.to_string()))
+            .collect();
+        facts.hasattr_tests.push(HasattrTest {
+            range: call.byte_range(),
+            object: ctx.text(*object).to_string(),
+            attr,
+            visible,
+            fixable: !call.has_error(),
+        });
+    }
+}
+
+fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let index = &project.index;
+    for (file, facts) in index.files() {
+        for test in &facts.rules.hasattr_tests {
+            // Only the accessor of a multi-table child (a page type below `Page`) is a type
+            // test. A one-to-one from another model (`user.profile`) is an existence test,
+            // which `hasattr` answers correctly (Django's reverse one-to-one raises
+            // `RelatedObjectDoesNotExist`, an `AttributeError`); a name the index cannot
+            // place is left alone.
+            let attr_name = &test.attr;
+            let accessors = index.accessors_named(attr_name);
+            if accessors.is_empty() || !accessors.iter().all(|a| matches!(a, Accessor::Child(_))) {
+                continue;
+            }
+            let mut children: Vec<&str> = accessors
+                .iter()
+                .filter_map(|a| match a {
+                    Accessor::Child(id) => index.class_fact(*id).map(|c| c.name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            children.dedup();
+            let class_name = match children.as_slice() {
+                [one] => *one,
+                _ => "<the model class>",
+            };
+            let object_text = &test.object;
+            let mut hit = Hit::at(test.range.clone()).with_message(format!(
+                "`hasattr({object_text}, \"{attr_name}\")` is not a type test: it queries the parent-to-child link of `{class_name}` and hides errors; use `isinstance({object_text}, {class_name})`"
+            ));
+            let visible = test
+                .visible
+                .iter()
+                .filter(|_| children.len() == 1)
+                .find(|(name, _)| name == class_name);
+            if let Some((_, binding)) = visible.filter(|_| facts.fixes_trusted && test.fixable) {
+                let replacement = format!("isinstance({object_text}, {binding})");
+                hit = hit.with_fix(
+                    format!("Replace with `{replacement}`"),
+                    vec![Edit::replace(test.range.clone(), replacement)],
+                );
+            }
+            hits.push((file, hit));
         }
-        push(hit);
     }
 }
 

@@ -2,8 +2,9 @@ use super::is_class_like;
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::{Field, KindName};
-use crate::project::receivers::{receiver_of, receivers, sends_model_class};
-use crate::project::Project;
+use crate::project::facts::{RuleFacts, TypeTest};
+use crate::project::receivers::sends_model_class;
+use crate::project::{FileFacts, Project};
 use crate::rule::{Check, Rule};
 use tree_sitter::Node;
 
@@ -17,7 +18,7 @@ pub static RULE: Rule = Rule {
     bad: BAD,
     fixed: FIXED,
     fix: None,
-    check: Check::Project(check),
+    check: Check::ProjectFacts { facts, run: check },
 };
 
 const BAD: &str = r#"from django.db.models.signals import post_save
@@ -98,6 +99,9 @@ fn side<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Side {
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
     for (file, facts) in index.files() {
+        if facts.rules.type_tests.is_empty() {
+            continue;
+        }
         // Only receivers that take every sender of signals whose sender is the model
         // class: connected for given senders, `sender == X` is exact dispatch among
         // them; for other signals (`post_migrate`'s `AppConfig`, a module, a custom
@@ -116,18 +120,24 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         if tested.is_empty() {
             continue;
         }
-        project.with_context(file, |ctx| {
-            check_file(ctx, &tested, &mut |hit| hits.push((file, hit)))
-        });
+        for test in &facts.rules.type_tests {
+            if !test.receivers.iter().any(|r| tested.contains(r)) {
+                continue;
+            }
+            let message = if test.by_name {
+                "Receiver filters by class name: a rename or a subclass slips through; use `isinstance(instance, Model)`"
+            } else {
+                "Receiver filters by class identity: subclasses are missed; use `isinstance(instance, Model)`"
+            };
+            hits.push((file, Hit::at(test.range.clone()).with_message(message)));
+        }
     }
 }
 
-fn check_file(ctx: &FileContext, tested: &[std::ops::Range<usize>], push: &mut dyn FnMut(Hit)) {
-    let receivers: Vec<_> = receivers(ctx)
-        .into_iter()
-        .filter(|r| tested.contains(&r.function.byte_range()))
-        .collect();
-    if receivers.is_empty() {
+/// The class tests by identity or name inside the file's receivers, read in the per-file
+/// pass; which receivers take every sender of a model signal is the index's to say.
+fn facts(ctx: &FileContext, file: &FileFacts, facts: &mut RuleFacts) {
+    if file.receivers.is_empty() {
         return;
     }
     for &comparison in ctx.nodes("comparison_operator") {
@@ -152,14 +162,19 @@ fn check_file(ctx: &FileContext, tested: &[std::ops::Range<usize>], push: &mut d
             (Side::ClassName, Side::String) | (Side::String, Side::ClassName) => true,
             _ => continue,
         };
-        if receiver_of(ctx, &receivers, comparison).is_none() {
+        let receivers: Vec<_> = ctx
+            .ancestors(comparison)
+            .filter(|a| a.kind() == "function_definition")
+            .map(|f| f.byte_range())
+            .filter(|range| file.receivers.iter().any(|r| r.range == *range))
+            .collect();
+        if receivers.is_empty() {
             continue;
         }
-        let message = if by_name {
-            "Receiver filters by class name: a rename or a subclass slips through; use `isinstance(instance, Model)`"
-        } else {
-            "Receiver filters by class identity: subclasses are missed; use `isinstance(instance, Model)`"
-        };
-        push(Hit::node(comparison).with_message(message));
+        facts.type_tests.push(TypeTest {
+            range: comparison.byte_range(),
+            by_name,
+            receivers,
+        });
     }
 }

@@ -1,10 +1,12 @@
 //! WAG014: a queryset filtered on a field that its model's `search_fields` do not index
 //! as a `FilterField`, then searched: Wagtail raises `FilterFieldError`.
 
+use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::Field;
+use crate::project::facts::{RuleFacts, Search};
 use crate::project::models::PAGE_ROOTS;
-use crate::project::{ClassId, Project, ProjectIndex};
+use crate::project::{ClassId, FileFacts, Project, ProjectIndex};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::rules::querysets::{Origin, Querysets};
@@ -20,7 +22,7 @@ pub static RULE: Rule = Rule {
     bad: BAD,
     fixed: FIXED,
     fix: None,
-    check: Check::Project(check),
+    check: Check::ProjectFacts { facts, run: check },
 };
 
 const BAD: &str = r#"# file: blog/models.py
@@ -164,6 +166,68 @@ fn filter_fields(index: &ProjectIndex, id: ClassId, depth: usize) -> Option<Vec<
     Some(fields)
 }
 
+/// The filters of each searched `Model.objects...` chain in the file, read in the per-file
+/// pass; the model's indexed fields are the index's to say.
+fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
+    let text = ctx.text;
+    // Tests raise `FilterFieldError` on purpose (`assertRaises`).
+    if !text_contains(text, ".search(")
+        || is_test_module(ctx.path)
+        || !text_contains(text, "objects")
+        || !(text_contains(text, "filter(") || text_contains(text, "exclude("))
+    {
+        return;
+    }
+    let querysets = Querysets::new(ctx);
+    for (_, receiver, _) in ctx.method_calls(&["search"]) {
+        let Some(queryset) = querysets.of(receiver) else {
+            continue;
+        };
+        if queryset.origin != Origin::Manager {
+            continue;
+        }
+        let Some(model) = queryset.model_name(ctx) else {
+            continue;
+        };
+        let mut filters = Vec::new();
+        for step in &queryset.steps {
+            if !matches!(step.method, "filter" | "exclude") {
+                continue;
+            }
+            let Some(args) = step.node.field("arguments") else {
+                continue;
+            };
+            let mut cursor = args.walk();
+            for arg in args.named_children(&mut cursor) {
+                if arg.kind() != "keyword_argument" {
+                    continue;
+                }
+                let Some(name) = arg.field("name").map(|n| ctx.text(n)) else {
+                    continue;
+                };
+                let mut parts = name.split("__");
+                let field = parts.next().unwrap_or(name);
+                let rest: Vec<&str> = parts.collect();
+                if rest.len() > 1 || rest.first().is_some_and(|l| !LOOKUPS.contains(l)) {
+                    continue;
+                }
+                // The primary key is handled by the backend itself.
+                if matches!(field, "pk" | "id") || field.ends_with("_ptr") {
+                    continue;
+                }
+                let field = field.strip_suffix("_id").unwrap_or(field);
+                filters.push((arg.byte_range(), field.to_string()));
+            }
+        }
+        if !filters.is_empty() {
+            facts.searches.push(Search {
+                model: model.to_string(),
+                filters,
+            });
+        }
+    }
+}
+
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     // Only a project with searchable models (its own `search_fields`, or pages) can have
     // a hit; Django's own code has `re.search(` everywhere and no such model.
@@ -175,72 +239,25 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     if !searchable {
         return;
     }
-    for (file, source) in project.files.iter().enumerate() {
-        let text = &source.text;
-        // Tests raise `FilterFieldError` on purpose (`assertRaises`).
-        if !text_contains(text, ".search(")
-            || is_test_module(&source.path)
-            || !text_contains(text, "objects")
-            || !(text_contains(text, "filter(") || text_contains(text, "exclude("))
-        {
-            continue;
-        }
-        let Some(ctx) = project.context(file) else {
-            continue;
-        };
-        let querysets = Querysets::new(&ctx);
-        for (_, receiver, _) in ctx.method_calls(&["search"]) {
-            let Some(queryset) = querysets.of(receiver) else {
-                continue;
-            };
-            if queryset.origin != Origin::Manager {
-                continue;
-            }
-            let Some(model_name) = queryset.model_name(&ctx) else {
-                continue;
-            };
+    for (file, facts) in project.index.files() {
+        for search in &facts.rules.searches {
+            let model_name = search.model.as_str();
             let Some(model) = project.index.model_named(file, model_name) else {
                 continue;
             };
             let Some(indexed) = filter_fields(&project.index, model.id, 0) else {
                 continue;
             };
-            for step in &queryset.steps {
-                if !matches!(step.method, "filter" | "exclude") {
+            for (range, field) in &search.filters {
+                if indexed.iter().any(|f| f == field) {
                     continue;
                 }
-                let Some(args) = step.node.field("arguments") else {
-                    continue;
-                };
-                let mut cursor = args.walk();
-                for arg in args.named_children(&mut cursor) {
-                    if arg.kind() != "keyword_argument" {
-                        continue;
-                    }
-                    let Some(name) = arg.field("name").map(|n| ctx.text(n)) else {
-                        continue;
-                    };
-                    let mut parts = name.split("__");
-                    let field = parts.next().unwrap_or(name);
-                    let rest: Vec<&str> = parts.collect();
-                    if rest.len() > 1 || rest.first().is_some_and(|l| !LOOKUPS.contains(l)) {
-                        continue;
-                    }
-                    // The primary key is handled by the backend itself.
-                    if matches!(field, "pk" | "id") || field.ends_with("_ptr") {
-                        continue;
-                    }
-                    let field = field.strip_suffix("_id").unwrap_or(field);
-                    if indexed.iter().any(|f| f == field) {
-                        continue;
-                    }
-                    hits.push((
-                        file,
-                        Hit::node(arg).with_message(format!(
-                            "`{field}` is not an `index.FilterField` in `{model_name}.search_fields`: searching this queryset raises `FilterFieldError`; add `index.FilterField(\"{field}\")` to them"
-                        )),
-                    ));
-                }
+                hits.push((
+                    file,
+                    Hit::at(range.clone()).with_message(format!(
+                        "`{field}` is not an `index.FilterField` in `{model_name}.search_fields`: searching this queryset raises `FilterFieldError`; add `index.FilterField(\"{field}\")` to them"
+                    )),
+                ));
             }
         }
     }

@@ -5,10 +5,12 @@ use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::Field;
 use crate::project::classes::last_segment;
+use crate::project::facts::{HeavyField, RuleFacts};
 use crate::project::viewsets::{viewset_kind, ViewsetKind, DRF_LISTING_BASES};
-use crate::project::Project;
+use crate::project::{FileFacts, Project};
 use crate::rule::{Check, Rule};
 use crate::source::text_contains;
+use std::ops::Range;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -21,7 +23,7 @@ pub static RULE: Rule = Rule {
     bad: BAD,
     fixed: FIXED,
     fix: None,
-    check: Check::Project(check),
+    check: Check::ProjectFacts { facts, run: check },
 };
 
 const BAD: &str = r#"# file: blog/models.py
@@ -68,14 +70,6 @@ class BlogPagesAPIViewSet(PagesAPIViewSet):
 
 /// Model field classes whose values are large and rendered per item (`wagtail.fields`).
 const HEAVY_FIELDS: &[&str] = &["StreamField", "RichTextField"];
-
-/// A field that the API can serialize and that is heavy: defined as one of
-/// `HEAVY_FIELDS` on a model that lists it in `api_fields`.
-struct HeavyField {
-    name: String,
-    model: String,
-    kind: &'static str,
-}
 
 /// The class-level `name = value` assignments of a class body.
 fn class_assignments<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<(&'a str, Node<'a>)> {
@@ -148,7 +142,7 @@ fn heavy_fields(ctx: &FileContext, out: &mut Vec<HeavyField>) {
                 out.push(HeavyField {
                     name: name.to_string(),
                     model: ctx.definition_name(class).to_string(),
-                    kind,
+                    kind: kind.to_string(),
                 });
             }
         }
@@ -223,58 +217,69 @@ fn drf_listing_base(base: &str) -> bool {
     base.starts_with("rest_framework.") && DRF_LISTING_BASES.contains(&last_segment(base))
 }
 
-fn check_wagtail_listing(project: &Project, hits: &mut Vec<(usize, Hit)>) {
-    // The listings first: the fields a Wagtail API viewset lists by default. They are few,
-    // and only the models declaring a heavy field of one of those names are parsed again
-    // (a file's field declarations are in the project index), where looking at every file
-    // that names `api_fields` parsed 16 of Wagtail's own files a second time.
-    let mut listed = Vec::new();
-    for index in 0..project.files.len() {
-        // Not `str::contains`: 2% of a 100 KB keystroke's check in wasm.
-        if !text_contains(&project.files[index].text, "listing_default_fields") {
-            continue;
-        }
-        let Some(ctx) = project.context(index) else {
-            continue;
-        };
+/// The fields a Wagtail API viewset lists by default, and the heavy fields models expose
+/// through `api_fields`, read in the per-file pass.
+fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
+    // Not `str::contains`: 2% of a 100 KB keystroke's check in wasm.
+    if text_contains(ctx.text, "listing_default_fields") {
         for &class in ctx.nodes("class_definition") {
-            if viewset_kind(&ctx, class) != Some(ViewsetKind::WagtailApi) {
+            if viewset_kind(ctx, class) != Some(ViewsetKind::WagtailApi) {
                 continue;
             }
-            for (name, value) in class_assignments(&ctx, class) {
+            for (name, value) in class_assignments(ctx, class) {
                 if name == "listing_default_fields" {
                     let mut names = Vec::new();
-                    field_names(&ctx, value, &mut names);
-                    listed.extend(names.into_iter().map(|(field, node)| (index, field, node)));
+                    field_names(ctx, value, &mut names);
+                    facts.listed_fields.extend(
+                        names
+                            .into_iter()
+                            .map(|(field, node)| (field, node.byte_range())),
+                    );
                 }
             }
         }
     }
+    if text_contains(ctx.text, "api_fields") {
+        heavy_fields(ctx, &mut facts.heavy_fields);
+    }
+}
+
+fn check_wagtail_listing(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let listed: Vec<(usize, &String, &Range<usize>)> = project
+        .index
+        .files()
+        .flat_map(|(index, facts)| {
+            facts
+                .rules
+                .listed_fields
+                .iter()
+                .map(move |(field, range)| (index, field, range))
+        })
+        .collect();
     if listed.is_empty() {
         return;
     }
+    // Only the models declaring a heavy field of a listed name count (a file's field
+    // declarations are in the project index).
     let mut heavy = Vec::new();
-    for (i, facts) in project.index.files() {
+    for (_, facts) in project.index.files() {
         let declares_listed = facts.classes.iter().any(|c| {
             c.fields.iter().any(|f| {
                 HEAVY_FIELDS.contains(&last_segment(&f.callee))
-                    && listed.iter().any(|(_, name, _)| *name == f.name)
+                    && listed.iter().any(|(_, name, _)| **name == f.name)
             })
         });
-        if !declares_listed || !text_contains(&project.files[i].text, "api_fields") {
-            continue;
-        }
-        if let Some(ctx) = project.context(i) {
-            heavy_fields(&ctx, &mut heavy);
+        if declares_listed {
+            heavy.extend(&facts.rules.heavy_fields);
         }
     }
-    for (index, field, node) in listed {
-        let Some(found) = heavy.iter().find(|h| h.name == field) else {
+    for (index, field, range) in listed {
+        let Some(found) = heavy.iter().find(|h| &h.name == field) else {
             continue;
         };
         hits.push((
             index,
-            Hit::node(node).with_message(format!(
+            Hit::at(range.clone()).with_message(format!(
                 "`{field}` is a {} on {} and in the listing's default fields: every item of every list response serializes and renders it; keep it to the detail view (clients can still ask for it with `?fields={field}`)",
                 found.kind, found.model
             )),

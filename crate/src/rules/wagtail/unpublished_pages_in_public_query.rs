@@ -6,12 +6,15 @@ use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::grammar::Field;
 use crate::imports::Imports;
 use crate::project::classes::last_segment;
+use crate::project::facts::{PageListing, PageQuery, RuleFacts};
 use crate::project::viewsets::enclosing_viewset;
-use crate::project::{ClassId, Project};
+use crate::project::{ClassId, FileFacts, Project};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
 use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
 use crate::source::text_contains;
+use std::cell::Cell;
+use std::ops::Range;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -24,7 +27,7 @@ pub static RULE: Rule = Rule {
     bad: BAD,
     fixed: FIXED,
     fix: Some(Applicability::Unsafe),
-    check: Check::Project(check),
+    check: Check::ProjectFacts { facts, run: check },
 };
 
 const BAD: &str = r#"from wagtail.models import Page
@@ -82,13 +85,17 @@ const SIGNED_IN: &[&str] = &[
 /// Wagtail's router are the path it walked, and breadcrumbs list them.
 const LISTING_TREES: &[&str] = &["get_children", "get_descendants", "get_siblings"];
 
-/// What serves the function holding a page query, if it serves the public.
-fn serving<'a>(
-    project: &Project,
-    file: usize,
-    ctx: &FileContext<'a>,
-    function: Node<'a>,
-) -> Option<&'static str> {
+/// What serves a function, as far as its file says (`PageQuery::serves`, `serves_if_page`).
+struct Serving<'a> {
+    /// What serves it (None: nothing, unless `if_page` applies).
+    serves: Option<&'static str>,
+    /// For a serving method of a class the index must place: the class's name, and what
+    /// serves the method when that class is a page type.
+    if_page: Option<(&'a str, &'static str)>,
+}
+
+/// What serves the function holding a page query, if it may serve the public.
+fn serving<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<Serving<'a>> {
     let name = ctx.definition_name(function);
     let class = ctx.method_class(function);
     let decorators = ctx.decorators(function);
@@ -108,50 +115,76 @@ fn serving<'a>(
     }
     let (dir, stem) = split_path(ctx.path);
     if dir.split(['/', '\\']).any(|d| d == "templatetags") {
-        return Some("a template tag");
+        return Some(Serving {
+            serves: Some("a template tag"),
+            if_page: None,
+        });
     }
     if let Some(class) = class {
-        // `get_context` is also a form widget's method (Django's `Widget.get_context`,
-        // the admin's page chooser): only pages and blocks render for visitors.
-        let renders_for_visitors = || {
-            project
-                .index
-                .class(file, ctx.definition_name(class))
-                .is_some_and(|id| project.index.is_page_model(id))
-                || ctx.class_bases(class).iter().any(|b| {
-                    let last = last_segment(b);
-                    last.ends_with("Page") || last.ends_with("Block")
-                })
-        };
-        if SERVING_METHODS.contains(&name) && renders_for_visitors() {
-            return Some(if name == "serve" {
+        let mut if_page = None;
+        if SERVING_METHODS.contains(&name) {
+            let serves = if name == "serve" {
                 "`serve()`"
             } else {
                 "`get_context()`"
+            };
+            // `get_context` is also a form widget's method (Django's `Widget.get_context`,
+            // the admin's page chooser): only pages and blocks render for visitors, known
+            // by a base's name here or by the index (a project page type).
+            let named = ctx.class_bases(class).iter().any(|b| {
+                let last = last_segment(b);
+                last.ends_with("Page") || last.ends_with("Block")
             });
-        }
-        if routed {
-            return Some("a routable page's route");
+            if named {
+                return Some(Serving {
+                    serves: Some(serves),
+                    if_page: None,
+                });
+            }
+            if_page = Some((ctx.definition_name(class), serves));
         }
         let bases = ctx.class_bases(class);
         let base_named = |suffix: &str| bases.iter().any(|b| last_segment(b).ends_with(suffix));
-        if name == "items" && base_named("Sitemap") {
-            return Some("a sitemap");
-        }
-        if name == "items" && base_named("Feed") {
-            return Some("a feed");
-        }
-        if name != "items"
+        let serves = if routed {
+            Some("a routable page's route")
+        } else if name == "items" && base_named("Sitemap") {
+            Some("a sitemap")
+        } else if name == "items" && base_named("Feed") {
+            Some("a feed")
+        } else if name != "items"
             && VIEW_METHODS.contains(&name)
             && (enclosing_viewset(ctx, function).is_some() || is_view_module(dir, stem))
         {
-            return Some("a view");
-        }
-        return None;
+            Some("a view")
+        } else {
+            None
+        };
+        return (serves.is_some() || if_page.is_some()).then_some(Serving { serves, if_page });
     }
     let takes_request = ctx.parameter_names(function).first() == Some(&"request");
     (takes_request && is_view_module(dir, stem) && ctx.enclosing_function(function).is_none())
-        .then_some("a view")
+        .then_some(Serving {
+            serves: Some("a view"),
+            if_page: None,
+        })
+}
+
+/// Whether a function can be what `serving` looks for, from its name, its decorators and
+/// its file's path (what `serving` asks of every function it accepts), without reading any
+/// class's bases.
+fn may_serve_function<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
+    let (dir, stem) = split_path(ctx.path);
+    if dir.split(['/', '\\']).any(|d| d == "templatetags") {
+        return true;
+    }
+    if ctx.method_class(function).is_none() {
+        return is_view_module(dir, stem);
+    }
+    let name = ctx.definition_name(function);
+    SERVING_METHODS.contains(&name)
+        || VIEW_METHODS.contains(&name)
+        || name == "items"
+        || !ctx.decorators(function).is_empty()
 }
 
 /// Whether anything in the file can be what `serving` looks for, from its path and text
@@ -229,32 +262,25 @@ fn filters_live(ctx: &FileContext, queryset: &Queryset) -> bool {
     })
 }
 
-/// Whether a queryset lists Wagtail pages: `Page.objects...`, `BlogPage.objects...` for a
-/// project page type, or a page's children, descendants or siblings in a file that uses
-/// Wagtail pages (treebeard gives other trees the same methods: django-cms, django-filer,
-/// Wagtail's own collections).
-fn lists_pages<'a>(
-    project: &Project,
-    file: usize,
-    ctx: &FileContext<'a>,
-    queryset: &Queryset<'a>,
-) -> bool {
+/// Whether a queryset lists Wagtail pages, as far as the file says: `Page.objects...`,
+/// `BlogPage.objects...` (a page type if the index says so), or a page's children,
+/// descendants or siblings (if the file uses Wagtail pages: treebeard gives other trees the
+/// same methods: django-cms, django-filer, Wagtail's own collections).
+fn listing<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>) -> Option<PageListing> {
     match queryset.origin {
         Origin::Manager => {
-            yields_generic_pages(ctx, queryset)
-                || queryset
-                    .model_name(ctx)
-                    .and_then(|name| project.index.class(file, name))
-                    .is_some_and(|id| project.index.is_page_model(id))
+            if yields_generic_pages(ctx, queryset) {
+                return Some(PageListing::Pages);
+            }
+            Some(PageListing::Model(queryset.model_name(ctx)?.to_string()))
         }
         Origin::PageTree => {
             let method = ctx.method_call(queryset.root).map(|(_, m)| m).unwrap_or("");
             let owner = queryset.owner().map(|o| ctx.text(o)).unwrap_or("");
-            LISTING_TREES.contains(&method)
-                && !owner.to_ascii_lowercase().contains("collection")
-                && uses_pages(project, file, &ctx.imports)
+            (LISTING_TREES.contains(&method) && !owner.to_ascii_lowercase().contains("collection"))
+                .then_some(PageListing::Tree)
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -287,81 +313,158 @@ fn may_query_pages(project: &Project, file: usize) -> bool {
 }
 
 /// Nodes where a query's rows may be shown: loop iterables, returned values, context
-/// values, a paginator's list.
-fn candidates<'c, 'a>(ctx: &'c FileContext<'a>) -> impl Iterator<Item = Node<'a>> + 'c {
-    let fields = |kind: &'static str, field: &'static str| {
-        ctx.nodes(kind).iter().filter_map(move |n| n.field(field))
+/// values, a paginator's list; only in statements and calls for which `keep` holds (asked
+/// before any of their parts is read).
+fn candidates<'c, 'a>(
+    ctx: &'c FileContext<'a>,
+    keep: &'c dyn Fn(Node<'a>) -> bool,
+) -> impl Iterator<Item = Node<'a>> + 'c {
+    let fields = move |kind: &'static str, field: &'static str| {
+        ctx.nodes(kind)
+            .iter()
+            .filter(move |n| keep(**n))
+            .filter_map(move |n| n.field(field))
+    };
+    // Every call's name is not read in a file that never names a paginator.
+    let calls = if ctx.mentions("Paginator") {
+        ctx.nodes("call")
+    } else {
+        &[]
     };
     fields("for_statement", "right")
         .chain(fields("for_in_clause", "right"))
         .chain(
             ctx.nodes("return_statement")
                 .iter()
+                .filter(move |r| keep(**r))
                 .filter_map(|r| r.named_child(0)),
         )
         .chain(fields("pair", "value"))
         .chain(fields("assignment", "right"))
         .chain(
-            ctx.nodes("call")
+            calls
                 .iter()
                 .filter(|c| ctx.call_simple_name(**c) == Some("Paginator"))
+                .filter(move |c| keep(**c))
                 .filter_map(|c| ctx.positional_args(*c).first().copied()),
         )
 }
 
-fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
-    for (file, source) in project.files.iter().enumerate() {
-        let text = &source.text;
-        if is_offline_module(&source.path)
-            || is_admin_module(&source.path)
-            || !["objects", "get_children", "get_descendants", "get_siblings"]
-                .iter()
-                .any(|word| text_contains(text, word))
-            || !may_query_pages(project, file)
-            || !may_serve(&source.path, text)
-        {
+/// The page queries of one file a hit may come from (`PageQuery`), read in the per-file pass.
+fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
+    let text = ctx.text;
+    if is_offline_module(ctx.path)
+        || is_admin_module(ctx.path)
+        || !["objects", "get_children", "get_descendants", "get_siblings"]
+            .iter()
+            .any(|word| text_contains(text, word))
+        || !may_serve(ctx.path, text)
+    {
+        return;
+    }
+    let querysets = Querysets::new(ctx);
+    // Most functions of a large module serve no visitor: they are told by name before any
+    // part of their statements is read (the last function asked about is remembered:
+    // each kind of statement comes in source order).
+    let last: Cell<Option<(usize, bool)>> = Cell::new(None);
+    let in_serving_function = |node: Node| {
+        let Some(function) = ctx.enclosing_function(node) else {
+            return false;
+        };
+        if let Some((_, may)) = last.get().filter(|(id, _)| *id == function.id()) {
+            return may;
+        }
+        let may = may_serve_function(ctx, function);
+        last.set(Some((function.id(), may)));
+        may
+    };
+    for expr in candidates(ctx, &in_serving_function) {
+        let Some(how) = shown(ctx, expr) else {
+            continue;
+        };
+        let Some(function) = ctx.enclosing_function(expr) else {
+            continue;
+        };
+        let Some(queryset) = querysets.of(expr) else {
+            continue;
+        };
+        if filters_live(ctx, &queryset) {
             continue;
         }
-        // Each file is looked at once: its tree is dropped after (Project::with_context).
-        project.with_context(file, |ctx| {
-            let querysets = Querysets::new(ctx);
-            let mut reported: Vec<usize> = Vec::new();
-            for expr in candidates(ctx) {
-                let Some(how) = shown(ctx, expr) else {
-                    continue;
-                };
-                let Some(function) = ctx.enclosing_function(expr) else {
-                    continue;
-                };
-                let Some(queryset) = querysets.of(expr) else {
-                    continue;
-                };
-                if reported.contains(&queryset.root.id())
-                    || filters_live(ctx, &queryset)
-                    || !lists_pages(project, file, ctx, &queryset)
-                    || live_applied_elsewhere(ctx, &querysets, function, queryset.root)
-                {
-                    continue;
-                }
-                let Some(serves) = serving(project, file, ctx, function) else {
-                    continue;
-                };
-                reported.push(queryset.root.id());
-                let root = queryset.root;
-                let mut hit = Hit::node(root).with_message(format!(
-                    "`{}` is {how} in {serves} with no `.live()` in its chain: drafts and unpublished pages are shown to visitors; add `.live()` (and `.public()` where pages have view restrictions)",
-                    ctx.text(root)
-                ));
-                // The fix goes where the chain starts, in the function that shows it.
-                if ctx.is_within(root, function) {
-                    hit = hit.with_fix(
-                        "Add `.live()`".to_string(),
-                        vec![Edit::insert(root.end_byte(), ".live()")],
-                    );
-                }
-                hits.push((file, hit));
-            }
+        let Some(lists) = listing(ctx, &queryset) else {
+            continue;
+        };
+        if live_applied_elsewhere(ctx, &querysets, function, queryset.root) {
+            continue;
+        }
+        let Some(Serving { serves, if_page }) = serving(ctx, function) else {
+            continue;
+        };
+        let root = queryset.root;
+        facts.page_queries.push(PageQuery {
+            root: root.byte_range(),
+            how: how.to_string(),
+            lists,
+            serves: serves.map(str::to_string),
+            serves_if_page: if_page.map(|(class, serves)| (class.to_string(), serves.to_string())),
+            fix: ctx.is_within(root, function),
         });
+    }
+}
+
+/// Joins each file's page queries with the index: which classes are page types, which
+/// files work with pages.
+fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let index = &project.index;
+    for (file, facts) in index.files() {
+        if facts.rules.page_queries.is_empty() || !may_query_pages(project, file) {
+            continue;
+        }
+        let is_page = |name: &str| {
+            index
+                .class(file, name)
+                .is_some_and(|id| index.is_page_model(id))
+        };
+        let text = &project.files[file].text;
+        let mut reported: Vec<&Range<usize>> = Vec::new();
+        for query in &facts.rules.page_queries {
+            if reported.contains(&&query.root) {
+                continue;
+            }
+            let lists = match &query.lists {
+                PageListing::Pages => true,
+                PageListing::Model(name) => is_page(name),
+                PageListing::Tree => project
+                    .imports(file)
+                    .is_some_and(|imports| uses_pages(project, file, imports)),
+            };
+            if !lists {
+                continue;
+            }
+            let serves = match &query.serves_if_page {
+                Some((class, serves)) if is_page(class) => Some(serves),
+                _ => query.serves.as_ref(),
+            };
+            let Some(serves) = serves else {
+                continue;
+            };
+            reported.push(&query.root);
+            let Some(root_text) = text.get(query.root.clone()) else {
+                continue;
+            };
+            let mut hit = Hit::at(query.root.clone()).with_message(format!(
+                "`{root_text}` is {} in {serves} with no `.live()` in its chain: drafts and unpublished pages are shown to visitors; add `.live()` (and `.public()` where pages have view restrictions)",
+                query.how
+            ));
+            // The fix goes where the chain starts, in the function that shows it.
+            if query.fix {
+                hit = hit.with_fix(
+                    "Add `.live()`".to_string(),
+                    vec![Edit::insert(query.root.end, ".live()")],
+                );
+            }
+            hits.push((file, hit));
+        }
     }
 }
 
