@@ -1,7 +1,7 @@
 //! Import aliases of a file, so rules recognise `from hashlib import md5 as h` as
 //! `hashlib.md5` and `from django.core.cache import cache as c` as the cache.
 
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -32,7 +32,7 @@ impl Imports {
         // Later imports rebind earlier ones, as at run time.
         statements.sort_by_key(|n| n.start_byte());
         for node in statements {
-            match node.kind() {
+            match node.kind_name() {
                 "import_statement" => imports.add_import(node, text),
                 _ => imports.add_from_import(node, text),
             }
@@ -43,7 +43,7 @@ impl Imports {
     fn add_import(&mut self, node: Node, text: &str) {
         let mut cursor = node.walk();
         for child in node.children_by_field_name("name", &mut cursor) {
-            match child.kind() {
+            match child.kind_name() {
                 "dotted_name" => {
                     let module = &text[child.byte_range()];
                     let first = module.split('.').next().unwrap_or(module);
@@ -73,7 +73,7 @@ impl Imports {
         let mut names = Vec::new();
         let mut cursor = node.walk();
         for child in node.children_by_field_name("name", &mut cursor) {
-            let (name, alias) = match child.kind() {
+            let (name, alias) = match child.kind_name() {
                 "dotted_name" => (&text[child.byte_range()], &text[child.byte_range()]),
                 "aliased_import" => {
                     let (Some(n), Some(a)) = (child.field("name"), child.field("alias")) else {

@@ -3,6 +3,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::Edit;
+use crate::grammar::KindName;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -157,7 +158,7 @@ pub fn ignore_edit(ctx: &FileContext, line: usize, rule: &str) -> Option<Edit> {
                 .descendant_for_byte_range(end - 1, end)
                 .into_iter()
                 .flat_map(|n| std::iter::successors(Some(n), |n| n.parent()))
-                .any(|n| n.kind() == "string" && n.end_byte() > end);
+                .any(|n| n.kind_name() == "string" && n.end_byte() > end);
         if inside_string {
             return None;
         }

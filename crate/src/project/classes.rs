@@ -7,7 +7,7 @@ use super::models::{self, SearchFields};
 use super::serializers::{self, MethodReads};
 use super::viewsets::{self, ViewsetFacts};
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -165,7 +165,7 @@ pub fn last_segment(dotted: &str) -> &str {
 fn at_module_level<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> bool {
     !ctx.ancestors(class).any(|a| {
         matches!(
-            a.kind(),
+            a.kind_name(),
             "function_definition" | "class_definition" | "lambda"
         )
     })
@@ -178,7 +178,7 @@ pub fn body_statements<'a>(class: Node<'a>) -> Vec<Node<'a>> {
     };
     let mut cursor = body.walk();
     body.named_children(&mut cursor)
-        .map(|c| match c.kind() {
+        .map(|c| match c.kind_name() {
             "decorated_definition" => c.field("definition").unwrap_or(c),
             _ => c,
         })
@@ -187,12 +187,12 @@ pub fn body_statements<'a>(class: Node<'a>) -> Vec<Node<'a>> {
 
 /// The `name = value` assignment an expression statement holds, if it is one.
 pub fn assignment_of(statement: Node) -> Option<Node> {
-    if statement.kind() != "expression_statement" {
+    if statement.kind_name() != "expression_statement" {
         return None;
     }
     statement
         .named_child(0)
-        .filter(|a| a.kind() == "assignment")
+        .filter(|a| a.kind_name() == "assignment")
 }
 
 pub fn extract(ctx: &FileContext) -> Vec<ClassFact> {
@@ -212,7 +212,7 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
     };
     let mut methods = Vec::new();
     for statement in body_statements(class) {
-        match statement.kind() {
+        match statement.kind_name() {
             "function_definition" => {
                 let name = ctx.definition_name(statement);
                 if let Some(known) = KNOWN_METHODS.iter().find(|m| **m == name) {
@@ -233,7 +233,7 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
                 };
                 let Some(left) = assignment
                     .field("left")
-                    .filter(|l| l.kind() == "identifier")
+                    .filter(|l| l.kind_name() == "identifier")
                 else {
                     continue;
                 };
@@ -244,7 +244,7 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
                 if name == "search_fields" {
                     fact.search_fields = Some(Box::new(models::search_fields(ctx, right)));
                 }
-                if right.kind() == "call" {
+                if right.kind_name() == "call" {
                     match read_field(ctx, name, right) {
                         Some(field) => fact.fields.push(field),
                         None => fact.undeclared_calls = true,
@@ -285,10 +285,10 @@ fn bases<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<String> {
     };
     let mut cursor = list.walk();
     list.named_children(&mut cursor)
-        .filter(|b| b.kind() != "keyword_argument" && b.kind() != "comment")
+        .filter(|b| b.kind_name() != "keyword_argument" && b.kind_name() != "comment")
         .map(|b| {
             // A generic base (`ModelSerializer[Project]`, django-stubs' style) is its class.
-            let b = match b.kind() {
+            let b = match b.kind_name() {
                 "subscript" => b.field("value").unwrap_or(b),
                 _ => b,
             };
@@ -302,7 +302,7 @@ fn read_attr<'a>(ctx: &FileContext<'a>, statement: Node<'a>) -> Option<Attr> {
     let assignment = assignment_of(statement)?;
     let left = assignment
         .field("left")
-        .filter(|l| l.kind() == "identifier")?;
+        .filter(|l| l.kind_name() == "identifier")?;
     let right = assignment.field("right")?;
     Some(Attr {
         name: ctx.text(left).to_string(),
@@ -329,7 +329,7 @@ fn read_field<'a>(ctx: &FileContext<'a>, name: &str, call: Node<'a>) -> Option<F
     let mut keywords = Vec::new();
     let mut cursor = args.walk();
     for arg in args.named_children(&mut cursor) {
-        match arg.kind() {
+        match arg.kind_name() {
             "keyword_argument" => {
                 if let (Some(k), Some(v)) = (arg.field("name"), arg.field("value")) {
                     let key = ctx.text(k);
@@ -357,7 +357,7 @@ fn read_field<'a>(ctx: &FileContext<'a>, name: &str, call: Node<'a>) -> Option<F
 /// What the index keeps of an expression.
 pub fn value<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Value {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "identifier" | "attribute" => ctx
             .dotted_name(node)
             .map_or(Value::Other, |n| Value::Name(ctx.imports.resolve(&n))),
@@ -369,7 +369,7 @@ pub fn value<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Value {
             let mut cursor = node.walk();
             let items: Option<Vec<String>> = node
                 .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment")
+                .filter(|c| c.kind_name() != "comment")
                 .map(|c| ctx.string_value(c))
                 .collect();
             items.map_or(Value::Other, Value::Strings)
@@ -378,9 +378,9 @@ pub fn value<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Value {
             let mut cursor = node.walk();
             let pairs: Option<Vec<(String, String)>> = node
                 .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment")
+                .filter(|c| c.kind_name() != "comment")
                 .map(|pair| {
-                    if pair.kind() != "pair" {
+                    if pair.kind_name() != "pair" {
                         return None;
                     }
                     let key = ctx.string_value(pair.field("key")?)?;

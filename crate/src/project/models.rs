@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::classes::{last_segment, ClassFact, FieldDecl, Value};
 use super::{ClassId, ProjectIndex};
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use tree_sitter::Node;
 
 /// How far base classes are followed.
@@ -199,7 +199,7 @@ fn read_search_fields<'a>(
         out.complete = false;
         return;
     }
-    match node.kind() {
+    match node.kind_name() {
         "binary_operator" => {
             for side in [node.field("left"), node.field("right")]
                 .into_iter()
@@ -211,14 +211,14 @@ fn read_search_fields<'a>(
         "list" | "tuple" => {
             let mut cursor = node.walk();
             for item in node.named_children(&mut cursor) {
-                let name = (item.kind() == "call")
+                let name = (item.kind_name() == "call")
                     .then(|| ctx.argument(item, 0, "field_name"))
                     .flatten()
                     .and_then(|a| ctx.string_value(a));
                 match (ctx.call_simple_name(item), name) {
                     (Some("FilterField"), Some(name)) => out.filter_fields.push(name),
                     (Some(_), Some(name)) => out.other_fields.push(name),
-                    _ if item.kind() == "comment" => {}
+                    _ if item.kind_name() == "comment" => {}
                     _ => out.complete = false,
                 }
             }

@@ -6,6 +6,7 @@
 //! Django's `Signal.connect(receiver, sender=None, ...)` and `receiver(signal, **kwargs)`
 //! (`django/dispatch/dispatcher.py`): a receiver connected with `sender=X` is called only
 //! for that exact sender (compared by `id()`), one connected without it for every sender.
+use crate::grammar::KindName;
 use serde::{Deserialize, Serialize};
 
 use super::{ClassId, ProjectIndex};
@@ -32,7 +33,7 @@ pub struct Receiver<'a> {
 /// file's imports, or is a bare `receiver` the file does not import from elsewhere
 /// (a snippet that left out its imports).
 pub fn is_receiver_decorator<'a>(ctx: &FileContext<'a>, decorator: Node<'a>) -> bool {
-    if decorator.kind() != "call" {
+    if decorator.kind_name() != "call" {
         return false;
     }
     let Some(callee) = ctx.callee(decorator) else {
@@ -80,7 +81,7 @@ pub fn receivers<'a>(ctx: &FileContext<'a>) -> Vec<Receiver<'a>> {
     for (call, signal, _) in ctx.method_calls(&["connect"]) {
         let Some(name) = ctx
             .argument(call, 0, "receiver")
-            .filter(|a| a.kind() == "identifier")
+            .filter(|a| a.kind_name() == "identifier")
             .map(|a| ctx.text(a))
         else {
             continue;
@@ -110,12 +111,12 @@ pub fn receivers<'a>(ctx: &FileContext<'a>) -> Vec<Receiver<'a>> {
 
 fn push_signals<'a>(ctx: &FileContext<'a>, signal: Node<'a>, out: &mut Vec<Node<'a>>) {
     let signal = ctx.unparenthesize(signal);
-    if matches!(signal.kind(), "list" | "tuple") {
+    if matches!(signal.kind_name(), "list" | "tuple") {
         let mut cursor = signal.walk();
         out.extend(
             signal
                 .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment"),
+                .filter(|c| c.kind_name() != "comment"),
         );
     } else {
         out.push(signal);
@@ -152,7 +153,7 @@ pub fn receiver_of<'r, 'a>(
         return None;
     }
     ctx.ancestors(node)
-        .filter(|a| a.kind() == "function_definition")
+        .filter(|a| a.kind_name() == "function_definition")
         .find_map(|f| receivers.iter().find(|r| r.function.id() == f.id()))
 }
 

@@ -13,7 +13,7 @@ use super::classes::{last_segment, ClassFact, FieldDecl, Value};
 use super::{ClassId, ProjectIndex};
 use crate::context::nodes_within;
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use tree_sitter::Node;
 
 const MAX_BASE_DEPTH: usize = 16;
@@ -76,7 +76,7 @@ fn reads_of<'a>(ctx: &FileContext<'a>, method: Node<'a>, object: &str) -> Method
         let Some(parent) = ctx.parent(ident) else {
             continue;
         };
-        let name = if parent.kind() == "attribute"
+        let name = if parent.kind_name() == "attribute"
             && parent.field("object").is_some_and(|o| o.id() == ident.id())
         {
             parent.field("attribute").map(|a| ctx.text(a).to_string())
@@ -87,8 +87,8 @@ fn reads_of<'a>(ctx: &FileContext<'a>, method: Node<'a>, object: &str) -> Method
             out.complete = false;
             continue;
         };
-        let sliced = parent.kind() == "attribute" && is_sliced_all(ctx, parent);
-        if parent.kind() == "attribute"
+        let sliced = parent.kind_name() == "attribute" && is_sliced_all(ctx, parent);
+        if parent.kind_name() == "attribute"
             && !sliced
             && all_call(ctx, parent).is_some()
             && !out.iterated.contains(&name)
@@ -105,7 +105,7 @@ fn reads_of<'a>(ctx: &FileContext<'a>, method: Node<'a>, object: &str) -> Method
 
 /// `getattr(obj, "name"[, default])`: the name, when `ident` is its first argument.
 fn getattr_name<'a>(ctx: &FileContext<'a>, parent: Node<'a>, ident: Node<'a>) -> Option<String> {
-    let call = ctx.parent(parent).filter(|c| c.kind() == "call")?;
+    let call = ctx.parent(parent).filter(|c| c.kind_name() == "call")?;
     let callee = ctx.callee(call)?;
     if ctx.text(callee) != "getattr" {
         return None;
@@ -119,14 +119,16 @@ fn getattr_name<'a>(ctx: &FileContext<'a>, parent: Node<'a>, ident: Node<'a>) ->
 
 /// `obj.rel.all()`: the call, when `attribute` is `obj.rel`.
 fn all_call<'a>(ctx: &FileContext<'a>, attribute: Node<'a>) -> Option<Node<'a>> {
-    let outer = ctx.parent(attribute).filter(|p| p.kind() == "attribute")?;
+    let outer = ctx
+        .parent(attribute)
+        .filter(|p| p.kind_name() == "attribute")?;
     if outer
         .field("attribute")
         .is_none_or(|a| ctx.text(a) != "all")
     {
         return None;
     }
-    ctx.parent(outer).filter(|p| p.kind() == "call")
+    ctx.parent(outer).filter(|p| p.kind_name() == "call")
 }
 
 /// `obj.rel.all()[:n]`: `attribute` is `obj.rel`.
@@ -135,9 +137,10 @@ fn is_sliced_all<'a>(ctx: &FileContext<'a>, attribute: Node<'a>) -> bool {
         return false;
     };
     ctx.parent(call).is_some_and(|s| {
-        s.kind() == "subscript"
+        s.kind_name() == "subscript"
             && s.field("value").is_some_and(|v| v.id() == call.id())
-            && s.field("subscript").is_some_and(|i| i.kind() == "slice")
+            && s.field("subscript")
+                .is_some_and(|i| i.kind_name() == "slice")
     })
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::classes::{last_segment, ClassFact, Value};
 use super::{ClassId, ProjectIndex};
 use crate::context::{nodes_within, FileContext};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::semantic::bindings::assigned_value;
 use tree_sitter::Node;
 
@@ -140,11 +140,11 @@ pub fn methods<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<Node<'a>> {
     };
     let mut cursor = body.walk();
     body.named_children(&mut cursor)
-        .filter_map(|c| match c.kind() {
+        .filter_map(|c| match c.kind_name() {
             "function_definition" => Some(c),
             "decorated_definition" => c
                 .field("definition")
-                .filter(|d| d.kind() == "function_definition"),
+                .filter(|d| d.kind_name() == "function_definition"),
             _ => None,
         })
         .filter(|f| ctx.method_class(*f).is_some())
@@ -178,21 +178,21 @@ pub fn may_list<'a>(ctx: &FileContext<'a>, class: Node<'a>, kind: ViewsetKind) -
 /// `self.action` or `getattr(self, "action"[, default])`.
 pub fn is_action_read<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let node = ctx.unparenthesize(node);
-    match node.kind() {
+    match node.kind_name() {
         "attribute" => {
             node.field("object")
-                .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == "self")
+                .is_some_and(|o| o.kind_name() == "identifier" && ctx.text(o) == "self")
                 && node
                     .field("attribute")
                     .is_some_and(|a| ctx.text(a) == "action")
         }
         "call" => {
             ctx.callee(node)
-                .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "getattr")
+                .is_some_and(|c| c.kind_name() == "identifier" && ctx.text(c) == "getattr")
                 && {
                     let args = ctx.positional_args(node);
                     args.len() >= 2
-                        && args[0].kind() == "identifier"
+                        && args[0].kind_name() == "identifier"
                         && ctx.text(args[0]) == "self"
                         && ctx.string_value(args[1]).as_deref() == Some("action")
                 }
@@ -207,7 +207,7 @@ pub fn is_action_expr<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     if is_action_read(ctx, node) {
         return true;
     }
-    node.kind() == "identifier"
+    node.kind_name() == "identifier"
         && assigned_value(ctx, ctx.text(node), node).is_some_and(|value| is_action_read(ctx, value))
 }
 
@@ -232,7 +232,7 @@ pub fn action_comparison<'a>(
     node: Node<'a>,
 ) -> Option<ActionComparison<'a>> {
     let node = ctx.unparenthesize(node);
-    if node.kind() != "comparison_operator" || node.named_child_count() != 2 {
+    if node.kind_name() != "comparison_operator" || node.named_child_count() != 2 {
         return None;
     }
     let operator = ctx.text(node.field("operators")?);
@@ -248,7 +248,7 @@ pub fn action_comparison<'a>(
     // a local's assignment.
     let names = if membership {
         let collection = ctx.unparenthesize(right);
-        if !matches!(collection.kind(), "tuple" | "list" | "set") {
+        if !matches!(collection.kind_name(), "tuple" | "list" | "set") {
             return None;
         }
         let mut cursor = collection.walk();
@@ -282,17 +282,19 @@ pub fn action_comparison<'a>(
 /// None when the subject is not the action.
 pub fn action_case<'a>(ctx: &FileContext<'a>, case: Node<'a>) -> Option<Vec<(Node<'a>, String)>> {
     let statement = ctx.parent(ctx.parent(case)?)?;
-    if statement.kind() != "match_statement" || !is_action_expr(ctx, statement.field("subject")?) {
+    if statement.kind_name() != "match_statement"
+        || !is_action_expr(ctx, statement.field("subject")?)
+    {
         return None;
     }
     let mut cursor = case.walk();
     let pattern = case
         .named_children(&mut cursor)
-        .find(|c| c.kind() == "case_pattern")?;
+        .find(|c| c.kind_name() == "case_pattern")?;
     let mut cursor = pattern.walk();
     let mut names = Vec::new();
     for child in pattern.named_children(&mut cursor) {
-        if child.kind() == "union_pattern" {
+        if child.kind_name() == "union_pattern" {
             let mut inner = child.walk();
             names.extend(
                 child
@@ -325,7 +327,7 @@ fn condition_selects<'a>(
         return false;
     }
     let condition = ctx.unparenthesize(condition);
-    match condition.kind() {
+    match condition.kind_name() {
         "comparison_operator" => action_comparison(ctx, condition).is_some_and(|c| {
             c.positive == when && c.names.iter().any(|(_, v)| list.contains(&v.as_str()))
         }),
@@ -379,7 +381,7 @@ pub fn in_list_branch<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
     let list = list_names(kind);
     let mut child = node;
     for ancestor in ctx.ancestors(node) {
-        let selected = match ancestor.kind() {
+        let selected = match ancestor.kind_name() {
             "if_statement" | "elif_clause" if is_child(ancestor, "consequence", child) => ancestor
                 .field("condition")
                 .is_some_and(|c| condition_selects(ctx, c, list, true, 0)),
@@ -387,9 +389,9 @@ pub fn in_list_branch<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
                 let mut cursor = if_statement.walk();
                 let has_elif = if_statement
                     .named_children(&mut cursor)
-                    .any(|c| c.kind() == "elif_clause");
+                    .any(|c| c.kind_name() == "elif_clause");
                 !has_elif
-                    && if_statement.kind() == "if_statement"
+                    && if_statement.kind_name() == "if_statement"
                     && if_statement
                         .field("condition")
                         .is_some_and(|c| condition_selects(ctx, c, list, false, 0))
@@ -656,12 +658,12 @@ fn is_base_queryset<'a>(ctx: &FileContext<'a>, attribute: Node<'a>) -> bool {
         return false;
     };
     match ctx.text(name) {
-        "queryset" => object.kind() == "identifier" && ctx.text(object) == "self",
+        "queryset" => object.kind_name() == "identifier" && ctx.text(object) == "self",
         "get_queryset" => {
-            object.kind() == "call"
+            object.kind_name() == "call"
                 && ctx
                     .callee(object)
-                    .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "super")
+                    .is_some_and(|c| c.kind_name() == "identifier" && ctx.text(c) == "super")
         }
         _ => false,
     }
@@ -675,7 +677,7 @@ pub fn is_prefetch_object<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
     // Imports rename only the first part of a name: a bare name is looked up in them
     // (no string built: this is asked of every call), an attribute chain must end in
     // `Prefetch` and be a plain dotted name.
-    if callee.kind() == "identifier" {
+    if callee.kind_name() == "identifier" {
         let name = ctx.text(callee);
         let resolved = ctx.imports.target(name).unwrap_or(name);
         return resolved.rsplit('.').next() == Some("Prefetch");
@@ -695,11 +697,11 @@ fn prefetch_site<'a>(
         .ancestors(call)
         .take_while(|a| {
             !matches!(
-                a.kind(),
+                a.kind_name(),
                 "expression_statement" | "return_statement" | "block" | "module"
             )
         })
-        .all(|a| a.kind() != "argument_list" && a.kind() != "lambda");
+        .all(|a| a.kind_name() != "argument_list" && a.kind_name() != "lambda");
     if !statement_level || feeds_a_prefetch_object(ctx, call, function) {
         return None;
     }
@@ -708,7 +710,7 @@ fn prefetch_site<'a>(
     // `select_related()` follows every non-null foreign key.
     let mut opaque = args.is_empty();
     for arg in args {
-        if arg.kind() == "call" && is_prefetch_object(ctx, arg) {
+        if arg.kind_name() == "call" && is_prefetch_object(ctx, arg) {
             match ctx
                 .argument(arg, 0, "lookup")
                 .and_then(|l| Some((ctx.string_value(l)?, l)))
@@ -771,14 +773,14 @@ fn chain_root<'a>(
     let mut node = ctx.unparenthesize(expr);
     let mut appendable = true;
     for _ in 0..MAX_CHAIN {
-        match node.kind() {
+        match node.kind_name() {
             "call" => {
                 let (receiver, method) = ctx.method_call(node)?;
                 if method == "get_queryset"
-                    && ctx.unparenthesize(receiver).kind() == "call"
+                    && ctx.unparenthesize(receiver).kind_name() == "call"
                     && ctx
                         .callee(ctx.unparenthesize(receiver))
-                        .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "super")
+                        .is_some_and(|c| c.kind_name() == "identifier" && ctx.text(c) == "super")
                 {
                     return Some((QuerysetRoot::Base, appendable));
                 }
@@ -791,14 +793,17 @@ fn chain_root<'a>(
                 node = ctx.unparenthesize(receiver);
             }
             "subscript" => {
-                node.field("subscript").filter(|s| s.kind() == "slice")?;
+                node.field("subscript")
+                    .filter(|s| s.kind_name() == "slice")?;
                 appendable = false;
                 node = ctx.unparenthesize(node.field("value")?);
             }
             "attribute" => {
                 let object = node.field("object")?;
                 let attr = ctx.text(node.field("attribute")?);
-                if attr == "queryset" && object.kind() == "identifier" && ctx.text(object) == "self"
+                if attr == "queryset"
+                    && object.kind_name() == "identifier"
+                    && ctx.text(object) == "self"
                 {
                     return Some((QuerysetRoot::Base, appendable));
                 }
@@ -864,7 +869,7 @@ fn local_root<'a>(
             && own(i)
             && ctx
                 .parent(i)
-                .is_some_and(|p| matches!(p.kind(), "argument_list" | "keyword_argument"))
+                .is_some_and(|p| matches!(p.kind_name(), "argument_list" | "keyword_argument"))
     });
     if passed_on {
         return None;
@@ -875,7 +880,7 @@ fn local_root<'a>(
         let Some(left) = assignment.field("left") else {
             continue;
         };
-        if left.kind() != "identifier" || ctx.text(left) != text || !own(assignment) {
+        if left.kind_name() != "identifier" || ctx.text(left) != text || !own(assignment) {
             continue;
         }
         let right = ctx.unparenthesize(assignment.field("right")?);
@@ -883,7 +888,7 @@ fn local_root<'a>(
         let mut inner = right;
         let mut self_chain = false;
         for _ in 0..MAX_CHAIN {
-            match inner.kind() {
+            match inner.kind_name() {
                 "call" => match ctx.method_call(inner) {
                     Some((receiver, method))
                         if crate::semantic::queryset_api::CHAINED.contains(&method)
@@ -897,7 +902,7 @@ fn local_root<'a>(
                 "subscript"
                     if inner
                         .field("subscript")
-                        .is_some_and(|s| s.kind() == "slice") =>
+                        .is_some_and(|s| s.kind_name() == "slice") =>
                 {
                     appendable = false;
                     inner = ctx.unparenthesize(inner.field("value")?);
@@ -957,9 +962,9 @@ fn feeds_a_prefetch_object<'a>(
     };
     let assigned = ctx
         .ancestors(call)
-        .find(|a| a.kind() == "assignment")
+        .find(|a| a.kind_name() == "assignment")
         .and_then(|a| a.field("left"))
-        .filter(|l| l.kind() == "identifier");
+        .filter(|l| l.kind_name() == "identifier");
     let Some(name) = assigned.map(|l| ctx.text(l)) else {
         return false;
     };
@@ -1008,17 +1013,17 @@ fn path_reach<'a>(
         if ancestor.id() == function.id() {
             break;
         }
-        let here = match ancestor.kind() {
+        let here = match ancestor.kind_name() {
             "if_statement" | "elif_clause" if is_child(ancestor, "consequence", child) => {
                 let mut here = truth(ctx, ancestor.field("condition"), action);
-                if ancestor.kind() == "elif_clause" {
+                if ancestor.kind_name() == "elif_clause" {
                     here = here.and(earlier_conditions_false(ctx, ancestor, action));
                 }
                 here
             }
             "else_clause" => ctx.parent(ancestor).map_or(Reach::Unknown, |statement| {
                 earlier_conditions_false(ctx, ancestor, action).and(
-                    if statement.kind() == "if_statement" {
+                    if statement.kind_name() == "if_statement" {
                         Reach::Yes
                     } else {
                         // `for ... else`, `try ... else`: runs in the usual case.
@@ -1084,7 +1089,7 @@ fn earlier_conditions_false<'a>(ctx: &FileContext<'a>, clause: Node<'a>, action:
     let Some(statement) = ctx.parent(clause) else {
         return Reach::Unknown;
     };
-    if statement.kind() != "if_statement" {
+    if statement.kind_name() != "if_statement" {
         return Reach::Yes;
     }
     let mut result = negate(truth(ctx, statement.field("condition"), action));
@@ -1093,7 +1098,7 @@ fn earlier_conditions_false<'a>(ctx: &FileContext<'a>, clause: Node<'a>, action:
         if other.id() == clause.id() {
             break;
         }
-        if other.kind() == "elif_clause" {
+        if other.kind_name() == "elif_clause" {
             result = result.and(negate(truth(ctx, other.field("condition"), action)));
         }
     }
@@ -1118,7 +1123,7 @@ fn truth_at<'a>(
     if depth > MAX_CONDITION_DEPTH {
         return Reach::Unknown;
     }
-    match condition.kind() {
+    match condition.kind_name() {
         "comparison_operator" => match action_comparison(ctx, condition) {
             Some(c) => {
                 let named = c.names.iter().any(|(_, v)| v == action);
@@ -1166,12 +1171,12 @@ fn pick_in_block<'a>(
     let mut cursor = block.walk();
     let statements: Vec<Node> = block.named_children(&mut cursor).collect();
     for statement in statements {
-        match statement.kind() {
+        match statement.kind_name() {
             "comment" | "pass_statement" => {}
             "expression_statement"
                 if statement
                     .named_child(0)
-                    .is_some_and(|s| s.kind() == "string") => {}
+                    .is_some_and(|s| s.kind_name() == "string") => {}
             "return_statement" => {
                 return Some(match statement.named_child(0) {
                     Some(value) => pick_of(ctx, value, action, depth),
@@ -1184,7 +1189,7 @@ fn pick_in_block<'a>(
                     vec![(statement.field("condition"), statement.field("consequence"))];
                 let mut otherwise = None;
                 for clause in statement.named_children(&mut cursor) {
-                    match clause.kind() {
+                    match clause.kind_name() {
                         "elif_clause" => {
                             clauses.push((clause.field("condition"), clause.field("consequence")))
                         }
@@ -1225,7 +1230,7 @@ fn pick_of<'a>(ctx: &FileContext<'a>, value: Node<'a>, action: &str, depth: usiz
         return Pick::Unknown;
     }
     let value = ctx.unparenthesize(value);
-    match value.kind() {
+    match value.kind_name() {
         "identifier" => Pick::Name(ctx.imports.resolve(ctx.text(value))),
         "attribute" => {
             let Some(name) = ctx.dotted_name(value) else {
@@ -1242,10 +1247,10 @@ fn pick_of<'a>(ctx: &FileContext<'a>, value: Node<'a>, action: &str, depth: usiz
                 return Pick::Unknown;
             };
             let receiver = ctx.unparenthesize(receiver);
-            let is_super = receiver.kind() == "call"
+            let is_super = receiver.kind_name() == "call"
                 && ctx
                     .callee(receiver)
-                    .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "super");
+                    .is_some_and(|c| c.kind_name() == "identifier" && ctx.text(c) == "super");
             if method == "get_serializer_class" && is_super {
                 return Pick::Super;
             }

@@ -20,7 +20,7 @@
 
 use crate::context::nodes_within;
 use crate::context::FileContext;
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::semantic::bindings::{assigned_value, assigns_to, only_plain_assignments};
 use std::cell::Cell;
 use tree_sitter::Node;
@@ -104,7 +104,7 @@ impl<'a> Queryset<'a> {
             return None;
         }
         self.owner()
-            .filter(|o| o.kind() == "identifier")
+            .filter(|o| o.kind_name() == "identifier")
             .map(|o| ctx.text(o))
     }
 }
@@ -161,7 +161,7 @@ impl<'c, 'a> Querysets<'c, 'a> {
                 steps: Vec::new(),
             })
         };
-        match expr.kind() {
+        match expr.kind_name() {
             "attribute" => {
                 let attr = ctx.text(expr.field("attribute")?);
                 if MANAGERS.contains(&attr) {
@@ -189,7 +189,7 @@ impl<'c, 'a> Querysets<'c, 'a> {
             }
             "subscript" => {
                 let index = expr.field("subscript")?;
-                if index.kind() != "slice" {
+                if index.kind_name() != "slice" {
                     return None;
                 }
                 let mut queryset = self.resolve(expr.field("value")?, depth + 1)?;
@@ -230,7 +230,7 @@ impl<'c, 'a> Querysets<'c, 'a> {
         let in_loop = ctx
             .ancestors(name)
             .take_while(|a| a.id() != function.id())
-            .any(|a| matches!(a.kind(), "for_statement" | "while_statement"));
+            .any(|a| matches!(a.kind_name(), "for_statement" | "while_statement"));
         let agree = nodes_within(ctx, "assignment", function)
             .filter(|a| in_loop || a.end_byte() <= name.start_byte())
             .filter(|a| assigns_to(ctx, *a, text))
@@ -248,13 +248,13 @@ impl<'c, 'a> Querysets<'c, 'a> {
         let ctx = self.ctx;
         let mut node = ctx.unparenthesize(value);
         for _ in 0..MAX_DEPTH {
-            match node.kind() {
+            match node.kind_name() {
                 "call" => match ctx.method_call(node) {
                     Some((receiver, method)) if CHAINED.contains(&method) => node = receiver,
                     _ => return self.resolve(node, depth).is_some(),
                 },
                 "subscript" => match (node.field("subscript"), node.field("value")) {
-                    (Some(s), Some(v)) if s.kind() == "slice" => node = v,
+                    (Some(s), Some(v)) if s.kind_name() == "slice" => node = v,
                     _ => return false,
                 },
                 "identifier" if ctx.text(node) == name => return true,
@@ -290,11 +290,11 @@ pub fn yields_generic_pages<'a>(ctx: &FileContext<'a>, queryset: &Queryset<'a>) 
 
 /// `self` or `super()` (with or without arguments).
 fn is_self_or_super<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> bool {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => ctx.text(node) == "self",
         "call" => ctx
             .callee(node)
-            .is_some_and(|c| c.kind() == "identifier" && ctx.text(c) == "super"),
+            .is_some_and(|c| c.kind_name() == "identifier" && ctx.text(c) == "super"),
         _ => false,
     }
 }
@@ -313,7 +313,7 @@ mod tests {
         let ctx = FileContext::new(&file.path, &file.text, &parsed.tree);
         let related = |n: Node| {
             n.field("object")
-                .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == "obj")
+                .is_some_and(|o| o.kind_name() == "identifier" && ctx.text(o) == "obj")
         };
         let querysets = Querysets::new(&ctx).with_related(&related);
         ctx.nodes("call")

@@ -1,6 +1,7 @@
 use super::{known_classes, KnownClass};
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
+use crate::grammar::KindName;
 use crate::project::facts::{HasattrTest, RuleFacts};
 use crate::project::models::Accessor;
 use crate::project::{FileFacts, Project};
@@ -79,7 +80,7 @@ fn facts(ctx: &FileContext, file: &FileFacts, facts: &mut RuleFacts) {
         let Some(callee) = ctx.callee(call) else {
             continue;
         };
-        if callee.kind() != "identifier" || ctx.text(callee) != "hasattr" {
+        if callee.kind_name() != "identifier" || ctx.text(callee) != "hasattr" {
             continue;
         }
         let args = ctx.positional_args(call);
@@ -91,7 +92,7 @@ fn facts(ctx: &FileContext, file: &FileFacts, facts: &mut RuleFacts) {
         };
         let in_receiver = ctx
             .ancestors(call)
-            .filter(|a| a.kind() == "function_definition")
+            .filter(|a| a.kind_name() == "function_definition")
             .any(|f| file.receivers.iter().any(|r| r.range == f.byte_range()));
         if !in_receiver {
             continue;

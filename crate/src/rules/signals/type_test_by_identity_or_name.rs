@@ -164,7 +164,7 @@ fn facts(ctx: &FileContext, file: &FileFacts, facts: &mut RuleFacts) {
         };
         let receivers: Vec<_> = ctx
             .ancestors(comparison)
-            .filter(|a| a.kind() == "function_definition")
+            .filter(|a| a.kind_name() == "function_definition")
             .map(|f| f.byte_range())
             .filter(|range| file.receivers.iter().any(|r| r.range == *range))
             .collect();

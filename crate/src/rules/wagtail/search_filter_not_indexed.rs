@@ -3,7 +3,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::project::facts::{RuleFacts, Search};
 use crate::project::models::PAGE_ROOTS;
 use crate::project::{ClassId, FileFacts, Project, ProjectIndex};
@@ -199,7 +199,7 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
             };
             let mut cursor = args.walk();
             for arg in args.named_children(&mut cursor) {
-                if arg.kind() != "keyword_argument" {
+                if arg.kind_name() != "keyword_argument" {
                     continue;
                 }
                 let Some(name) = arg.field("name").map(|n| ctx.text(n)) else {

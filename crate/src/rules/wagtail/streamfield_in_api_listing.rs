@@ -3,7 +3,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::project::classes::last_segment;
 use crate::project::facts::{HeavyField, RuleFacts};
 use crate::project::viewsets::{viewset_kind, ViewsetKind, DRF_LISTING_BASES};
@@ -78,12 +78,12 @@ fn class_assignments<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<(&'a str
     };
     let mut cursor = body.walk();
     body.named_children(&mut cursor)
-        .filter(|s| s.kind() == "expression_statement")
+        .filter(|s| s.kind_name() == "expression_statement")
         .filter_map(|s| s.named_child(0))
-        .filter(|a| a.kind() == "assignment")
+        .filter(|a| a.kind_name() == "assignment")
         .filter_map(|a| {
             let left = a.field("left")?;
-            (left.kind() == "identifier").then_some((ctx.text(left), a.field("right")?))
+            (left.kind_name() == "identifier").then_some((ctx.text(left), a.field("right")?))
         })
         .collect()
 }
@@ -91,7 +91,7 @@ fn class_assignments<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<(&'a str
 /// The strings in an expression: list and tuple items, `+` operands, and the first
 /// argument of calls such as `APIField("body", ...)`.
 fn field_names<'a>(ctx: &FileContext<'a>, node: Node<'a>, out: &mut Vec<(String, Node<'a>)>) {
-    match node.kind() {
+    match node.kind_name() {
         "string" | "concatenated_string" => {
             if let Some(value) = ctx.string_value(node) {
                 out.push((value, node));
@@ -129,7 +129,7 @@ fn heavy_fields(ctx: &FileContext, out: &mut Vec<HeavyField>) {
         let mut exposed = Vec::new();
         field_names(ctx, *api, &mut exposed);
         for (name, value) in &assignments {
-            if value.kind() != "call" {
+            if value.kind_name() != "call" {
                 continue;
             }
             let Some(kind) = ctx

@@ -3,7 +3,7 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
-use crate::grammar::Field;
+use crate::grammar::{Field, KindName};
 use crate::imports::Imports;
 use crate::project::classes::last_segment;
 use crate::project::facts::{PageListing, PageQuery, RuleFacts};
@@ -13,7 +13,6 @@ use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
 use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
 use crate::source::text_contains;
-use std::cell::Cell;
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -101,7 +100,7 @@ fn serving<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<Serving<'a>>
     let decorators = ctx.decorators(function);
     let signed_in = |text: &str| SIGNED_IN.iter().any(|w| text.contains(w));
     let routed = decorators.iter().any(|d| {
-        let callee = if d.kind() == "call" {
+        let callee = if d.kind_name() == "call" {
             ctx.callee(*d).unwrap_or(*d)
         } else {
             *d
@@ -218,7 +217,7 @@ fn is_view_module(dir: &str, stem: &str) -> bool {
 fn shown<'a>(ctx: &FileContext<'a>, expr: Node<'a>) -> Option<&'static str> {
     let parent = ctx.parent(expr)?;
     let is = |field: &str| parent.field(field).is_some_and(|n| n.id() == expr.id());
-    match parent.kind() {
+    match parent.kind_name() {
         "for_statement" | "for_in_clause" if is("right") => Some("looped over"),
         "return_statement" => Some("returned"),
         "pair" if is("value") => Some("put in a template context"),
@@ -226,7 +225,7 @@ fn shown<'a>(ctx: &FileContext<'a>, expr: Node<'a>) -> Option<&'static str> {
             if is("right")
                 && parent
                     .field("left")
-                    .is_some_and(|l| l.kind() == "subscript") =>
+                    .is_some_and(|l| l.kind_name() == "subscript") =>
         {
             Some("put in a template context")
         }
@@ -249,7 +248,7 @@ fn filters_live(ctx: &FileContext, queryset: &Queryset) -> bool {
         "filter" | "exclude" => step.node.field("arguments").is_some_and(|a| {
             let mut cursor = a.walk();
             let by_key = a.named_children(&mut cursor).any(|arg| {
-                arg.kind() == "keyword_argument"
+                arg.kind_name() == "keyword_argument"
                     && arg.field("name").is_some_and(|n| {
                         let name = ctx.text(n);
                         let field = name.split("__").next().unwrap_or(name);
@@ -362,21 +361,29 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
     {
         return;
     }
+    // Most functions of a large module serve no visitor: they are told by name and
+    // decorators once each, not once per candidate statement.
+    let may_serve: Vec<Node> = ctx
+        .nodes("function_definition")
+        .iter()
+        .copied()
+        .filter(|f| may_serve_function(ctx, *f))
+        .collect();
+    if may_serve.is_empty() {
+        return;
+    }
     let querysets = Querysets::new(ctx);
-    // Most functions of a large module serve no visitor: they are told by name before any
-    // part of their statements is read (the last function asked about is remembered:
-    // each kind of statement comes in source order).
-    let last: Cell<Option<(usize, bool)>> = Cell::new(None);
     let in_serving_function = |node: Node| {
-        let Some(function) = ctx.enclosing_function(node) else {
-            return false;
-        };
-        if let Some((_, may)) = last.get().filter(|(id, _)| *id == function.id()) {
-            return may;
-        }
-        let may = may_serve_function(ctx, function);
-        last.set(Some((function.id(), may)));
-        may
+        // `may_serve` is in source order: only those starting before `node` can hold it,
+        // most likely the last of them.
+        let before = may_serve.partition_point(|f| f.start_byte() <= node.start_byte());
+        may_serve[..before]
+            .iter()
+            .rev()
+            .any(|f| node.end_byte() <= f.end_byte())
+            && ctx
+                .enclosing_function(node)
+                .is_some_and(|f| may_serve.iter().any(|s| s.id() == f.id()))
     };
     for expr in candidates(ctx, &in_serving_function) {
         let Some(how) = shown(ctx, expr) else {
