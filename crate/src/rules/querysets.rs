@@ -142,6 +142,21 @@ impl<'c, 'a> Querysets<'c, 'a> {
         self.resolve(expr, 0)
     }
 
+    /// Each call of one of `methods` on a queryset built from a named model's manager
+    /// (`Article.objects.filter(...).update(...)`), as (call, method, queryset, model name).
+    pub fn method_calls_on_model<'s>(
+        &'s self,
+        methods: &'s [&str],
+    ) -> impl Iterator<Item = (Node<'a>, &'a str, Queryset<'a>, &'a str)> + 's {
+        self.ctx
+            .method_calls(methods)
+            .filter_map(move |(call, receiver, method)| {
+                let queryset = self.of(receiver).filter(|q| q.origin == Origin::Manager)?;
+                let model = queryset.model_name(self.ctx)?;
+                Some((call, method, queryset, model))
+            })
+    }
+
     /// Whether `expr` is known to be a queryset or a manager.
     pub fn is_queryset(&self, expr: Node<'a>) -> bool {
         self.of(expr).is_some()

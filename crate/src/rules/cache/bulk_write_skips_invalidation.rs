@@ -7,7 +7,7 @@ use crate::project::facts::{BulkWrite, RuleFacts};
 use crate::project::{ClassId, FileFacts, Project};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
-use crate::rules::querysets::{Origin, Querysets};
+use crate::rules::querysets::Querysets;
 use crate::semantic::queryset_api::MANAGERS;
 use crate::source::text_contains;
 use tree_sitter::Node;
@@ -124,16 +124,7 @@ fn facts(ctx: &FileContext, file: &FileFacts, facts: &mut RuleFacts) {
         return;
     }
     let querysets = Querysets::new(ctx);
-    for (call, receiver, method) in ctx.method_calls(BULK) {
-        let Some(queryset) = querysets.of(receiver) else {
-            continue;
-        };
-        if queryset.origin != Origin::Manager {
-            continue;
-        }
-        let Some(model) = queryset.model_name(ctx) else {
-            continue;
-        };
+    for (call, method, _, model) in querysets.method_calls_on_model(BULK) {
         // A function that invalidates by itself after the bulk write.
         if ctx
             .enclosing_function(call)

@@ -9,7 +9,7 @@ use crate::project::models::PAGE_ROOTS;
 use crate::project::{ClassId, FileFacts, Project, ProjectIndex};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
-use crate::rules::querysets::{Origin, Querysets};
+use crate::rules::querysets::Querysets;
 use crate::source::text_contains;
 
 pub static RULE: Rule = Rule {
@@ -179,16 +179,7 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
         return;
     }
     let querysets = Querysets::new(ctx);
-    for (_, receiver, _) in ctx.method_calls(&["search"]) {
-        let Some(queryset) = querysets.of(receiver) else {
-            continue;
-        };
-        if queryset.origin != Origin::Manager {
-            continue;
-        }
-        let Some(model) = queryset.model_name(ctx) else {
-            continue;
-        };
+    for (_, _, queryset, model) in querysets.method_calls_on_model(&["search"]) {
         let mut filters = Vec::new();
         for step in &queryset.steps {
             if !matches!(step.method, "filter" | "exclude") {
