@@ -434,7 +434,7 @@ pub mod cursor_check {
         Ok(())
     }
 
-    /// `new` parsed from `old` as the playground does (parse::ParseCache), and its walk
+    /// `new` parsed from `old` as the playground does (reparse::ParseCache), and its walk
     /// copied from `old`'s; None when either cannot be parsed.
     fn walk_again(old: &str, new: &str) -> Option<(Tree, Walk)> {
         let old_tree = crate::parse::parse(old).ok()?;
