@@ -206,8 +206,11 @@ extern "C" {
         tree: *const ffi::TSTree,
         old: *const Old,
         max_depth: u32,
-        batch: unsafe extern "C" fn(*mut c_void, *const Entry, u32),
+        out: *mut Entry,
+        capacity: u32,
+        grow: unsafe extern "C" fn(*mut c_void, u32, *mut u32) -> *mut Entry,
         data: *mut c_void,
+        count: *mut u32,
         deepest: *mut u32,
         truncated: *mut bool,
         copied: *mut u32,
@@ -269,34 +272,49 @@ impl Walk {
     }
 
     fn run(tree: &Tree, old: Option<&Old>) -> Option<Self> {
-        unsafe extern "C" fn batch(data: *mut c_void, entries: *const Entry, count: u32) {
-            // SAFETY: `data` is the vector below, alive for the whole walk; walk.c passes
-            // `count` entries.
+        unsafe extern "C" fn grow(
+            data: *mut c_void,
+            filled: u32,
+            capacity: *mut u32,
+        ) -> *mut Entry {
+            // SAFETY: `data` is the vector below, alive for the whole walk, whose first
+            // `filled` entries walk.c has written; `capacity` is walk.c's.
             let out = unsafe { &mut *data.cast::<Vec<Entry>>() };
-            out.extend_from_slice(unsafe { std::slice::from_raw_parts(entries, count as usize) });
+            unsafe { out.set_len(filled as usize) };
+            out.reserve(out.len().max(1024));
+            unsafe { *capacity = u32::try_from(out.capacity()).unwrap_or(u32::MAX) };
+            out.as_mut_ptr()
         }
-        // About two nodes in three are named in Python code: reserved once, not regrown.
+        // About two nodes in three are named in Python code: reserved once, mostly not regrown.
         let capacity = match old {
             Some(old) => old.count as usize + 64,
             None => tree.root_node().descendant_count() * 3 / 4,
         };
         let mut entries: Vec<Entry> = Vec::with_capacity(capacity);
         let max_depth = u32::try_from(MAX_TREE_DEPTH).unwrap_or(u32::MAX);
-        let (mut deepest, mut truncated, mut copied) = (0u32, false, 0u32);
+        let (mut count, mut deepest, mut truncated, mut copied) = (0u32, 0u32, false, 0u32);
+        let out = entries.as_mut_ptr();
+        let room = u32::try_from(entries.capacity()).unwrap_or(u32::MAX);
         // SAFETY: the trees outlive the call (the old one is edited, not dropped); walk.c
-        // only reads them, and the old entries while `old` borrows them.
+        // only reads them, and the old entries while `old` borrows them. It writes entries
+        // only where `out` or `grow` gives room, and `count` of them in all.
         let lined_up = unsafe {
             wagcheck_index_named(
                 tree.root_node().into_raw().tree,
                 old.map_or(std::ptr::null(), |o| o as *const Old),
                 max_depth,
-                batch,
+                out,
+                room,
+                grow,
                 (&raw mut entries).cast::<c_void>(),
+                &raw mut count,
                 &raw mut deepest,
                 &raw mut truncated,
                 &raw mut copied,
             )
         };
+        // SAFETY: walk.c wrote the first `count` entries, within the capacity it was given.
+        unsafe { entries.set_len(count as usize) };
         lined_up.then_some(Self {
             entries,
             deepest: deepest as usize,
@@ -603,6 +621,8 @@ mod tests {
             assert_incremental_agrees(old, new);
             assert_incremental_agrees(new, old);
         }
+        // A paste of more nodes than the old walk had room for: walk.c asks for more.
+        assert_incremental_agrees("x = 1\n", &"y = f(a, b.c)\n".repeat(200));
         type EditFn = fn(&str, usize) -> String;
         let edits: [EditFn; 7] = [
             |t, at| format!("{}x{}", &t[..at], &t[at..]),

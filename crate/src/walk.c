@@ -38,9 +38,9 @@
 #include "subtree.h"
 #include "tree.h"
 
-// Named nodes go to Rust in batches: one call per node cost as much as the walk itself on a
-// keystroke's check (callgrind).
-#define BATCH 1024
+// Named nodes are written straight into the caller's buffer, which `grow` enlarges when it is
+// full: one call per node cost as much as the walk itself on a keystroke's check, and handing
+// them over in batches copied every entry twice (callgrind).
 #define NO_PARENT UINT32_MAX
 // How far along the old parent's children a reused subtree is looked for: edits move a
 // reused child by a few places at most (tree-sitter keeps repetitions as binary trees of
@@ -56,7 +56,9 @@ typedef struct {
   uint16_t depth;    // depth among visible nodes; the root is at 0
 } Entry;
 
-typedef void (*wagcheck_batch)(void *data, const Entry *entries, uint32_t count);
+// Makes room for more entries after the first `filled` (all written): returns where the
+// entries now are and sets `capacity` to how many fit there.
+typedef Entry *(*wagcheck_grow)(void *data, uint32_t filled, uint32_t *capacity);
 
 // The last walk of the tree the new one was parsed from, for an incremental walk.
 typedef struct {
@@ -88,12 +90,12 @@ typedef struct {
 } OldFrame;
 
 typedef struct {
-  wagcheck_batch batch;
+  wagcheck_grow grow;
   void *data;
   const TSTree *tree;
   const TSLanguage *language;
-  Entry out[BATCH];
-  uint32_t filled;
+  Entry *out;         // the caller's buffer: `named` entries written, room for `capacity`
+  uint32_t capacity;
   uint32_t named;    // named nodes so far
   uint32_t visible;  // visible nodes so far
   uint32_t deepest;  // depth of the deepest named node
@@ -109,13 +111,9 @@ typedef struct {
 } Walk;
 
 static void push(Walk *w, Entry entry) {
-  w->out[w->filled] = entry;
+  if (w->named == w->capacity) w->out = w->grow(w->data, w->named, &w->capacity);
+  w->out[w->named++] = entry;
   if (entry.depth > w->deepest) w->deepest = entry.depth;
-  if (++w->filled == BATCH) {
-    w->batch(w->data, w->out, w->filled);
-    w->filled = 0;
-  }
-  w->named++;
 }
 
 static bool is_named(const TSLanguage *language, Subtree subtree, TSSymbol alias) {
@@ -267,20 +265,24 @@ static void copy_below(Walk *w, Subtree subtree, uint32_t parent) {
   w->old_visible += count;
 }
 
-// Hands every named node to `batch` in source order (see Entry), not descending below nodes
-// deeper than `max_depth` (hidden nodes add no depth). With `old`, the walk of the tree the
-// new one was parsed from, copies what the parse reused (see the header). Returns false if
-// the old walk did not line up with the old tree (the caller then walks afresh, dropping
-// what was handed over); `deepest` gets the depth of the deepest named node, `truncated`
-// whether the walk stopped descending somewhere, `copied` how many named nodes came from `old`.
-bool wagcheck_index_named(const TSTree *tree, const Old *old, uint32_t max_depth, wagcheck_batch batch, void *data,
-                          uint32_t *deepest, bool *truncated, uint32_t *copied) {
+// Writes every named node in source order (see Entry) to `out`, which has room for
+// `capacity` of them and which `grow` enlarges, not descending below nodes deeper than
+// `max_depth` (hidden nodes add no depth). With `old`, the walk of the tree the new one was
+// parsed from, copies what the parse reused (see the header). Returns false if the old walk
+// did not line up with the old tree (the caller then walks afresh, dropping what was
+// written); `count` gets how many entries were written, `deepest` the depth of the deepest
+// named node, `truncated` whether the walk stopped descending somewhere, `copied` how many
+// named nodes came from `old`.
+bool wagcheck_index_named(const TSTree *tree, const Old *old, uint32_t max_depth, Entry *out, uint32_t capacity,
+                          wagcheck_grow grow, void *data, uint32_t *count, uint32_t *deepest, bool *truncated,
+                          uint32_t *copied) {
   Walk *w = ts_malloc(sizeof(Walk));
-  w->batch = batch;
+  w->grow = grow;
   w->data = data;
+  w->out = out;
+  w->capacity = capacity;
   w->tree = tree;
   w->language = tree->language;
-  w->filled = 0;
   w->named = 0;
   w->visible = 0;
   w->deepest = 0;
@@ -375,7 +377,7 @@ bool wagcheck_index_named(const TSTree *tree, const Old *old, uint32_t max_depth
                            .named_parent = named_parent,
                        }));
   }
-  if (w->filled > 0 && !w->broken) w->batch(w->data, w->out, w->filled);
+  *count = w->named;
   *deepest = w->deepest;
   *truncated = w->truncated;
   *copied = w->copied;
