@@ -56,27 +56,39 @@ impl<'t> NodeIndex<'t> {
             groups[k] += groups[k - 1];
         }
         let mut next = groups.clone();
-        let mut moved = vec![0u32; entries.len()];
-        let mut nodes = vec![tree.root_node(); entries.len()];
-        let mut starts = vec![0u32; entries.len()];
+        let n = entries.len();
+        // Where each entry went, by its place in the walk.
+        let mut moved = Vec::with_capacity(n);
+        // Filled out of order, each slot once (below): not set to a value first, which
+        // cost a tenth of this function.
+        let mut nodes: Vec<Node<'t>> = Vec::with_capacity(n);
+        let mut starts: Vec<u32> = Vec::with_capacity(n);
+        let mut parents: Vec<u32> = Vec::with_capacity(n);
+        let (node_slots, start_slots, parent_slots) = (
+            &mut nodes.spare_capacity_mut()[..n],
+            &mut starts.spare_capacity_mut()[..n],
+            &mut parents.spare_capacity_mut()[..n],
+        );
         // A walk made for another tree object (the cached tree's copy, or the tree it was
         // edited from) names that tree: its nodes belong to this one, which holds the same
         // subtrees (Walk::again).
         let raw_tree = tree.root_node().into_raw().tree;
-        let mut parents = vec![NONE; entries.len()];
-        let mut ends = vec![(NONE, NONE); entries.len()];
-        for (i, e) in entries.iter().enumerate() {
+        let mut ends = vec![(NONE, NONE); n];
+        for e in entries {
             let next = &mut next[kind_of(e)];
             let at = *next;
             *next += 1;
-            moved[i] = at;
+            moved.push(at);
+            let slot = at as usize;
             // SAFETY: a node of `tree`'s subtrees (see Walk), which `tree` keeps alive for 't.
-            nodes[at as usize] = unsafe { e.node_of(raw_tree) };
-            starts[at as usize] = e.node.context[0];
+            node_slots[slot].write(unsafe { e.node_of(raw_tree) });
+            start_slots[slot].write(e.node.context[0]);
             // A parent comes before its children in source order: already moved.
-            if e.parent != NONE {
+            if e.parent == NONE {
+                parent_slots[slot].write(NONE);
+            } else {
                 let parent = moved[e.parent as usize];
-                parents[at as usize] = parent;
+                parent_slots[slot].write(parent);
                 // The first child seen is the first, the last the last.
                 let ends = &mut ends[parent as usize];
                 if ends.0 == NONE {
@@ -84,6 +96,14 @@ impl<'t> NodeIndex<'t> {
                 }
                 ends.1 = at;
             }
+        }
+        // SAFETY: the counting sort sent the n entries to n distinct slots of 0..n (each
+        // kind's run `groups[k]..groups[k + 1]` holds as many slots as the kind has entries),
+        // and each slot was written above.
+        unsafe {
+            nodes.set_len(n);
+            starts.set_len(n);
+            parents.set_len(n);
         }
         Self {
             nodes,
