@@ -5,6 +5,7 @@
 use crate::grammar::{kind_id, Field, KindName};
 use crate::imports::Imports;
 use crate::index::{NodeIndex, Walk};
+use crate::parse::MAX_TREE_DEPTH;
 use crate::source::{LineIndex, WordPlaces};
 use std::cell::{OnceCell, RefCell};
 use std::sync::LazyLock;
@@ -240,6 +241,49 @@ impl<'a> FileContext<'a> {
 
     pub fn text(&self, node: Node) -> &'a str {
         &self.text[node.byte_range()]
+    }
+
+    /// Where `node` is in the index, if the walk reached all of its children: a walk cut
+    /// short (a file too deep, which is not checked) leaves the deepest ones out.
+    fn indexed_position(&self, node: Node) -> Option<usize> {
+        if self.index.depth > MAX_TREE_DEPTH {
+            return None;
+        }
+        self.index.position(node)
+    }
+
+    /// The named children of `node` in order, comments included, as tree-sitter's
+    /// `named_children` gives them, but read from the index: a cursor step or
+    /// `named_child(i)` costs hundreds of instructions, and class bodies and parameter
+    /// lists are read for every class and function of a file on each keystroke.
+    pub fn named_children(&self, node: Node<'a>) -> NamedChildren<'_, 'a> {
+        let children = match self.indexed_position(node) {
+            Some(at) => NamedChildren::Index {
+                index: &self.index,
+                next: self.index.named_children(at),
+            },
+            None => {
+                let mut cursor = node.walk();
+                let all: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+                NamedChildren::Tree(all.into_iter())
+            }
+        };
+        debug_assert!(
+            {
+                let mut cursor = node.walk();
+                let tree: Vec<usize> = node.named_children(&mut cursor).map(|n| n.id()).collect();
+                let ours: Vec<usize> = children.clone().map(|n| n.id()).collect();
+                tree == ours
+            },
+            "the index's named children of a {} differ from tree-sitter's",
+            node.kind_name()
+        );
+        children
+    }
+
+    /// The first named child of `node` (`node.named_child(0)`), from the index.
+    pub fn first_named_child(&self, node: Node<'a>) -> Option<Node<'a>> {
+        self.named_children(node).next()
     }
 
     pub fn parent(&self, node: Node) -> Option<Node<'a>> {
@@ -537,17 +581,29 @@ impl<'a> FileContext<'a> {
         let Some(parent) = self.decorated_parent(definition) else {
             return Vec::new();
         };
-        let mut cursor = parent.walk();
-        parent
-            .named_children(&mut cursor)
+        self.named_children(parent)
             .filter(|c| c.kind_name() == "decorator")
-            .filter_map(|d| d.named_child(0))
+            .filter_map(|d| self.first_named_child(d))
             .collect()
     }
 
     /// The name of a function or class definition.
-    pub fn definition_name(&self, definition: Node) -> &'a str {
-        definition.field("name").map_or("", |n| self.text(n))
+    pub fn definition_name(&self, definition: Node<'a>) -> &'a str {
+        // The grammar puts the name first (`def`, `class` and `async` are not named), so
+        // in a tree with no error the first named child is it, read from the index: the
+        // field lookup walks the node's children (a tenth of the project facts' cost on a
+        // keystroke).
+        let first = (!definition.has_error())
+            .then(|| self.first_named_child(definition))
+            .flatten()
+            .filter(|n| n.kind_name() == "identifier");
+        debug_assert!(
+            first.is_none() || first.map(|n| n.id()) == definition.field("name").map(|n| n.id()),
+            "a definition's first named child is not its name"
+        );
+        first
+            .or_else(|| definition.field("name"))
+            .map_or("", |n| self.text(n))
     }
 
     /// Dotted base-class names of a class (`viewsets.ModelViewSet`), unresolved.
@@ -562,14 +618,14 @@ impl<'a> FileContext<'a> {
     }
 
     /// Names of a function's parameters, in order (`self`, `sender`, `kwargs` for `**kwargs`).
-    pub fn parameter_names(&self, function: Node) -> Vec<&'a str> {
+    pub fn parameter_names(&self, function: Node<'a>) -> Vec<&'a str> {
         let Some(params) = function.field("parameters") else {
             return Vec::new();
         };
-        // By index, not with a cursor: a cursor step costs several hundred instructions,
-        // and queryset rules ask this of the function around each name they follow.
-        (0..params.named_child_count() as u32)
-            .filter_map(|i| params.named_child(i))
+        // From the index, not with a cursor: a cursor step costs several hundred
+        // instructions, and queryset rules ask this of the function around each name they
+        // follow.
+        self.named_children(params)
             .filter_map(|p| match p.kind_name() {
                 "identifier" => Some(self.text(p)),
                 "default_parameter" | "typed_default_parameter" => {
@@ -590,7 +646,7 @@ impl<'a> FileContext<'a> {
     /// from a `return` to where it is used: `name(...)` for a plain function, and for a
     /// method also `x.name(...)` on any receiver (the receiver's type is not known, so
     /// this over-approximates: callers of a same-named method elsewhere are included).
-    pub fn call_sites(&self, function: Node) -> Vec<Node<'a>> {
+    pub fn call_sites(&self, function: Node<'a>) -> Vec<Node<'a>> {
         let name = self.definition_name(function);
         let is_method = self.method_class(function).is_some();
         self.nodes("call")
@@ -792,5 +848,28 @@ mod tests {
                 .collect();
             assert_eq!(values, vec![Some("xy".into()), None, None]);
         });
+    }
+}
+
+/// The named children of a node (`FileContext::named_children`).
+#[derive(Clone)]
+pub enum NamedChildren<'i, 'a> {
+    /// From the index: positions of the node's named children still to come.
+    Index {
+        index: &'i NodeIndex<'a>,
+        next: crate::index::ChildPositions<'i>,
+    },
+    /// From tree-sitter, for a node whose children the walk did not reach.
+    Tree(std::vec::IntoIter<Node<'a>>),
+}
+
+impl<'a> Iterator for NamedChildren<'_, 'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        match self {
+            NamedChildren::Index { index, next } => next.next().map(|at| index.at(at)),
+            NamedChildren::Tree(nodes) => nodes.next(),
+        }
     }
 }

@@ -23,6 +23,9 @@ pub struct NodeIndex<'t> {
     /// call's callee and arguments without asking tree-sitter (`ts_node_child` walks the
     /// node's hidden children each time: 8% of a 100 KB keystroke's check in V8).
     ends: Vec<(u32, u32)>,
+    /// Position in `nodes` of each entry's next named sibling, or `NONE`: a node's named
+    /// children in order without a cursor (each cursor step costs hundreds of instructions).
+    next: Vec<u32>,
     /// Depth of the deepest named node, or past `MAX_TREE_DEPTH` when the walk stopped
     /// descending somewhere.
     pub depth: usize,
@@ -74,6 +77,7 @@ impl<'t> NodeIndex<'t> {
         // subtrees (Walk::again).
         let raw_tree = tree.root_node().into_raw().tree;
         let mut ends = vec![(NONE, NONE); n];
+        let mut next_sibling = vec![NONE; n];
         for e in entries {
             let next = &mut next[kind_of(e)];
             let at = *next;
@@ -89,10 +93,13 @@ impl<'t> NodeIndex<'t> {
             } else {
                 let parent = moved[e.parent as usize];
                 parent_slots[slot].write(parent);
-                // The first child seen is the first, the last the last.
+                // The first child seen is the first, the last the last, and each the next
+                // sibling of the one seen before it.
                 let ends = &mut ends[parent as usize];
                 if ends.0 == NONE {
                     ends.0 = at;
+                } else {
+                    next_sibling[ends.1 as usize] = at;
                 }
                 ends.1 = at;
             }
@@ -111,6 +118,7 @@ impl<'t> NodeIndex<'t> {
             starts,
             parents,
             ends,
+            next: next_sibling,
             depth: walk.depth(),
         }
     }
@@ -161,6 +169,15 @@ impl<'t> NodeIndex<'t> {
         }
     }
 
+    /// The positions of the named children of the node at `position`, in order, counting
+    /// through hidden nodes, as tree-sitter's named children.
+    pub fn named_children(&self, position: usize) -> ChildPositions<'_> {
+        ChildPositions {
+            next: &self.next,
+            at: self.named_ends(position).map(|(first, _)| first),
+        }
+    }
+
     /// The node at a position `position` or `named_ends` gave.
     pub fn at(&self, position: usize) -> Node<'t> {
         self.nodes[position]
@@ -174,6 +191,26 @@ impl<'t> NodeIndex<'t> {
     pub fn parent(&self, node: Node) -> Option<Node<'t>> {
         let parent = *self.parents.get(self.position(node)?)?;
         self.nodes.get(parent as usize).copied()
+    }
+}
+
+/// The positions of a node's named children (`NodeIndex::named_children`).
+#[derive(Clone)]
+pub struct ChildPositions<'i> {
+    next: &'i [u32],
+    at: Option<usize>,
+}
+
+impl Iterator for ChildPositions<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let at = self.at?;
+        self.at = match self.next[at] {
+            NONE => None,
+            next => Some(next as usize),
+        };
+        Some(at)
     }
 }
 

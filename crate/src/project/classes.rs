@@ -172,12 +172,11 @@ fn at_module_level<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> bool {
 }
 
 /// The statements of a class body, with decorated definitions unwrapped.
-pub fn body_statements<'a>(class: Node<'a>) -> Vec<Node<'a>> {
+pub fn body_statements<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<Node<'a>> {
     let Some(body) = class.field("body") else {
         return Vec::new();
     };
-    let mut cursor = body.walk();
-    body.named_children(&mut cursor)
+    ctx.named_children(body)
         .map(|c| match c.kind_name() {
             "decorated_definition" => c.field("definition").unwrap_or(c),
             _ => c,
@@ -211,7 +210,7 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
         ..ClassFact::default()
     };
     let mut methods = Vec::new();
-    for statement in body_statements(class) {
+    for statement in body_statements(ctx, class) {
         match statement.kind_name() {
             "function_definition" => {
                 let name = ctx.definition_name(statement);
@@ -221,7 +220,7 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
                 methods.push(statement);
             }
             "class_definition" if ctx.definition_name(statement) == "Meta" => {
-                let attrs = body_statements(statement)
+                let attrs = body_statements(ctx, statement)
                     .into_iter()
                     .filter_map(|s| read_attr(ctx, s))
                     .collect();

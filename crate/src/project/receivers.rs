@@ -112,10 +112,8 @@ pub fn receivers<'a>(ctx: &FileContext<'a>) -> Vec<Receiver<'a>> {
 fn push_signals<'a>(ctx: &FileContext<'a>, signal: Node<'a>, out: &mut Vec<Node<'a>>) {
     let signal = ctx.unparenthesize(signal);
     if matches!(signal.kind_name(), "list" | "tuple") {
-        let mut cursor = signal.walk();
         out.extend(
-            signal
-                .named_children(&mut cursor)
+            ctx.named_children(signal)
                 .filter(|c| c.kind_name() != "comment"),
         );
     } else {

@@ -113,13 +113,10 @@ fn facts(ctx: &FileContext, file: &FileFacts, facts: &mut RuleFacts) {
             facts.cache_receivers.push(receiver.range.clone());
         }
     }
-    let text = ctx.text;
     // Tests write rows behind the receivers' back on purpose.
     if is_test_module(ctx.path)
-        || !(text_contains(text, ".update(") || text_contains(text, "bulk_update"))
-        || !MANAGERS
-            .iter()
-            .any(|manager| text_contains(text, &format!(".{manager}")))
+        || !(ctx.mentions(".update(") || ctx.mentions("bulk_update"))
+        || !MANAGERS.iter().any(|manager| ctx.mentions(manager))
     {
         return;
     }

@@ -135,11 +135,10 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 /// The value of `queryset = ...` in the class body.
 fn class_queryset<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Option<Node<'a>> {
     let body = class.field("body")?;
-    let mut cursor = body.walk();
-    let found = body
-        .named_children(&mut cursor)
+    let found = ctx
+        .named_children(body)
         .filter(|s| s.kind_name() == "expression_statement")
-        .filter_map(|s| s.named_child(0))
+        .filter_map(|s| ctx.first_named_child(s))
         .filter(|a| a.kind_name() == "assignment")
         .find(|a| a.field("left").is_some_and(|l| ctx.text(l) == "queryset"))
         .and_then(|a| a.field("right"));
@@ -147,7 +146,7 @@ fn class_queryset<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Option<Node<'a>
 }
 
 /// A view or viewset: the class or one of its bases is named like one.
-fn is_view(ctx: &FileContext, class: Node) -> bool {
+fn is_view<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> bool {
     std::iter::once(ctx.definition_name(class).to_string())
         .chain(ctx.class_bases(class))
         .any(|n| n.contains("View"))

@@ -54,7 +54,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         if statement.named_child_count() != 1 {
             continue;
         }
-        let Some(value) = statement.named_child(0) else {
+        let Some(value) = ctx.first_named_child(statement) else {
             continue;
         };
         let call = ctx.unparenthesize(value);

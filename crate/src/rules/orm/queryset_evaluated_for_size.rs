@@ -84,12 +84,12 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     conditions.extend(
         ctx.nodes("conditional_expression")
             .iter()
-            .filter_map(|n| n.named_child(1)),
+            .filter_map(|n| ctx.named_children(*n).nth(1)),
     );
     conditions.extend(
         ctx.nodes("assert_statement")
             .iter()
-            .filter_map(|n| n.named_child(0)),
+            .filter_map(|n| ctx.first_named_child(*n)),
     );
     while let Some(condition) = conditions.pop() {
         let condition = ctx.unparenthesize(condition);

@@ -10,7 +10,6 @@ use crate::project::{ClassId, FileFacts, Project, ProjectIndex};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_test_module;
 use crate::rules::querysets::Querysets;
-use crate::source::text_contains;
 
 pub static RULE: Rule = Rule {
     id: "WAG014",
@@ -169,12 +168,11 @@ fn filter_fields(index: &ProjectIndex, id: ClassId, depth: usize) -> Option<Vec<
 /// The filters of each searched `Model.objects...` chain in the file, read in the per-file
 /// pass; the model's indexed fields are the index's to say.
 fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
-    let text = ctx.text;
     // Tests raise `FilterFieldError` on purpose (`assertRaises`).
-    if !text_contains(text, ".search(")
+    if !ctx.mentions(".search(")
         || is_test_module(ctx.path)
-        || !text_contains(text, "objects")
-        || !(text_contains(text, "filter(") || text_contains(text, "exclude("))
+        || !ctx.mentions("objects")
+        || !(ctx.mentions("filter(") || ctx.mentions("exclude("))
     {
         return;
     }

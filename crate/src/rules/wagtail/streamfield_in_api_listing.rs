@@ -9,7 +9,6 @@ use crate::project::facts::{HeavyField, RuleFacts};
 use crate::project::viewsets::{viewset_kind, ViewsetKind, DRF_LISTING_BASES};
 use crate::project::{FileFacts, Project};
 use crate::rule::{Check, Rule};
-use crate::source::text_contains;
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -220,8 +219,9 @@ fn drf_listing_base(base: &str) -> bool {
 /// The fields a Wagtail API viewset lists by default, and the heavy fields models expose
 /// through `api_fields`, read in the per-file pass.
 fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
-    // Not `str::contains`: 2% of a 100 KB keystroke's check in wasm.
-    if text_contains(ctx.text, "listing_default_fields") {
+    // Not `str::contains`, nor a search of the whole text on each keystroke
+    // (`mentions` carries its answers from one to the next).
+    if ctx.mentions("listing_default_fields") {
         for &class in ctx.nodes("class_definition") {
             if viewset_kind(ctx, class) != Some(ViewsetKind::WagtailApi) {
                 continue;
@@ -239,7 +239,7 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
             }
         }
     }
-    if text_contains(ctx.text, "api_fields") {
+    if ctx.mentions("api_fields") {
         heavy_fields(ctx, &mut facts.heavy_fields);
     }
 }

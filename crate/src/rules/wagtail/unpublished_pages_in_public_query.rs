@@ -12,8 +12,8 @@ use crate::project::{ClassId, FileFacts, Project};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
 use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
-use crate::source::text_contains;
 use std::ops::Range;
+use std::sync::LazyLock;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -190,17 +190,23 @@ fn may_serve_function<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
 /// alone: a template tag or view module, or a method of the names `serving` accepts, or a
 /// route decorator. Files that fail it are not parsed again (on the corpus the project
 /// pass parsed 106 of Wagtail's files a second time for this rule).
-fn may_serve(path: &str, text: &str) -> bool {
-    let (dir, stem) = split_path(path);
-    dir.split(['/', '\\']).any(|d| d == "templatetags")
-        || is_view_module(dir, stem)
-        || SERVING_METHODS
+fn may_serve(ctx: &FileContext) -> bool {
+    // `def serve(` and the like, made once: `mentions` takes words that live as long as
+    // the program, and carries its answers from one keystroke to the next.
+    static DEFS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        SERVING_METHODS
             .iter()
             .chain(VIEW_METHODS)
-            .any(|name| text_contains(text, &format!("def {name}(")))
+            .map(|name| &*Box::leak(format!("def {name}(").into_boxed_str()))
+            .collect()
+    });
+    let (dir, stem) = split_path(ctx.path);
+    dir.split(['/', '\\']).any(|d| d == "templatetags")
+        || is_view_module(dir, stem)
+        || DEFS.iter().any(|def| ctx.mentions(def))
         || ["route", "@path", "@re_path", ".path(", ".re_path("]
             .iter()
-            .any(|word| text_contains(text, word))
+            .any(|word| ctx.mentions(word))
 }
 
 /// `views.py`, `*_views.py`, `api.py`, and modules under a `views/` or `api/` folder.
@@ -336,7 +342,7 @@ fn candidates<'c, 'a>(
             ctx.nodes("return_statement")
                 .iter()
                 .filter(move |r| keep(**r))
-                .filter_map(|r| r.named_child(0)),
+                .filter_map(|r| ctx.first_named_child(*r)),
         )
         .chain(fields("pair", "value"))
         .chain(fields("assignment", "right"))
@@ -351,13 +357,12 @@ fn candidates<'c, 'a>(
 
 /// The page queries of one file a hit may come from (`PageQuery`), read in the per-file pass.
 fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
-    let text = ctx.text;
     if is_offline_module(ctx.path)
         || is_admin_module(ctx.path)
         || !["objects", "get_children", "get_descendants", "get_siblings"]
             .iter()
-            .any(|word| text_contains(text, word))
-        || !may_serve(ctx.path, text)
+            .any(|word| ctx.mentions(word))
+        || !may_serve(ctx)
     {
         return;
     }
@@ -373,14 +378,21 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
         return;
     }
     let querysets = Querysets::new(ctx);
+    // `may_serve` is in source order: only those starting before a node can hold it, and
+    // one of them does if the farthest any of them reaches is past its end. Each function's
+    // start, and how far it or one before it reaches: one search per candidate instead of a
+    // scan back over every serving function before it.
+    let reach: Vec<(usize, usize)> = may_serve
+        .iter()
+        .scan(0, |far, f| {
+            *far = f.end_byte().max(*far);
+            Some((f.start_byte(), *far))
+        })
+        .collect();
     let in_serving_function = |node: Node| {
-        // `may_serve` is in source order: only those starting before `node` can hold it,
-        // most likely the last of them.
-        let before = may_serve.partition_point(|f| f.start_byte() <= node.start_byte());
-        may_serve[..before]
-            .iter()
-            .rev()
-            .any(|f| node.end_byte() <= f.end_byte())
+        let before = reach.partition_point(|&(start, _)| start <= node.start_byte());
+        before > 0
+            && node.end_byte() <= reach[before - 1].1
             && ctx
                 .enclosing_function(node)
                 .is_some_and(|f| may_serve.iter().any(|s| s.id() == f.id()))
