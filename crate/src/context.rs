@@ -91,15 +91,12 @@ impl<'a> CallParts<'a> {
     /// attribute, whatever comments sit between.
     fn by_index(text: &'a str, index: &NodeIndex<'a>, position: usize) -> Option<Self> {
         let (first, last) = index.named_ends(position)?;
-        let ends = |at: usize| {
-            index
-                .named_ends(at)
-                .map(|(f, l)| (index.at(f), index.at(l)))
-        };
+        let node = |at: usize| (index.at(at), index.kind_at(at));
+        let ends = |at: usize| index.named_ends(at).map(|(f, l)| (node(f), node(l)));
         Self::from_ends(
             text,
-            (first != last).then(|| (index.at(first), index.at(last)))?,
-            || ends(first).filter(|(object, attr)| object.id() != attr.id()),
+            (first != last).then(|| (node(first), node(last)))?,
+            || ends(first).filter(|(object, attr)| object.0.id() != attr.0.id()),
         )
     }
 
@@ -112,27 +109,28 @@ impl<'a> CallParts<'a> {
             return None;
         }
         let callee = call.child(0)?;
-        Self::from_ends(text, (callee, call.child(1)?), || {
-            (callee.child_count() == 3).then(|| Some((callee.child(0)?, callee.child(2)?)))?
+        let node = |n: Node<'a>| (n, n.kind_id());
+        Self::from_ends(text, (node(callee), node(call.child(1)?)), || {
+            (callee.child_count() == 3)
+                .then(|| Some((node(callee.child(0)?), node(callee.child(2)?))))?
         })
     }
 
     /// The parts from a call's (callee, arguments) and, asked only for an attribute callee,
-    /// its (object, attribute), each checked for its kind.
+    /// its (object, attribute), each with its kind id, which is checked.
     fn from_ends(
         text: &'a str,
-        (callee, arguments): (Node<'a>, Node<'a>),
-        attribute_ends: impl FnOnce() -> Option<(Node<'a>, Node<'a>)>,
+        ((callee, callee_kind), (arguments, args_kind)): ((Node<'a>, u16), (Node<'a>, u16)),
+        attribute_ends: impl FnOnce() -> Option<((Node<'a>, u16), (Node<'a>, u16))>,
     ) -> Option<Self> {
         let [attribute, identifier, argument_list, generator, comment] = *PART_KINDS;
-        let args_kind = Some(arguments.kind_id());
-        if args_kind != argument_list && args_kind != generator || Some(callee.kind_id()) == comment
-        {
+        let (args_kind, callee_kind) = (Some(args_kind), Some(callee_kind));
+        if args_kind != argument_list && args_kind != generator || callee_kind == comment {
             return None;
         }
-        let method = if Some(callee.kind_id()) == attribute {
-            let (object, attr) = attribute_ends()?;
-            if Some(attr.kind_id()) != identifier || Some(object.kind_id()) == comment {
+        let method = if callee_kind == attribute {
+            let ((object, object_kind), (attr, attr_kind)) = attribute_ends()?;
+            if Some(attr_kind) != identifier || Some(object_kind) == comment {
                 return None;
             }
             Some((object, &text[attr.byte_range()]))

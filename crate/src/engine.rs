@@ -192,15 +192,16 @@ fn check_file(
     let parsed = match cache {
         Some(cache) => cache
             .parse_file(file)
-            .map(|r| (r.parsed, Some((r.walk, r.mentions)))),
+            .map(|r| (r.parsed, Some((r.walk, r.mentions, r.generation)))),
         None => parse_file(file).map(|parsed| (parsed, None)),
     };
     let (parsed, kept) = match parsed {
         Ok(parsed) => parsed,
         Err(message) => return not_checked(file, message),
     };
+    let generation = kept.as_ref().map(|(_, _, generation)| *generation);
     let mut ctx = match kept {
-        Some((walk, mentions)) => {
+        Some((walk, mentions, _)) => {
             let mut ctx = FileContext::with_walk(&file.path, &file.text, &parsed.tree, &walk);
             ctx.carry_mentions(mentions);
             ctx
@@ -265,8 +266,8 @@ fn check_file(
             facts.rules = rule_facts;
             facts
         });
-    if let Some(cache) = cache {
-        cache.keep_mentions(&file.path, &file.text, ctx.take_mentions());
+    if let (Some(cache), Some(generation)) = (cache, generation) {
+        cache.keep_mentions(&file.path, generation, ctx.take_mentions());
     }
     let imports = std::mem::take(&mut ctx.imports);
     FileOutcome {

@@ -17,6 +17,9 @@ pub struct NodeIndex<'t> {
     /// Start byte of each entry of `nodes`, for the binary search in `position`
     /// without a call into tree-sitter per step.
     starts: Vec<u32>,
+    /// Kind id of each entry of `nodes`: `Node::kind_id` calls into tree-sitter, which in
+    /// wasm cost 8% of a 100 KB keystroke's check, most of it asked of nodes the index has.
+    kinds: Vec<u16>,
     /// Position in `nodes` of each entry's parent, or `NONE`.
     parents: Vec<u32>,
     /// Positions in `nodes` of each entry's first and last named child, or `NONE`: a
@@ -66,10 +69,12 @@ impl<'t> NodeIndex<'t> {
         // cost a tenth of this function.
         let mut nodes: Vec<Node<'t>> = Vec::with_capacity(n);
         let mut starts: Vec<u32> = Vec::with_capacity(n);
+        let mut kinds: Vec<u16> = Vec::with_capacity(n);
         let mut parents: Vec<u32> = Vec::with_capacity(n);
-        let (node_slots, start_slots, parent_slots) = (
+        let (node_slots, start_slots, kind_slots, parent_slots) = (
             &mut nodes.spare_capacity_mut()[..n],
             &mut starts.spare_capacity_mut()[..n],
+            &mut kinds.spare_capacity_mut()[..n],
             &mut parents.spare_capacity_mut()[..n],
         );
         // A walk made for another tree object (the cached tree's copy, or the tree it was
@@ -79,7 +84,8 @@ impl<'t> NodeIndex<'t> {
         let mut ends = vec![(NONE, NONE); n];
         let mut next_sibling = vec![NONE; n];
         for e in entries {
-            let next = &mut next[kind_of(e)];
+            let kind = kind_of(e);
+            let next = &mut next[kind];
             let at = *next;
             *next += 1;
             moved.push(at);
@@ -87,6 +93,7 @@ impl<'t> NodeIndex<'t> {
             // SAFETY: a node of `tree`'s subtrees (see Walk), which `tree` keeps alive for 't.
             node_slots[slot].write(unsafe { e.node_of(raw_tree) });
             start_slots[slot].write(e.node.context[0]);
+            kind_slots[slot].write(kind as u16);
             // A parent comes before its children in source order: already moved.
             if e.parent == NONE {
                 parent_slots[slot].write(NONE);
@@ -110,12 +117,14 @@ impl<'t> NodeIndex<'t> {
         unsafe {
             nodes.set_len(n);
             starts.set_len(n);
+            kinds.set_len(n);
             parents.set_len(n);
         }
         Self {
             nodes,
             groups,
             starts,
+            kinds,
             parents,
             ends,
             next: next_sibling,
@@ -176,6 +185,11 @@ impl<'t> NodeIndex<'t> {
             next: &self.next,
             at: self.named_ends(position).map(|(first, _)| first),
         }
+    }
+
+    /// The kind id of the node at a position `position` or `named_ends` gave.
+    pub fn kind_at(&self, position: usize) -> u16 {
+        self.kinds[position]
     }
 
     /// The node at a position `position` or `named_ends` gave.
