@@ -241,6 +241,22 @@ impl<'a> FileContext<'a> {
         &self.text[node.byte_range()]
     }
 
+    /// The named nodes of `kind` that start inside `range` (byte offsets), in source order,
+    /// with their start bytes.
+    pub fn nodes_starting_in(
+        &self,
+        kind: &str,
+        range: std::ops::Range<usize>,
+    ) -> (&[Node<'a>], &[u32]) {
+        let id = kind_id(kind);
+        debug_assert!(id.is_some(), "unknown node kind {kind:?}");
+        let byte = |b: usize| u32::try_from(b).unwrap_or(u32::MAX);
+        id.map_or((&[], &[]), |id| {
+            self.index
+                .of_kind_starting_in(id, byte(range.start), byte(range.end))
+        })
+    }
+
     /// Where `node` is in the index, if the walk reached all of its children: a walk cut
     /// short (a file too deep, which is not checked) leaves the deepest ones out.
     fn indexed_position(&self, node: Node) -> Option<usize> {
@@ -734,14 +750,21 @@ pub fn nodes_within<'a, 'c>(
     kind: &str,
     scope: Node<'a>,
 ) -> impl Iterator<Item = Node<'a>> + 'c {
-    let nodes = ctx.nodes(kind);
     let range = scope.byte_range();
-    let first = nodes.partition_point(|n| n.start_byte() < range.start);
-    nodes[first..]
+    let (nodes, starts) = ctx.nodes_starting_in(kind, range.clone());
+    // Trees nest: a node that starts inside the scope, after its first byte, is inside it;
+    // one that starts on the same byte may hold it (`f(x)(y)` around `f(x)`).
+    nodes
         .iter()
-        .copied()
-        .take_while(move |n| n.start_byte() < range.end)
-        .filter(move |n| n.end_byte() <= range.end)
+        .zip(starts)
+        .filter(move |(n, &start)| start as usize > range.start || n.end_byte() <= range.end)
+        .map(move |(n, _)| {
+            debug_assert!(
+                n.end_byte() <= range.end,
+                "a node starting inside another ends past it"
+            );
+            *n
+        })
 }
 
 #[cfg(test)]

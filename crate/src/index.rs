@@ -140,6 +140,24 @@ impl<'t> NodeIndex<'t> {
         }
     }
 
+    /// The named nodes of kind id `kind` that start at or after byte `from` and before
+    /// `to`, in source order, with their start bytes: found by a binary search on the
+    /// index's own starts, without a call into tree-sitter per step.
+    pub fn of_kind_starting_in(&self, kind: u16, from: u32, to: u32) -> (&[Node<'t>], &[u32]) {
+        let Some((first, last)) = self.range(kind) else {
+            return (&[], &[]);
+        };
+        let starts = &self.starts[first..last];
+        let (a, b) = (
+            starts.partition_point(|&s| s < from),
+            starts.partition_point(|&s| s < to),
+        );
+        (
+            &self.nodes[first + a..first + b.max(a)],
+            &starts[a..b.max(a)],
+        )
+    }
+
     fn range(&self, kind: u16) -> Option<(usize, usize)> {
         let k = usize::from(kind);
         Some((

@@ -318,40 +318,38 @@ fn may_query_pages(project: &Project, file: usize) -> bool {
 }
 
 /// Nodes where a query's rows may be shown: loop iterables, returned values, context
-/// values, a paginator's list; only in statements and calls for which `keep` holds (asked
-/// before any of their parts is read).
+/// values, a paginator's list; only in statements and calls that start inside one of
+/// `spans` (disjoint byte ranges, in order) and for which `keep` holds (asked before any of
+/// their parts is read).
 fn candidates<'c, 'a>(
     ctx: &'c FileContext<'a>,
+    spans: &'c [(usize, usize)],
     keep: &'c dyn Fn(Node<'a>) -> bool,
 ) -> impl Iterator<Item = Node<'a>> + 'c {
-    let fields = move |kind: &'static str, field: &'static str| {
-        ctx.nodes(kind)
+    // Each kind's nodes inside the spans, in source order, found by a search per span:
+    // most of a large module's statements are in no serving function.
+    let within = move |kind: &'static str| {
+        spans
             .iter()
-            .filter(move |n| keep(**n))
-            .filter_map(move |n| n.field(field))
+            .flat_map(move |&(from, to)| ctx.nodes_starting_in(kind, from..to).0)
+            .copied()
+            .filter(move |n| keep(*n))
+    };
+    let fields = move |kind: &'static str, field: &'static str| {
+        within(kind).filter_map(move |n| n.field(field))
     };
     // Every call's name is not read in a file that never names a paginator.
-    let calls = if ctx.mentions("Paginator") {
-        ctx.nodes("call")
-    } else {
-        &[]
-    };
+    let paginators = ctx.mentions("Paginator");
     fields("for_statement", "right")
         .chain(fields("for_in_clause", "right"))
-        .chain(
-            ctx.nodes("return_statement")
-                .iter()
-                .filter(move |r| keep(**r))
-                .filter_map(|r| ctx.first_named_child(*r)),
-        )
+        .chain(within("return_statement").filter_map(|r| ctx.first_named_child(r)))
         .chain(fields("pair", "value"))
         .chain(fields("assignment", "right"))
         .chain(
-            calls
-                .iter()
-                .filter(|c| ctx.call_simple_name(**c) == Some("Paginator"))
-                .filter(move |c| keep(**c))
-                .filter_map(|c| ctx.positional_args(*c).first().copied()),
+            within("call")
+                .take_while(move |_| paginators)
+                .filter(|c| ctx.call_simple_name(*c) == Some("Paginator"))
+                .filter_map(|c| ctx.positional_args(c).first().copied()),
         )
 }
 
@@ -378,26 +376,21 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
         return;
     }
     let querysets = Querysets::new(ctx);
-    // `may_serve` is in source order: only those starting before a node can hold it, and
-    // one of them does if the farthest any of them reaches is past its end. Each function's
-    // start, and how far it or one before it reaches: one search per candidate instead of a
-    // scan back over every serving function before it.
-    let reach: Vec<(usize, usize)> = may_serve
-        .iter()
-        .scan(0, |far, f| {
-            *far = f.end_byte().max(*far);
-            Some((f.start_byte(), *far))
-        })
-        .collect();
+    // The serving functions' byte ranges, those nested in another merged into it: the
+    // candidates are looked for only there. A node starting inside a function is inside it
+    // (trees nest), and none of the candidates' kinds can start where a `def` does.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for f in &may_serve {
+        match spans.last_mut() {
+            Some(last) if f.start_byte() < last.1 => last.1 = last.1.max(f.end_byte()),
+            _ => spans.push((f.start_byte(), f.end_byte())),
+        }
+    }
     let in_serving_function = |node: Node| {
-        let before = reach.partition_point(|&(start, _)| start <= node.start_byte());
-        before > 0
-            && node.end_byte() <= reach[before - 1].1
-            && ctx
-                .enclosing_function(node)
-                .is_some_and(|f| may_serve.iter().any(|s| s.id() == f.id()))
+        ctx.enclosing_function(node)
+            .is_some_and(|f| may_serve.iter().any(|s| s.id() == f.id()))
     };
-    for expr in candidates(ctx, &in_serving_function) {
+    for expr in candidates(ctx, &spans, &in_serving_function) {
         let Some(how) = shown(ctx, expr) else {
             continue;
         };
