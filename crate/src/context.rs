@@ -2,7 +2,7 @@
 //! walk, parent links, the file's imports, and the syntax helpers shared by all rules.
 //! What the code means beyond its syntax (bindings, loops, exceptions) is in `semantic`.
 
-use crate::grammar::{kind_id, Field, KindName};
+use crate::grammar::{field_id, kind_id, python, Field, KindName};
 use crate::imports::Imports;
 use crate::index::{NodeIndex, Walk};
 use crate::parse::MAX_TREE_DEPTH;
@@ -293,6 +293,49 @@ impl<'a> FileContext<'a> {
             node.kind_name()
         );
         children
+    }
+
+    /// `node.field(name)`, read from the index where the grammar puts that field first or
+    /// last among the node's named children (`FIXED_FIELDS`), in a tree with no error:
+    /// tree-sitter's lookup walks the node's children and their field map on each call
+    /// (7% of a 100 KB keystroke's check in wasm). A comment there (an extra, which the
+    /// grammar puts anywhere) sends it to tree-sitter's lookup; debug builds check both agree.
+    pub fn field(&self, node: Node<'a>, name: &str) -> Option<Node<'a>> {
+        static ENDS: LazyLock<Vec<Vec<(u16, End)>>> = LazyLock::new(|| {
+            let mut ends = vec![Vec::new(); usize::from(python().node_kind_count() as u16)];
+            for &(kind, field, end) in FIXED_FIELDS {
+                if let (Some(k), Some(f)) = (kind_id(kind), field_id(field)) {
+                    ends[usize::from(k)].push((f, end));
+                }
+            }
+            ends
+        });
+        let Some(field) = field_id(name) else {
+            return None;
+        };
+        let Some(&(_, end)) = ENDS
+            .get(usize::from(node.kind_id()))
+            .and_then(|fields| fields.iter().find(|(f, _)| *f == field))
+        else {
+            return node.child_by_field_id(field);
+        };
+        let comment = *COMMENT_KIND;
+        let fast = (!node.has_error())
+            .then(|| self.indexed_position(node))
+            .flatten()
+            .and_then(|at| self.index.named_ends(at))
+            .map(|(first, last)| match end {
+                End::First => first,
+                End::Last => last,
+            })
+            .filter(|&at| Some(self.index.kind_at(at)) != comment)
+            .map(|at| self.index.at(at));
+        debug_assert!(
+            fast.is_none() || fast.map(|n| n.id()) == node.field(name).map(|n| n.id()),
+            "the {name} of a {} is not its {end:?} named child",
+            node.kind_name()
+        );
+        fast.or_else(|| node.child_by_field_id(field))
     }
 
     /// The first named child of `node` (`node.named_child(0)`), from the index.
@@ -871,6 +914,42 @@ mod tests {
         });
     }
 }
+
+/// Which end of a node's named children a field is (`FIXED_FIELDS`).
+#[derive(Debug, Clone, Copy)]
+enum End {
+    First,
+    Last,
+}
+
+/// Fields that tree-sitter-python's grammar always gives and always puts first or last
+/// among the node's named children (`FileContext::field`). Not a field that may be missing
+/// (`assignment`'s `right` in `x: int`), nor one with an optional part after it
+/// (`for_statement`'s `body`, followed by an optional `else`).
+const FIXED_FIELDS: &[(&str, &str, End)] = &[
+    ("if_statement", "condition", End::First),
+    ("elif_clause", "condition", End::First),
+    ("while_statement", "condition", End::First),
+    ("not_operator", "argument", End::First),
+    ("boolean_operator", "left", End::First),
+    ("boolean_operator", "right", End::Last),
+    ("for_statement", "left", End::First),
+    ("for_in_clause", "left", End::First),
+    ("assignment", "left", End::First),
+    ("augmented_assignment", "left", End::First),
+    ("augmented_assignment", "right", End::Last),
+    ("attribute", "object", End::First),
+    ("attribute", "attribute", End::Last),
+    ("call", "function", End::First),
+    ("call", "arguments", End::Last),
+    ("subscript", "value", End::First),
+    ("keyword_argument", "name", End::First),
+    ("keyword_argument", "value", End::Last),
+    ("pair", "key", End::First),
+    ("pair", "value", End::Last),
+];
+
+static COMMENT_KIND: LazyLock<Option<u16>> = LazyLock::new(|| kind_id("comment"));
 
 /// The named children of a node (`FileContext::named_children`).
 #[derive(Clone)]

@@ -68,7 +68,7 @@ pub(crate) fn kind_id(name: &str) -> Option<u16> {
     IDS.get(name)
 }
 
-fn python() -> tree_sitter::Language {
+pub(crate) fn python() -> tree_sitter::Language {
     tree_sitter::Language::new(tree_sitter_python::LANGUAGE)
 }
 

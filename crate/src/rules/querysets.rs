@@ -178,7 +178,7 @@ impl<'c, 'a> Querysets<'c, 'a> {
         };
         match expr.kind_name() {
             "attribute" => {
-                let attr = ctx.text(expr.field("attribute")?);
+                let attr = ctx.text(ctx.field(expr, "attribute")?);
                 if MANAGERS.contains(&attr) {
                     return root(Origin::Manager);
                 }
@@ -207,7 +207,7 @@ impl<'c, 'a> Querysets<'c, 'a> {
                 if index.kind_name() != "slice" {
                     return None;
                 }
-                let mut queryset = self.resolve(expr.field("value")?, depth + 1)?;
+                let mut queryset = self.resolve(ctx.field(expr, "value")?, depth + 1)?;
                 queryset.steps.push(Step {
                     node: expr,
                     method: "[]",
@@ -251,7 +251,7 @@ impl<'c, 'a> Querysets<'c, 'a> {
             .filter(|a| assigns_to(ctx, *a, text))
             .filter(|a| ctx.enclosing_function(*a).map(|f| f.id()) == Some(function.id()))
             .all(|a| {
-                a.field("right")
+                ctx.field(a, "right")
                     .is_some_and(|value| self.shaped_like_queryset(value, text, depth + 1))
             });
         (agree && only_plain_assignments(ctx, function, text)).then_some(value)
@@ -268,7 +268,7 @@ impl<'c, 'a> Querysets<'c, 'a> {
                     Some((receiver, method)) if CHAINED.contains(&method) => node = receiver,
                     _ => return self.resolve(node, depth).is_some(),
                 },
-                "subscript" => match (node.field("subscript"), node.field("value")) {
+                "subscript" => match (node.field("subscript"), ctx.field(node, "value")) {
                     (Some(s), Some(v)) if s.kind_name() == "slice" => node = v,
                     _ => return false,
                 },

@@ -28,7 +28,7 @@ pub fn assigned_value<'a>(ctx: &FileContext<'a>, name: &str, at: Node) -> Option
         .filter(|a| a.end_byte() <= at.start_byte())
         .filter(|a| assigns_to(ctx, **a, name))
         .find(|a| ctx.enclosing_function(**a).map(|f| f.id()) == scope.map(|f| f.id()))
-        .and_then(|a| a.field("right"))
+        .and_then(|a| ctx.field(*a, "right"))
 }
 
 /// Whether `assignment` is `name = ...` (or `name: T = ...`) with the plain name as its
@@ -74,15 +74,15 @@ pub fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, nam
         })
     };
     let unpacking = nodes_within(ctx, "assignment", function).any(|a| {
-        a.field("left")
+        ctx.field(a, "left")
             .is_some_and(|l| l.kind_name() != "identifier" && names_it(Some(l)))
             && own(&a)
     });
     let other = nodes_within(ctx, "for_statement", function)
         .chain(nodes_within(ctx, "augmented_assignment", function))
-        .any(|n| names_it(n.field("left")) && own(&n))
+        .any(|n| names_it(ctx.field(n, "left")) && own(&n))
         || nodes_within(ctx, "named_expression", function)
-            .any(|n| names_it(n.field("name")) && own(&n))
+            .any(|n| names_it(ctx.field(n, "name")) && own(&n))
         || nodes_within(ctx, "as_pattern", function)
             .any(|n| names_it(n.field("alias").and_then(|a| a.named_child(0))) && own(&n))
         || nodes_within(ctx, "global_statement", function)

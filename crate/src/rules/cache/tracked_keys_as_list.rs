@@ -89,7 +89,7 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         if !is_cache {
             continue;
         }
-        let Some(left) = assignment.field("left") else {
+        let Some(left) = ctx.field(assignment, "left") else {
             continue;
         };
         if left.kind_name() != "identifier" {
@@ -169,8 +169,8 @@ fn reset_to_empty_list<'a>(ctx: &FileContext<'a>, assignment: Node<'a>) -> bool 
         stmt.named_child(0)
             .filter(|a| a.kind_name() == "assignment")
             .is_some_and(|a| {
-                a.field("left").is_some_and(|l| ctx.text(l) == name)
-                    && a.field("right").is_some_and(|r| is_empty_list(ctx, r))
+                ctx.field(a, "left").is_some_and(|l| ctx.text(l) == name)
+                    && ctx.field(a, "right").is_some_and(|r| is_empty_list(ctx, r))
             })
     });
     tests_empty && resets
@@ -206,18 +206,18 @@ fn assignment_of<'a>(
         match parent.kind_name() {
             "parenthesized_expression" | "await" => {}
             "boolean_operator" => {
-                let is_left = parent.field("left")?.id() == node.id();
+                let is_left = ctx.field(parent, "left")?.id() == node.id();
                 let is_or = parent
                     .field("operator")
                     .is_some_and(|o| ctx.text(o) == "or");
-                let right = parent.field("right")?;
+                let right = ctx.field(parent, "right")?;
                 if !(is_left && is_or && is_empty_list(ctx, right)) {
                     return None;
                 }
                 list = true;
             }
             "assignment" => {
-                let is_right = parent.field("right")?.id() == node.id();
+                let is_right = ctx.field(parent, "right")?.id() == node.id();
                 return (is_right && list).then_some(parent);
             }
             _ => return None,
@@ -233,20 +233,20 @@ fn growth<'a>(ctx: &FileContext<'a>, use_: Node<'a>) -> Option<Node<'a>> {
     let parent = ctx.parent(use_)?;
     match parent.kind_name() {
         "attribute" => {
-            if parent.field("object")?.id() != use_.id() {
+            if ctx.field(parent, "object")?.id() != use_.id() {
                 return None;
             }
-            let method = ctx.text(parent.field("attribute")?);
+            let method = ctx.text(ctx.field(parent, "attribute")?);
             let call = ctx.parent(parent).filter(|c| c.kind_name() == "call")?;
             if !GROWING_METHODS.contains(&method) {
                 return None;
             }
-            Some(call.field("arguments").unwrap_or(call))
+            Some(ctx.field(call, "arguments").unwrap_or(call))
         }
         "augmented_assignment" => {
-            let is_left = parent.field("left")?.id() == use_.id();
+            let is_left = ctx.field(parent, "left")?.id() == use_.id();
             let op = parent.field("operator").map(|o| ctx.text(o));
-            (is_left && op == Some("+=")).then(|| parent.field("right"))?
+            (is_left && op == Some("+=")).then(|| ctx.field(parent, "right"))?
         }
         _ => None,
     }

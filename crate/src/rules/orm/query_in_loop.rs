@@ -59,8 +59,8 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     let querysets = Querysets::new(ctx);
     for &loop_ in ctx.nodes("for_statement") {
         let (Some(target), Some(iterable), Some(body)) = (
-            loop_.field("left"),
-            loop_.field("right"),
+            ctx.field(loop_, "left"),
+            ctx.field(loop_, "right"),
             loop_.field("body"),
         ) else {
             continue;
@@ -105,7 +105,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             // Per item: the query's arguments name the loop variable.
             let per_item = std::iter::once(call)
                 .chain(chain.steps.iter().map(|s| s.node))
-                .filter_map(|c| c.field("arguments"))
+                .filter_map(|c| ctx.field(c, "arguments"))
                 .any(|args| {
                     nodes_within(ctx, "identifier", args).any(|i| targets.contains(&ctx.text(i)))
                 });
@@ -120,9 +120,11 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
                 .or_else(|| ctx.keyword_arg(call, "id"))
                 .is_some_and(|v| {
                     v.kind_name() == "attribute"
-                        && v.field("object")
+                        && ctx
+                            .field(v, "object")
                             .is_some_and(|o| targets.contains(&ctx.text(o)))
-                        && v.field("attribute")
+                        && ctx
+                            .field(v, "attribute")
                             .is_some_and(|a| matches!(ctx.text(a), "pk" | "id"))
                 });
             let in_except = ctx
@@ -191,9 +193,9 @@ fn iterated<'a>(ctx: &FileContext<'a>, call: Node<'a>) -> bool {
         return false;
     };
     match parent.kind_name() {
-        "for_statement" | "for_in_clause" => {
-            parent.field("right").is_some_and(|r| r.id() == call.id())
-        }
+        "for_statement" | "for_in_clause" => ctx
+            .field(parent, "right")
+            .is_some_and(|r| r.id() == call.id()),
         "argument_list" => ctx.parent(parent).is_some_and(|c| {
             ctx.callee(c).is_some_and(|f| {
                 f.kind_name() == "identifier"

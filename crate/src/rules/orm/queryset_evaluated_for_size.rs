@@ -2,7 +2,7 @@
 
 use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::{Field, KindName};
+use crate::grammar::KindName;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
@@ -74,12 +74,16 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     // `if qs:`, `not qs`, `a if qs else b`: only plain names, whose later uses can be read.
     let mut conditions = Vec::new();
     for kind in ["if_statement", "elif_clause", "while_statement"] {
-        conditions.extend(ctx.nodes(kind).iter().filter_map(|n| n.field("condition")));
+        conditions.extend(
+            ctx.nodes(kind)
+                .iter()
+                .filter_map(|n| ctx.field(*n, "condition")),
+        );
     }
     conditions.extend(
         ctx.nodes("not_operator")
             .iter()
-            .filter_map(|n| n.field("argument")),
+            .filter_map(|n| ctx.field(*n, "argument")),
     );
     conditions.extend(
         ctx.nodes("conditional_expression")
@@ -95,8 +99,8 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let condition = ctx.unparenthesize(condition);
         match condition.kind_name() {
             "boolean_operator" => {
-                conditions.extend(condition.field("left"));
-                conditions.extend(condition.field("right"));
+                conditions.extend(ctx.field(condition, "left"));
+                conditions.extend(ctx.field(condition, "right"));
             }
             "identifier" if measured_only(ctx, &querysets, condition) => {
                 hits.push(Hit::node(condition).with_message(
@@ -114,26 +118,34 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 /// own assignments and here.
 fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr: Node<'a>) -> bool {
     let expr = ctx.unparenthesize(expr);
+    // A name's other uses are looked at before what it holds: most names tested for truth
+    // are used again right after (`if fields: ... fields ...`), which answers at once,
+    // where following its assignments to a queryset reads the whole function.
+    match expr.kind_name() {
+        "identifier" => {
+            let Some(function) = ctx.enclosing_function(expr) else {
+                return false;
+            };
+            let name = ctx.text(expr);
+            let used_elsewhere = nodes_within(ctx, "identifier", function).any(|other| {
+                other.id() != expr.id()
+                    && ctx.text(other) == name
+                    && !is_own_assignment(ctx, other, name)
+            });
+            if used_elsewhere {
+                return false;
+            }
+        }
+        "call" | "subscript" => {}
+        _ => return false,
+    }
     let Some(queryset) = querysets.of(expr) else {
         return false;
     };
     // A bare `self.get_queryset()` may hand out one cached queryset whose rows other
     // code reads later (Django's `BaseModelFormSet.get_queryset()` keeps it in
     // `self._queryset`): measuring it there loads rows that are used anyway.
-    if queryset.is_manager() || queryset.origin == Origin::GetQueryset && queryset.steps.is_empty()
-    {
-        return false;
-    }
-    if expr.kind_name() != "identifier" {
-        return matches!(expr.kind_name(), "call" | "subscript");
-    }
-    let Some(function) = ctx.enclosing_function(expr) else {
-        return false;
-    };
-    let name = ctx.text(expr);
-    !nodes_within(ctx, "identifier", function).any(|other| {
-        other.id() != expr.id() && ctx.text(other) == name && !is_own_assignment(ctx, other, name)
-    })
+    !(queryset.is_manager() || queryset.origin == Origin::GetQueryset && queryset.steps.is_empty())
 }
 
 /// `name` as the target of `name = ...`, or inside the value of `name = name.filter(...)`.
@@ -142,7 +154,7 @@ fn is_own_assignment<'a>(ctx: &FileContext<'a>, identifier: Node<'a>, name: &str
         .take_while(|a| a.kind_name() != "function_definition" && a.kind_name() != "block")
         .find(|a| a.kind_name() == "assignment")
         .is_some_and(|a| {
-            a.field("left")
+            ctx.field(a, "left")
                 .is_some_and(|l| l.kind_name() == "identifier" && ctx.text(l) == name)
         })
 }
