@@ -310,9 +310,7 @@ impl<'a> FileContext<'a> {
             }
             ends
         });
-        let Some(field) = field_id(name) else {
-            return None;
-        };
+        let field = field_id(name)?;
         let Some(&(_, end)) = ENDS
             .get(usize::from(node.kind_id()))
             .and_then(|fields| fields.iter().find(|(f, _)| *f == field))
