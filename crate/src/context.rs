@@ -2,7 +2,7 @@
 //! walk, parent links, the file's imports, and the syntax helpers shared by all rules.
 //! What the code means beyond its syntax (bindings, loops, exceptions) is in `semantic`.
 
-use crate::grammar::{field_id, kind_id, python, Field, KindName};
+use crate::grammar::{field_id, kind_id, python, Field, KindName, Start};
 use crate::imports::Imports;
 use crate::index::{NodeIndex, Walk};
 use crate::parse::MAX_TREE_DEPTH;
@@ -388,8 +388,8 @@ impl<'a> FileContext<'a> {
     fn innermost_holding(&self, kind: &str, node: Node) -> Option<Node<'a>> {
         const MAX_STEPS: usize = 64;
         let list = self.nodes(kind);
-        let (start, end) = (node.start_byte(), node.end_byte());
-        let before = list.partition_point(|d| d.start_byte() <= start);
+        let (start, end) = (node.start(), node.end_byte());
+        let before = list.partition_point(|d| d.start() <= start);
         let holding = list[..before]
             .iter()
             .rev()
@@ -620,7 +620,7 @@ impl<'a> FileContext<'a> {
     /// definition has one, else an outer decorated definition.
     fn decorated_parent(&self, definition: Node<'a>) -> Option<Node<'a>> {
         let decorated = self.nodes("decorated_definition");
-        let before = decorated.partition_point(|d| d.start_byte() < definition.start_byte());
+        let before = decorated.partition_point(|d| d.start() < definition.start());
         decorated[..before]
             .iter()
             .rev()
@@ -773,7 +773,11 @@ impl<'a> FileContext<'a> {
 
     /// `node` with any wrapping parentheses removed.
     pub fn unparenthesize(&self, mut node: Node<'a>) -> Node<'a> {
-        while node.kind_name() == "parenthesized_expression" {
+        // Its first byte first: a parenthesized expression starts with `(`, and the kind
+        // is a call into tree-sitter asked of nearly every expression a rule looks at.
+        while self.text.as_bytes().get(node.start()) == Some(&b'(')
+            && node.kind_name() == "parenthesized_expression"
+        {
             match node.named_child(0) {
                 Some(inner) => node = inner,
                 None => break,

@@ -1,6 +1,7 @@
 //! The one walk over a file's tree: every named node filed by kind, in source order, with
 //! a link to its parent. Rules never walk the tree themselves; they ask this index.
 
+use crate::grammar::Start;
 use crate::parse::MAX_TREE_DEPTH;
 use std::ffi::c_void;
 use tree_sitter::{ffi, Node, Tree};
@@ -171,7 +172,7 @@ impl<'t> NodeIndex<'t> {
     /// (`f()()`, `a.b.c`). None for nodes the walk did not reach.
     pub fn position(&self, node: Node) -> Option<usize> {
         let (from, to) = self.range(node.kind_id())?;
-        let start = node.start_byte() as u32;
+        let start = node.start() as u32;
         let first = from + self.starts[from..to].partition_point(|&s| s < start);
         let step = self.nodes[first..to]
             .iter()

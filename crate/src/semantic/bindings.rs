@@ -3,7 +3,7 @@
 
 use crate::context::nodes_within;
 use crate::context::FileContext;
-use crate::grammar::{Field, KindName};
+use crate::grammar::{Field, KindName, Start};
 use tree_sitter::Node;
 
 /// The value last assigned to the plain name `name` before `at`, in the function holding
@@ -18,8 +18,8 @@ pub fn assigned_value<'a>(ctx: &FileContext<'a>, name: &str, at: Node) -> Option
     let scope = ctx.enclosing_function(at);
     let scope_start = scope.map_or(0, |f| f.start_byte());
     let assignments = ctx.nodes("assignment");
-    let first = assignments.partition_point(|a| a.start_byte() < scope_start);
-    let last = assignments.partition_point(|a| a.start_byte() < at.start_byte());
+    let first = assignments.partition_point(|a| a.start() < scope_start);
+    let last = assignments.partition_point(|a| a.start() < at.start());
     // The target test (text first) runs before the parent walk that rules out nested
     // functions.
     assignments[first..last]
@@ -42,7 +42,7 @@ pub fn assigns_to(ctx: &FileContext, assignment: Node, name: &str) -> bool {
 }
 
 /// Whether `text` starts with the identifier `name` (not a longer one: `qs` in `qs2`).
-fn starts_with_name(text: &str, name: &str) -> bool {
+pub(crate) fn starts_with_name(text: &str, name: &str) -> bool {
     text.strip_prefix(name).is_some_and(|rest| {
         !rest
             .chars()
@@ -112,7 +112,7 @@ pub fn uses_after<'a, 'b>(
         .map_or(ctx.text.len(), |f| f.end_byte());
     let from = after.end_byte();
     let identifiers = ctx.nodes("identifier");
-    let first = identifiers.partition_point(|i| i.start_byte() < from);
+    let first = identifiers.partition_point(|i| i.start() < from);
     identifiers[first..]
         .iter()
         .copied()

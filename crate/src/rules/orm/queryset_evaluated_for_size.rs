@@ -1,11 +1,12 @@
 //! ORM012: `len(qs)` or `if qs:` loads every row to count them or to see there is one.
 
-use crate::context::{nodes_within, FileContext};
+use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::KindName;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
+use crate::semantic::bindings::starts_with_name;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -127,8 +128,12 @@ fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr:
                 return false;
             };
             let name = ctx.text(expr);
-            let used_elsewhere = nodes_within(ctx, "identifier", function).any(|other| {
-                other.id() != expr.id()
+            // The function's identifiers, told apart by the text at their start (from the
+            // index) before any is asked for its end. None starts where the `def` does.
+            let (identifiers, starts) = ctx.nodes_starting_in("identifier", function.byte_range());
+            let used_elsewhere = identifiers.iter().zip(starts).any(|(&other, &start)| {
+                starts_with_name(&ctx.text[start as usize..], name)
+                    && other.id() != expr.id()
                     && ctx.text(other) == name
                     && !is_own_assignment(ctx, other, name)
             });
