@@ -53,7 +53,12 @@ build() {
   rm -rf "$OUT"
   mkdir -p "$OUT"
   echo "build-wasm: wasm-bindgen --target web -> web/$NAME"
-  wasm-bindgen --target web --out-dir "$OUT" --out-name wagcheck "$WASM"
+  # The functions' names (the `name` section, 29 KB of the first module's gzip) are left out
+  # of the page's modules: nothing there reads them. A debug build keeps them, and so does
+  # WAGCHECK_WASM_NAMES=1 (for profiling the engine in a browser or in node).
+  local names=--remove-name-section
+  if [ "$PROFILE" = dev ] || [ "${WAGCHECK_WASM_NAMES:-}" = 1 ]; then names=; fi
+  wasm-bindgen --target web $names --out-dir "$OUT" --out-name wagcheck "$WASM"
   if command -v wasm-opt >/dev/null 2>&1 && [ "$PROFILE" != dev ]; then
     echo "build-wasm: wasm-opt -Os --strip-debug"
     wasm-opt -Os --strip-debug --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
