@@ -260,10 +260,39 @@ impl<'a> FileContext<'a> {
     /// Where `node` is in the index, if the walk reached all of its children: a walk cut
     /// short (a file too deep, which is not checked) leaves the deepest ones out.
     fn indexed_position(&self, node: Node) -> Option<usize> {
+        self.indexed_position_of_kind(node, node.kind_id())
+    }
+
+    fn indexed_position_of_kind(&self, node: Node, kind: u16) -> Option<usize> {
         if self.index.depth > MAX_TREE_DEPTH {
             return None;
         }
-        self.index.position(node)
+        self.index.position_of_kind(node, kind)
+    }
+
+    /// Each node of `kind` with its named children (as `named_children`), read from the
+    /// index by place, with no search for the node.
+    pub fn nodes_with_children(
+        &self,
+        kind: &str,
+    ) -> impl Iterator<Item = (Node<'a>, NamedChildren<'_, 'a>)> + '_ {
+        let nodes = self.nodes(kind);
+        let first = kind_id(kind)
+            .and_then(|k| self.index.kind_start(k))
+            .filter(|_| self.index.depth <= MAX_TREE_DEPTH);
+        nodes.iter().enumerate().map(move |(i, &node)| {
+            let children = match first {
+                Some(first) => checked_children(
+                    node,
+                    NamedChildren::Index {
+                        index: &self.index,
+                        next: self.index.named_children(first + i),
+                    },
+                ),
+                None => self.named_children(node),
+            };
+            (node, children)
+        })
     }
 
     /// The named children of `node` in order, comments included, as tree-sitter's
@@ -282,17 +311,7 @@ impl<'a> FileContext<'a> {
                 NamedChildren::Tree(all.into_iter())
             }
         };
-        debug_assert!(
-            {
-                let mut cursor = node.walk();
-                let tree: Vec<usize> = node.named_children(&mut cursor).map(|n| n.id()).collect();
-                let ours: Vec<usize> = children.clone().map(|n| n.id()).collect();
-                tree == ours
-            },
-            "the index's named children of a {} differ from tree-sitter's",
-            node.kind_name()
-        );
-        children
+        checked_children(node, children)
     }
 
     /// `node.field(name)`, read from the index where the grammar puts that field first or
@@ -311,15 +330,16 @@ impl<'a> FileContext<'a> {
             ends
         });
         let field = field_id(name)?;
+        let kind = node.kind_id();
         let Some(&(_, end)) = ENDS
-            .get(usize::from(node.kind_id()))
+            .get(usize::from(kind))
             .and_then(|fields| fields.iter().find(|(f, _)| *f == field))
         else {
             return node.child_by_field_id(field);
         };
         let comment = *COMMENT_KIND;
         let fast = (!node.has_error())
-            .then(|| self.indexed_position(node))
+            .then(|| self.indexed_position_of_kind(node, kind))
             .flatten()
             .and_then(|at| self.index.named_ends(at))
             .map(|(first, last)| match end {
@@ -915,6 +935,24 @@ mod tests {
             assert_eq!(values, vec![Some("xy".into()), None, None]);
         });
     }
+}
+
+/// `children` as the index gave them, checked against tree-sitter's in debug builds.
+fn checked_children<'i, 'a>(
+    node: Node<'a>,
+    children: NamedChildren<'i, 'a>,
+) -> NamedChildren<'i, 'a> {
+    debug_assert!(
+        {
+            let mut cursor = node.walk();
+            let tree: Vec<usize> = node.named_children(&mut cursor).map(|n| n.id()).collect();
+            let ours: Vec<usize> = children.clone().map(|n| n.id()).collect();
+            tree == ours
+        },
+        "the index's named children of a {} differ from tree-sitter's",
+        node.kind_name()
+    );
+    children
 }
 
 /// Which end of a node's named children a field is (`FIXED_FIELDS`).

@@ -171,7 +171,13 @@ impl<'t> NodeIndex<'t> {
     /// then a step past outer nodes of the same kind starting at the same byte
     /// (`f()()`, `a.b.c`). None for nodes the walk did not reach.
     pub fn position(&self, node: Node) -> Option<usize> {
-        let (from, to) = self.range(node.kind_id())?;
+        self.position_of_kind(node, node.kind_id())
+    }
+
+    /// `position`, for a node whose kind id the caller has (`Node::kind_id` is a call into
+    /// tree-sitter).
+    pub fn position_of_kind(&self, node: Node, kind: u16) -> Option<usize> {
+        let (from, to) = self.range(kind)?;
         let start = node.start() as u32;
         let first = from + self.starts[from..to].partition_point(|&s| s < start);
         let step = self.nodes[first..to]

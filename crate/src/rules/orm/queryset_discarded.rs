@@ -50,11 +50,9 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     let querysets = Querysets::new(ctx);
     // From the statements, not from every call: most calls are not statements, so the
     // method is compared with the long list of queryset methods only for the few that are.
-    for &statement in ctx.nodes("expression_statement") {
-        if statement.named_child_count() != 1 {
-            continue;
-        }
-        let Some(value) = ctx.first_named_child(statement) else {
+    for (statement, mut children) in ctx.nodes_with_children("expression_statement") {
+        // One expression, nothing else (`a, b` is one tuple; a comment would be a child).
+        let (Some(value), None) = (children.next(), children.next()) else {
             continue;
         };
         let call = ctx.unparenthesize(value);
