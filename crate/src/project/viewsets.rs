@@ -15,7 +15,7 @@ use super::classes::{last_segment, ClassFact, Value};
 use super::{ClassId, ProjectIndex};
 use crate::context::{nodes_within, FileContext};
 use crate::grammar::{Field, KindName};
-use crate::semantic::bindings::assigned_value;
+use crate::semantic::bindings::{assigned_value, names_within};
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -970,7 +970,7 @@ fn feeds_a_prefetch_object<'a>(
     };
     nodes_within(ctx, "call", function)
         .filter(|c| is_prefetch_object(ctx, *c))
-        .any(|c| nodes_within(ctx, "identifier", c).any(|i| ctx.text(i) == name))
+        .any(|c| names_within(ctx, name, c).next().is_some())
 }
 
 /// Whether `node` in `function` runs for `action`: through the branches around it

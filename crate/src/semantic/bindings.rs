@@ -42,7 +42,7 @@ pub fn assigns_to(ctx: &FileContext, assignment: Node, name: &str) -> bool {
 }
 
 /// Whether `text` starts with the identifier `name` (not a longer one: `qs` in `qs2`).
-pub(crate) fn starts_with_name(text: &str, name: &str) -> bool {
+fn starts_with_name(text: &str, name: &str) -> bool {
     text.strip_prefix(name).is_some_and(|rest| {
         !rest
             .chars()
@@ -97,6 +97,24 @@ pub fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, nam
 
 /// How many identifiers after a point `uses_after` looks at.
 const MAX_USES_WINDOW: usize = 2_000;
+
+/// Identifiers spelled `name` inside `scope`, in source order. Each is first told by the
+/// text at its start (the index's start bytes): most identifiers of a scope are other
+/// names, and asking one for its end is a call into tree-sitter.
+pub fn names_within<'a, 'b>(
+    ctx: &'b FileContext<'a>,
+    name: &'b str,
+    scope: Node<'a>,
+) -> impl Iterator<Item = Node<'a>> + 'b {
+    let range = scope.byte_range();
+    let (identifiers, starts) = ctx.nodes_starting_in("identifier", range.clone());
+    identifiers
+        .iter()
+        .zip(starts)
+        .filter(move |(_, &start)| starts_with_name(&ctx.text[start as usize..], name))
+        .map(|(i, _)| *i)
+        .filter(move |i| i.end_byte() <= range.end && ctx.text(*i) == name)
+}
 
 /// Identifiers spelled `name` after `after` and inside the same function (or the module), in
 /// source order. Identifiers are in source order: the search starts at the first one after

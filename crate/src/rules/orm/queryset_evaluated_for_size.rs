@@ -6,7 +6,7 @@ use crate::grammar::KindName;
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
-use crate::semantic::bindings::starts_with_name;
+use crate::semantic::bindings::names_within;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -128,15 +128,8 @@ fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr:
                 return false;
             };
             let name = ctx.text(expr);
-            // The function's identifiers, told apart by the text at their start (from the
-            // index) before any is asked for its end. None starts where the `def` does.
-            let (identifiers, starts) = ctx.nodes_starting_in("identifier", function.byte_range());
-            let used_elsewhere = identifiers.iter().zip(starts).any(|(&other, &start)| {
-                starts_with_name(&ctx.text[start as usize..], name)
-                    && other.id() != expr.id()
-                    && ctx.text(other) == name
-                    && !is_own_assignment(ctx, other, name)
-            });
+            let used_elsewhere = names_within(ctx, name, function)
+                .any(|other| other.id() != expr.id() && !is_own_assignment(ctx, other, name));
             if used_elsewhere {
                 return false;
             }
