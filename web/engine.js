@@ -25,15 +25,49 @@ export const INLINE_MAX_MS = 12;
 const RECENT_CHECKS = 3;
 
 /**
+ * A file of a check as the editor holds it: its document (CodeMirror's immutable `Text`) and,
+ * when the check follows an edit, that edit (`base`, the document before, and the `changes`
+ * made to it). The text is joined from the document's lines only when asked for: a check in
+ * the page's thread sends the module the changes since the text it checked last instead
+ * (`inlineInputs`), where joining and encoding a 100 KB text cost a tenth of the keystroke's
+ * check.
+ */
+export class DocFile {
+  /**
+   * @param {string} path
+   * @param {{length: number, toString(): string}} doc
+   * @param {{base: object, changes: {iterChanges(f: (fromA: number, toA: number, fromB: number, toB: number, inserted: {toString(): string}) => void): void}} | null} [edit]
+   */
+  constructor(path, doc, edit = null) {
+    this.path = path;
+    this.doc = doc;
+    this.edit = edit;
+    /** @type {string | null} */
+    this.joined = null;
+  }
+
+  get text() {
+    if (this.joined === null) this.joined = this.doc.toString();
+    return this.joined;
+  }
+}
+
+/** A file's size in characters, without joining a DocFile's text. */
+const lengthOf = (file) => (file instanceof DocFile ? file.doc.length : file.text.length);
+
+/**
  * Whether `files` may be checked in the page's thread, given how long the engine's checks
  * take now (`ms`, from `typicalMs`): small texts only, and only while checks are quick.
- * @param {{text: string}[]} files
+ * @param {({text: string} | DocFile)[]} files
  * @param {number} ms
  */
 export function mayCheckInline(files, ms) {
-  const chars = files.reduce((n, f) => n + f.text.length, 0);
+  const chars = files.reduce((n, f) => n + lengthOf(f), 0);
   return chars <= INLINE_MAX_CHARS && ms <= INLINE_MAX_MS;
 }
+
+/** The plain `{path, text}` of each file, for a worker (a DocFile's document does not go there). */
+const plain = (files) => files.map((f) => ({ path: f.path, text: f.text }));
 
 /**
  * How long the engine's checks take now, from its last few (ms, oldest first): their median,
@@ -53,15 +87,40 @@ export function typicalMs(recent) {
 const encoder = new TextEncoder();
 
 /**
- * The files with their text as UTF-8 bytes, for the module's `check`: the browser encodes a
- * string natively, where wasm-bindgen's glue copies a string into the module one character
- * at a time in JavaScript (a tenth of a 100 KB keystroke check in V8).
- * @param {SourceFile[]} files
- * @returns {import("./pkg/wagcheck.js").SourceInput[]}
+ * What the module's `check` gets for `files`, given what it checked last (`sent`: each
+ * path's document and the token it was sent with): a document it has, as no edits; a
+ * document made by an edit of the one it has, as that edit's changes; any other as its whole
+ * text in UTF-8 bytes (the browser encodes natively, where wasm-bindgen's glue copies a
+ * string into the module one character at a time in JavaScript). Returns the inputs and what `sent` becomes once the check is done.
+ * @param {({path: string, text: string} | DocFile)[]} files
+ * @param {Map<string, {doc: object, token: number}>} sent
+ * @param {() => number} newToken
  */
-export function asUtf8(files) {
-  return files.map((file) => ({ path: file.path, text: encoder.encode(file.text) }));
+export function inlineInputs(files, sent, newToken) {
+  /** @type {Map<string, {doc: object, token: number}>} */
+  const next = new Map();
+  const inputs = files.map((file) => {
+    if (!(file instanceof DocFile)) return { path: file.path, text: encoder.encode(file.text) };
+    const last = sent.get(file.path);
+    if (last && last.doc === file.doc) {
+      next.set(file.path, last);
+      return { path: file.path, base: last.token, edits: [], token: last.token };
+    }
+    const token = newToken();
+    next.set(file.path, { doc: file.doc, token });
+    if (last && file.edit && file.edit.base === last.doc) {
+      /** @type {[number, number, string][]} */
+      const edits = [];
+      file.edit.changes.iterChanges((fromA, toA, _fromB, _toB, inserted) => edits.push([fromA, toA, inserted.toString()]));
+      return { path: file.path, base: last.token, edits, token };
+    }
+    return { path: file.path, text: encoder.encode(file.text), token };
+  });
+  return { inputs, sent: next };
 }
+
+/** Whether `error` is the module's refusal of edits to a text it no longer has (wasm.rs). */
+const isStaleBase = (error) => error instanceof Error && error.message.startsWith("stale base");
 
 export class Engine {
   /**
@@ -89,6 +148,9 @@ export class Engine {
     /** Whether the last answer came from the page's thread (checkNow) rather than the worker. */
     this.lastInline = false;
     this.loadInline = loadInline;
+    /** What the page's module checked last, by path (`inlineInputs`). */
+    this.sent = new Map();
+    this.tokens = 0;
     this.start();
   }
 
@@ -174,7 +236,7 @@ export class Engine {
    * @returns {Promise<Report>}
    */
   check(files, options) {
-    return this.call("check", files, options || {});
+    return this.call("check", plain(files), options || {});
   }
 
   /**
@@ -192,8 +254,22 @@ export class Engine {
   checkNow(files, options) {
     if (!this.inline || !mayCheckInline(files, typicalMs(this.recentMs))) return undefined;
     const started = performance.now();
+    const newToken = () => ++this.tokens;
     try {
-      const report = this.inline.check(asUtf8(files), options || {});
+      let input = inlineInputs(files, this.sent, newToken);
+      let report;
+      try {
+        report = this.inline.check(input.inputs, options || {});
+      } catch (error) {
+        if (!isStaleBase(error)) throw error;
+        // The module no longer has a text the page sent it (a file it could not parse):
+        // the whole texts, once.
+        input = inlineInputs(files, new Map(), newToken);
+        report = this.inline.check(input.inputs, options || {});
+      }
+      // Only once checked: a check that throws (bad options) leaves the module's texts as
+      // they were.
+      this.sent = input.sent;
       this.measured(performance.now() - started);
       this.lastInline = true;
       return report;
@@ -202,6 +278,7 @@ export class Engine {
       // A trap leaves the instance unusable: the worker answers from now on (and, given
       // the same input, reports the crash as usual).
       this.inline = null;
+      this.sent = new Map();
       return undefined;
     }
   }

@@ -24,6 +24,60 @@ pub fn byte_offset(text: &str, utf16: usize) -> usize {
     text.len()
 }
 
+/// One change the page made to a text it checked before (CodeMirror's
+/// `ChangeSet.iterChanges`): UTF-16 offsets `from..to` of that text replaced by `insert`.
+pub type Utf16Edit = (usize, usize, String);
+
+/// `base` with `edits` applied: ranges of `base` in UTF-16 code units, in order and not
+/// overlapping. With `ascii` (`base` is all ASCII) offsets are bytes and nothing is
+/// scanned; otherwise one pass over `base` up to the last edit converts them. An edit out
+/// of order, past the end or inside a character is an error, never a panic: the page then
+/// sends the whole text.
+pub fn apply_utf16_edits(base: &str, ascii: bool, edits: &[Utf16Edit]) -> Result<String, String> {
+    let inserted: usize = edits.iter().map(|(_, _, text)| text.len()).sum();
+    let mut out = String::with_capacity(base.len() + inserted);
+    // The scan for non-ASCII text: `units` UTF-16 units lie before byte `byte`.
+    let (mut byte, mut units) = (0, 0);
+    let mut to_byte = |utf16: usize| -> Result<usize, String> {
+        if ascii {
+            return if utf16 <= base.len() {
+                Ok(utf16)
+            } else {
+                Err(format!(
+                    "edit at {utf16} is past the text's end ({})",
+                    base.len()
+                ))
+            };
+        }
+        while units < utf16 {
+            let c = base[byte..]
+                .chars()
+                .next()
+                .ok_or_else(|| format!("edit at {utf16} is past the text's end ({units})"))?;
+            byte += c.len_utf8();
+            units += c.len_utf16();
+        }
+        if units == utf16 {
+            Ok(byte)
+        } else {
+            Err(format!("edit at {utf16} is inside a character"))
+        }
+    };
+    let (mut copied, mut last) = (0, 0);
+    for (from, to, insert) in edits {
+        if from > to || *from < last {
+            return Err(format!("edits out of order at {from}..{to}"));
+        }
+        let (start, end) = (to_byte(*from)?, to_byte(*to)?);
+        out.push_str(&base[copied..start]);
+        out.push_str(insert);
+        copied = end;
+        last = *to;
+    }
+    out.push_str(&base[copied..]);
+    Ok(out)
+}
+
 /// Converts many byte offsets of one file to UTF-16 offsets, in one pass per line. In
 /// ASCII text they are the same, and nothing is built.
 pub(crate) struct Utf16Map<'a> {
@@ -276,6 +330,69 @@ impl JsFixResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Edits applied as JS would apply them to its UTF-16 string, over many random edits of
+    /// ASCII and non-ASCII texts; broken edits are refused.
+    #[test]
+    fn utf16_edits_apply_as_in_js() {
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n.max(1)
+        };
+        let pieces = ["x", "\n", "é", "😀", "def f():\n    pass\n", ""];
+        for base in ["a = 1\nb = 2\n", "a = '😀'\nb = 'é'\nc\n", "", "ü"] {
+            let units: Vec<u16> = base.encode_utf16().collect();
+            // Offsets on character boundaries only, as CodeMirror gives them.
+            let bounds: Vec<usize> = (0..=units.len())
+                .filter(|&u| String::from_utf16(&units[..u]).is_ok())
+                .collect();
+            for _ in 0..500 {
+                let mut cuts: Vec<usize> = (0..next(4) * 2)
+                    .map(|_| bounds[next(bounds.len())])
+                    .collect();
+                cuts.sort();
+                let edits: Vec<Utf16Edit> = cuts
+                    .chunks(2)
+                    .map(|c| (c[0], c[1], pieces[next(pieces.len())].to_string()))
+                    .collect();
+                let mut expected: Vec<u16> = Vec::new();
+                let mut at = 0;
+                for (from, to, insert) in &edits {
+                    expected.extend(&units[at..*from]);
+                    expected.extend(insert.encode_utf16());
+                    at = *to;
+                }
+                expected.extend(&units[at..]);
+                let expected = String::from_utf16(&expected).unwrap();
+                assert_eq!(
+                    apply_utf16_edits(base, base.is_ascii(), &edits).unwrap(),
+                    expected,
+                    "{base:?} {edits:?}"
+                );
+                // An ASCII text is also right when not known to be ASCII.
+                assert_eq!(apply_utf16_edits(base, false, &edits).unwrap(), expected);
+            }
+        }
+        // Refused: past the end, inside a surrogate pair, backwards.
+        let refused = [
+            ("abc", true, 2, 4),
+            ("abc", false, 4, 4),
+            ("a😀", false, 2, 2),
+            ("abc", true, 2, 1),
+        ];
+        for (base, ascii, from, to) in refused {
+            let edit = [(from, to, String::new())];
+            assert!(
+                apply_utf16_edits(base, ascii, &edit).is_err(),
+                "{base:?} {from}..{to}"
+            );
+        }
+        let out_of_order = vec![(2, 3, String::new()), (0, 1, String::new())];
+        assert!(apply_utf16_edits("abc", true, &out_of_order).is_err());
+    }
 
     #[test]
     fn utf16_offsets_match_js() {

@@ -102,6 +102,13 @@ impl ParseCache {
         }
     }
 
+    /// `f` of the text of `path`'s last parse, if one is kept: the page sends a file it
+    /// checked before as edits to that text (`wasm::check`), not the whole text again.
+    pub fn with_text<R>(&self, path: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(path).map(|cached| f(&cached.text))
+    }
+
     /// Forgets files that are no longer in the set (closed tabs, renamed files).
     pub fn retain(&self, files: &[SourceFile]) {
         if let Ok(mut entries) = self.entries.lock() {

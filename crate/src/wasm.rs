@@ -11,19 +11,31 @@
 use crate::config::{parse_selectors, Config};
 use crate::diagnostic::Diagnostic;
 use crate::engine::{check_cached, fix_files, Report};
-use crate::js::{JsFixResult, JsReport, JsRule};
+use crate::js::{apply_utf16_edits, JsFixResult, JsReport, JsRule, Utf16Edit};
 use crate::reparse::ParseCache;
 use crate::source::SourceFile;
 #[cfg(feature = "team")]
 use crate::team::{self, RuleError};
 use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 export interface SourceFile { path: string; text: string; }
-/** What `check` reads: a file's text as a string, or as its UTF-8 bytes (faster to pass in). */
-export interface SourceInput { path: string; text: string | Uint8Array; }
+/**
+ * What `check` reads: a file's text as a string, or as its UTF-8 bytes (faster to pass in);
+ * or, for a file this module checked before, the changes since then: `edits` (`[from, to,
+ * insert]`, UTF-16 offsets of that text, in order) to the text sent with `token: base`.
+ * When that is not the text this module last checked for the path, `check` throws an error
+ * whose message starts with "stale base": send the whole text. `token` names this check's
+ * text of the file for the next one.
+ */
+export interface SourceInput {
+  path: string; text?: string | Uint8Array; token?: number; base?: number;
+  edits?: [number, number, string][];
+}
 export interface RuleFile { path: string; text: string; }
 export interface Options { select?: string[]; ignore?: string[]; rules?: RuleFile[]; }
 export interface RuleError { path: string; line: number; column: number; rule: string | null; message: string; }
@@ -77,6 +89,38 @@ struct JsFile {
     path: String,
     #[serde(deserialize_with = "text_or_utf8")]
     text: String,
+}
+
+/// A file of `check` (`SourceInput`): its whole text, or the edits since the text the
+/// page named `base` in an earlier check. A 100 KB file's text costs the page a join of
+/// the editor's lines and an encoding per keystroke; one typed character's edit does not.
+#[derive(Deserialize)]
+struct JsInput {
+    path: String,
+    #[serde(default, deserialize_with = "some_text")]
+    text: Option<String>,
+    /// The page's name for this text, so a later check can send edits to it.
+    token: Option<u32>,
+    base: Option<u32>,
+    #[serde(default)]
+    edits: Vec<Utf16Edit>,
+}
+
+fn some_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    text_or_utf8(deserializer).map(Some)
+}
+
+/// The start of the error `check` throws when a file's edits are not to the text this
+/// module last checked for it (the page then sends the whole text).
+const STALE_BASE: &str = "stale base";
+
+/// What the page named a file's last checked text (`JsInput::token`), and whether that
+/// text is all ASCII (its UTF-16 offsets are then byte offsets).
+struct Base {
+    token: u32,
+    ascii: bool,
 }
 
 /// A file's text as a string, or as its UTF-8 bytes (a `Uint8Array` from `TextEncoder`):
@@ -210,18 +254,75 @@ thread_local! {
     // The playground checks the same files again on every keystroke: keep their trees
     // and re-parse incrementally. Files no longer passed in are forgotten.
     static PARSE_CACHE: ParseCache = ParseCache::default();
+    // The page's names for the texts PARSE_CACHE holds, by path: set by each `check`.
+    static BASES: RefCell<HashMap<String, Base>> = RefCell::new(HashMap::new());
 }
 
-/// Checks files `[{path, text}]` with options `{select?, ignore?}`.
+/// The files of `check`, each file's text rebuilt from its edits where it came as edits
+/// (from the text PARSE_CACHE keeps, which must be the one the page named `base`), with
+/// the page's names for them to keep once checked.
+fn read_inputs(files: JsValue) -> Result<(Vec<SourceFile>, HashMap<String, Base>), JsError> {
+    let inputs: Vec<JsInput> = serde_wasm_bindgen::from_value(files)
+        .map_err(|e| JsError::new(&format!("files must be [{{path, text}}]: {e}")))?;
+    let mut files = Vec::with_capacity(inputs.len());
+    let mut named = HashMap::new();
+    for input in inputs {
+        let (text, ascii) = match (input.text, input.base) {
+            (Some(text), _) => {
+                // Known only when the page will send edits to it.
+                let ascii = input.token.is_some() && text.is_ascii();
+                (text, ascii)
+            }
+            (None, Some(base)) => {
+                let stale =
+                    |why: &str| JsError::new(&format!("{STALE_BASE}: {}: {why}", input.path));
+                let ascii = BASES.with(|b| {
+                    b.borrow()
+                        .get(&input.path)
+                        .filter(|known| known.token == base)
+                        .map(|known| known.ascii)
+                });
+                let ascii = ascii.ok_or_else(|| stale("not the text last checked"))?;
+                let text = PARSE_CACHE
+                    .with(|cache| {
+                        cache.with_text(&input.path, |old| {
+                            apply_utf16_edits(old, ascii, &input.edits)
+                        })
+                    })
+                    .ok_or_else(|| stale("no text kept"))?
+                    .map_err(|e| stale(&e))?;
+                let ascii = ascii && input.edits.iter().all(|(_, _, insert)| insert.is_ascii());
+                (text, ascii)
+            }
+            (None, None) => {
+                return Err(JsError::new(&format!(
+                    "files must be [{{path, text}}]: {} has neither text nor edits",
+                    input.path
+                )))
+            }
+        };
+        if let Some(token) = input.token {
+            named.insert(input.path.clone(), Base { token, ascii });
+        }
+        files.push(SourceFile::new(input.path, text));
+    }
+    Ok((files, named))
+}
+
+/// Checks files `[{path, text}]` (or a file's edits since its last check: `SourceInput`)
+/// with options `{select?, ignore?}`.
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn check(
     #[wasm_bindgen(unchecked_param_type = "SourceInput[]")] files: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Options | undefined")] options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let files = read_files(files)?;
+    let (files, named) = read_inputs(files)?;
     let (config, rule_errors) = read_config(options)?;
     let report: Report = PARSE_CACHE
         .with(|cache| check_cached(&files, &|_, rule| config.is_enabled(rule), Some(cache)));
+    // PARSE_CACHE now holds these texts: these are their names (a file sent without one
+    // can only be sent whole next time).
+    BASES.with(|b| *b.borrow_mut() = named);
     to_js(&WithRuleErrors {
         result: JsReport::new(&files, &report),
         rule_errors,

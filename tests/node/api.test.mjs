@@ -167,18 +167,118 @@ test("empty input and empty files", () => {
 });
 
 test("a file's text may come as UTF-8 bytes (the page's keystroke path): same report; bad UTF-8 is refused", async () => {
-  const { asUtf8 } = await import("../../web/engine.js");
+  const { inlineInputs } = await import("../../web/engine.js");
   // Non-ASCII before the hits, so positions (UTF-16 in the report) differ from byte offsets.
   const files = RULES.flatMap((r, i) => r.bad.map((f) => ({ path: `r${i}/${f.path}`, text: `# café ☕ 𝄞\n${f.text}` })));
   const asText = checkOk(files);
   assert.ok(asText.diagnostics.length > 10);
-  assert.deepEqual(checkOk(asUtf8(files)), asText);
+  const { inputs } = inlineInputs(files, new Map(), () => 0);
+  assert.ok(inputs.every((f) => f.text instanceof Uint8Array));
+  assert.deepEqual(checkOk(inputs), asText);
   assertPositions(files, asText);
   assert.throws(
     () => api.check([{ path: "bad.py", text: new Uint8Array([0x78, 0x20, 0xff, 0x0a]) }], {}),
     /text is not UTF-8 \(invalid byte at offset 2\)/,
   );
   assert.equal(checkOk([{ path: "a.py", text: "x = 1\n" }]).files, 1);
+});
+
+test("a file checked again in the page as its edits since the last check gives the report of its whole text", async () => {
+  const { Engine, DocFile } = await import("../../web/engine.js");
+  const { EditorState } = await import("@codemirror/state");
+  const savedWorker = globalThis.Worker;
+  globalThis.Worker = class {
+    postMessage() {}
+    terminate() {}
+  };
+  try {
+    const engine = new Engine({ workerUrl: "worker.js" });
+    // Every check in the page, however long it takes on this machine.
+    engine.measured = () => {};
+    /** What each check sent the module, and the texts and report it gave. */
+    const sent = [];
+    const checks = [];
+    engine.inline = {
+      check(inputs, options) {
+        sent.push(inputs);
+        return api.check(inputs, options);
+      },
+    };
+    let seed = 11;
+    const random = (n) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pieces = ["x", "\n", "    ", "é", "😀", ".filter(a=1)", "def f(request):\n    return Page.objects.all()\n", "for p in Page.objects.all():\n    p.specific\n", "(", "'"];
+    // Every rule's bad examples, after a non-ASCII line (UTF-16 offsets differ from bytes).
+    let a = EditorState.create({ doc: `# café ☕ 𝄞\n${RULES.flatMap((r) => r.bad.map((f) => f.text)).join("\n")}` });
+    const b = EditorState.create({ doc: "from wagtail.models import Page\n\nclass BlogPage(Page):\n    pass\n" });
+    /** A place between two characters (never inside a surrogate pair), as CodeMirror gives them. */
+    const place = (doc) => {
+      const text = doc.toString();
+      let at = random(text.length + 1);
+      if (at > 0 && at < text.length && /[\uDC00-\uDFFF]/.test(text[at])) at -= 1;
+      return at;
+    };
+    const check = (edit, doc) => {
+      const files = [new DocFile("a.py", doc, edit), new DocFile("b.py", b.doc)];
+      const report = engine.checkNow(files, {});
+      assert.ok(report, "checked in the page");
+      checks.push({ texts: [doc.toString(), b.doc.toString()], report });
+    };
+    check(null, a.doc);
+    for (let step = 0; step < 150; step++) {
+      // One change, two in one transaction, or two transactions composed (as the checker does).
+      const changes = [];
+      for (let n = 1 + random(2); n > 0; n--) {
+        const from = place(a.doc);
+        const to = random(3) ? from : Math.min(a.doc.length, place(a.doc) < from ? from : from + random(40));
+        const safeTo = to < a.doc.length && /[\uDC00-\uDFFF]/.test(a.doc.toString()[to]) ? to - 1 : to;
+        changes.push({ from, to: Math.max(from, safeTo), insert: pieces[random(pieces.length)] });
+      }
+      changes.sort((x, y) => x.from - y.from);
+      const disjoint = changes.filter((c, i) => i === 0 || c.from >= changes[i - 1].to);
+      const tr = a.update({ changes: disjoint });
+      let edit = { base: a.doc, changes: tr.changes };
+      a = tr.state;
+      if (random(4) === 0) {
+        const more = a.update({ changes: { from: place(a.doc), insert: "y" } });
+        edit = { base: edit.base, changes: edit.changes.compose(more.changes) };
+        a = more.state;
+      }
+      check(edit, a.doc);
+    }
+    // Edits were sent, not texts: the other file as unchanged, the typed one as its changes.
+    const edited = sent.slice(1);
+    assert.ok(edited.every((inputs) => inputs.every((f) => f.text === undefined && Array.isArray(f.edits))));
+    assert.ok(edited.every((inputs) => inputs[1].edits.length === 0 && inputs[0].edits.length > 0));
+
+    // An edit not from the text last checked (a check skipped): the whole text, and right.
+    const skipped = a.update({ changes: { from: 0, insert: "z = 1\n" } }).state;
+    const next = skipped.update({ changes: { from: 0, insert: "w = 2\n" } });
+    check({ base: skipped.doc, changes: next.changes }, next.newDoc);
+    assert.ok(sent.at(-1)[0].text instanceof Uint8Array);
+    a = next.state;
+
+    // The module checked other texts meanwhile (it has lost the page's): its refusal makes
+    // the page send the whole texts, once.
+    api.check([{ path: "other.py", text: "x = 1\n" }], {});
+    const calls = sent.length;
+    const last = a.update({ changes: { from: a.doc.length, insert: "v = 3\n" } });
+    check({ base: a.doc, changes: last.changes }, last.newDoc);
+    assert.equal(sent.length, calls + 2, "refused, then sent whole");
+    assert.ok(sent.at(-1).every((f) => f.text instanceof Uint8Array));
+
+    // Each report is the one the whole texts give.
+    for (const { texts, report } of checks) {
+      const files = [{ path: "a.py", text: texts[0] }, { path: "b.py", text: texts[1] }];
+      assert.deepEqual(report, checkOk(files));
+      assertPositions(files, report);
+    }
+    assert.ok(checks.some((c) => c.report.diagnostics.length > 10));
+  } finally {
+    globalThis.Worker = savedWorker;
+  }
 });
 
 test("bad arguments throw a JS Error and leave the engine usable", () => {

@@ -6,7 +6,7 @@
 import { test, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { CheckScheduler } from "../../web/components/check-scheduler.js";
-import { Engine, INLINE_MAX_CHARS, INLINE_MAX_MS, mayCheckInline, typicalMs } from "../../web/engine.js";
+import { DocFile, Engine, INLINE_MAX_CHARS, INLINE_MAX_MS, mayCheckInline, typicalMs } from "../../web/engine.js";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Lets every queued microtask (and the promise chains they start) run. */
@@ -222,6 +222,24 @@ test("inline: a small text after quick checks is checked in the page's thread, b
   assert.deepEqual(reports.map((r) => r.texts), [["small = 1\n"]]);
   assert.equal(scheduler.lastInline, true);
   assert.equal(scheduler.checks, 1);
+});
+
+test("the editor's files (DocFile) go to the worker as plain {path, text}, joined once; their size is read without joining", async () => {
+  const { worker } = setup();
+  const engine = new Engine({ workerUrl: "worker.js" });
+  const ready = FakeWorker.all.at(-1);
+  ready.answer(ready.sent[0], { version: "test", rules: [] });
+  let joins = 0;
+  const doc = { length: 9, toString: () => (joins++, "typed = 1") };
+  const file = new DocFile("a.py", doc);
+  assert.equal(mayCheckInline([file], 0), true);
+  assert.equal(joins, 0, "the size is the document's");
+  engine.check([file]);
+  const message = ready.checks()[0];
+  assert.deepEqual(message.args[0], [{ path: "a.py", text: "typed = 1" }]);
+  assert.equal(file.text, "typed = 1");
+  assert.equal(joins, 1, "joined once");
+  assert.equal(worker.checks().length, 0);
 });
 
 test("inline: the INLINE_MAX limits (size of all files, time of the last check) send checks to the worker", async () => {

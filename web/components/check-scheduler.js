@@ -10,7 +10,8 @@
 
 /**
  * @typedef {object} Snapshot what one check was asked about
- * @property {{path: string, text: string}[]} files the files sent to the engine
+ * @property {({path: string, text: string} | import("../engine.js").DocFile)[]} files the files
+ *   sent to the engine
  * @property {() => boolean} isFresh whether the checker's files are still these
  */
 
@@ -19,9 +20,9 @@
 
 /**
  * @typedef {object} SchedulerEngine the part of web/engine.js's Engine the scheduler uses
- * @property {(files: {path: string, text: string}[], options: Options) => Promise<Report>} check
+ * @property {(files: Snapshot["files"], options: Options) => Promise<Report>} check
  *   a check in the worker
- * @property {(files: {path: string, text: string}[], options: Options) => Report | undefined} [checkNow]
+ * @property {(files: Snapshot["files"], options: Options) => Report | undefined} [checkNow]
  *   a check in the page's thread, or undefined when the worker must answer (Engine.checkNow)
  * @property {number} [lastMs] the engine's own time for the last answer
  * @property {boolean} [lastInline] whether the last answer came from checkNow
@@ -32,8 +33,9 @@ export class CheckScheduler {
   /**
    * @param {object} options
    * @param {SchedulerEngine} options.engine
-   * @param {(doc: any) => S} options.snapshot takes the files as they are now; `doc` is
-   *   the current file's text when an edit is being dispatched and the editor does not show it yet
+   * @param {(doc: any, edit: any) => S} options.snapshot takes the files as they are now; `doc`
+   *   is the current file's text when an edit is being dispatched and the editor does not show
+   *   it yet, and `edit` that edit (what it changed in which document), when known
    * @param {() => Options} options.options the engine options (rules selected, ignored)
    * @param {(report: Report, snapshot: S) => void} options.onReport a fresh answer
    * @param {(error: Error) => void} options.onError the engine failed or crashed
@@ -64,18 +66,19 @@ export class CheckScheduler {
 
   /**
    * Checks the files after `delay` ms, or now with no delay. `doc` is the current file's text
-   * when an edit is being dispatched and the view does not show it yet.
+   * when an edit is being dispatched and the view does not show it yet, `edit` that edit.
    * @param {number} [delay]
    * @param {any} [doc]
+   * @param {any} [edit]
    */
-  schedule(delay = this.delay, doc = null) {
+  schedule(delay = this.delay, doc = null, edit = null) {
     clearTimeout(this.timer);
     if (delay > 0) {
       this.timer = setTimeout(() => this.run(), delay);
       return;
     }
     if (doc) {
-      this.run(doc);
+      this.run(doc, edit);
       return;
     }
     // A zero-delay timer set while the browser handles input runs only after the next frame
@@ -89,13 +92,16 @@ export class CheckScheduler {
     });
   }
 
-  /** @param {any} [doc] */
-  async run(doc = null) {
+  /**
+   * @param {any} [doc]
+   * @param {any} [edit]
+   */
+  async run(doc = null, edit = null) {
     if (this.inFlight) {
       this.again = true;
       return;
     }
-    const snapshot = this.snapshot(doc);
+    const snapshot = this.snapshot(doc, edit);
     const options = this.options();
     this.inFlight = true;
     const started = performance.now();

@@ -25,6 +25,7 @@ import { h, clear } from "../dom.js";
 import { loadMarkdown } from "../markdown.js";
 import { renderRuleDoc } from "./rule-doc.js";
 import { CheckScheduler } from "./check-scheduler.js";
+import { DocFile } from "../engine.js";
 import { renderEngineError, renderStatus } from "./check-status.js";
 import { editorTheme, highlightStyle } from "./editor-look.js";
 import { FileTabs } from "./file-tabs.js";
@@ -92,7 +93,7 @@ export class Checker {
     this.scheduler = new CheckScheduler({
       engine: this.engine,
       delay: options.checkDelay ?? 0,
-      snapshot: (doc) => this.snapshot(doc),
+      snapshot: (doc, edit) => this.snapshot(doc, edit),
       options: () => this.options(),
       onReport: (report, snapshot) => {
         this.alert.hidden = true;
@@ -153,8 +154,12 @@ export class Checker {
         // the incremental Python parse, DOM, gutters, selection: 3-8 ms per keystroke in
         // traces): the worker checks while the main thread does that work, or a quick
         // check in the page (Engine.checkNow) runs first and its report is applied after.
-        const last = trs[trs.length - 1];
-        if (trs.some((tr) => tr.docChanged)) this.scheduler.schedule(undefined, last.newDoc);
+        // The edit goes with it: a check in the page sends the module only what changed.
+        const changed = trs.filter((tr) => tr.docChanged);
+        if (changed.length) {
+          const changes = changed.map((tr) => tr.changes).reduce((a, b) => a.compose(b));
+          this.scheduler.schedule(undefined, changed[changed.length - 1].newDoc, { base: changed[0].startState.doc, changes });
+        }
         view.update(trs);
       },
     });
@@ -366,12 +371,15 @@ export class Checker {
     return (this.select || []).filter((s) => !this.rules.some((r) => r.id.startsWith(s.toUpperCase())));
   }
 
-  /** What one check sends to the engine, and how to tell its answer is still for these files. */
-  snapshot(doc) {
+  /**
+   * What one check sends to the engine, and how to tell its answer is still for these files.
+   * `doc` is the current file's document when an edit is being dispatched, `edit` that edit.
+   */
+  snapshot(doc, edit) {
     if (!doc) this.current.state = this.view.state;
     const taken = this.files.map((f) => ({ file: f, path: f.path, doc: f === this.current && doc ? doc : f.state.doc }));
     return {
-      files: taken.map((s) => ({ path: s.path, text: s.doc.toString() })),
+      files: taken.map((s) => new DocFile(s.path, s.doc, s.file === this.current && doc ? edit : null)),
       docs: new Map(taken.map((s) => [s.path, s.doc])),
       isFresh: () =>
         taken.length === this.files.length &&
