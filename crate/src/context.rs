@@ -317,36 +317,63 @@ impl<'a> FileContext<'a> {
     /// `node.field(name)`, read from the index where the grammar puts that field first or
     /// last among the node's named children (`FIXED_FIELDS`), in a tree with no error:
     /// tree-sitter's lookup walks the node's children and their field map on each call
-    /// (7% of a 100 KB keystroke's check in wasm). A comment there (an extra, which the
-    /// grammar puts anywhere) sends it to tree-sitter's lookup; debug builds check both agree.
+    /// (7% of a 100 KB keystroke's check in wasm). A comment or a line continuation there
+    /// (extras, which the grammar lets in anywhere) sends it to tree-sitter's lookup; debug
+    /// builds check both agree.
     pub fn field(&self, node: Node<'a>, name: &str) -> Option<Node<'a>> {
-        static ENDS: LazyLock<Vec<Vec<(u16, End)>>> = LazyLock::new(|| {
-            let mut ends = vec![Vec::new(); usize::from(python().node_kind_count() as u16)];
-            for &(kind, field, end) in FIXED_FIELDS {
-                if let (Some(k), Some(f)) = (kind_id(kind), field_id(field)) {
-                    ends[usize::from(k)].push((f, end));
-                }
-            }
-            ends
-        });
         let field = field_id(name)?;
         let kind = node.kind_id();
-        let Some(&(_, end)) = ENDS
-            .get(usize::from(kind))
-            .and_then(|fields| fields.iter().find(|(f, _)| *f == field))
-        else {
+        let Some(end) = fixed_end(kind, field) else {
             return node.child_by_field_id(field);
         };
-        let comment = *COMMENT_KIND;
-        let fast = (!node.has_error())
+        let at = (!node.has_error())
             .then(|| self.indexed_position_of_kind(node, kind))
-            .flatten()
+            .flatten();
+        self.field_at(node, at, (field, end), name)
+    }
+
+    /// Each node of `kind` with its `name` field, as `field` gives it, read from the index
+    /// by place with no search for the node: for rules that read one field of every node
+    /// of a kind (every `if`'s condition, every definition's name).
+    pub fn nodes_with_field(
+        &self,
+        kind: &str,
+        name: &'static str,
+    ) -> impl Iterator<Item = (Node<'a>, Option<Node<'a>>)> + '_ {
+        let nodes = self.nodes(kind);
+        let ids = kind_id(kind).zip(field_id(name));
+        let end = ids.and_then(|(k, f)| fixed_end(k, f));
+        let first = ids
+            .and_then(|(k, _)| self.index.kind_start(k))
+            .filter(|_| self.index.depth <= MAX_TREE_DEPTH);
+        nodes.iter().enumerate().map(move |(i, &node)| {
+            let field = match (ids, end, first) {
+                (Some((_, field)), Some(end), Some(first)) => {
+                    let at = (!node.has_error()).then_some(first + i);
+                    self.field_at(node, at, (field, end), name)
+                }
+                _ => self.field(node, name),
+            };
+            (node, field)
+        })
+    }
+
+    /// The field `name` (id `field`) of `node`, which the grammar puts at `end` of its named
+    /// children, read from the index at the node's position `at` (None: tree-sitter's lookup).
+    fn field_at(
+        &self,
+        node: Node<'a>,
+        at: Option<usize>,
+        (field, end): (u16, End),
+        name: &str,
+    ) -> Option<Node<'a>> {
+        let fast = at
             .and_then(|at| self.index.named_ends(at))
             .map(|(first, last)| match end {
                 End::First => first,
                 End::Last => last,
             })
-            .filter(|&at| Some(self.index.kind_at(at)) != comment)
+            .filter(|&at| !EXTRA_KINDS.contains(&Some(self.index.kind_at(at))))
             .map(|at| self.index.at(at));
         debug_assert!(
             fast.is_none() || fast.map(|n| n.id()) == node.field(name).map(|n| n.id()),
@@ -662,9 +689,21 @@ impl<'a> FileContext<'a> {
             .collect()
     }
 
-    /// The name of a function or class definition.
+    /// The name of a function or class definition. Read from the text after `def` or
+    /// `class` (and `async`), where the grammar puts it: rules ask this of every method of
+    /// every class on each keystroke, and through `field` each answer cost a search for the
+    /// node (4% of a 100 KB keystroke's check). A tree with errors, a name that is not plain
+    /// ASCII, or anything else between the keyword and the name (a line continuation) go
+    /// through `field`; debug builds check both agree.
     pub fn definition_name(&self, definition: Node<'a>) -> &'a str {
-        self.field(definition, "name").map_or("", |n| self.text(n))
+        let scanned = (!definition.has_error())
+            .then(|| name_after_keyword(&self.text[definition.start()..]))
+            .flatten();
+        debug_assert!(
+            scanned.is_none() || scanned == self.field(definition, "name").map(|n| self.text(n)),
+            "definition name {scanned:?} read from the text is not its name field"
+        );
+        scanned.unwrap_or_else(|| self.field(definition, "name").map_or("", |n| self.text(n)))
     }
 
     /// Dotted base-class names of a class (`viewsets.ModelViewSet`), unresolved.
@@ -862,6 +901,37 @@ mod tests {
         });
     }
 
+    /// The names read from the text are the names tree-sitter gives; anything unusual
+    /// between the keyword and the name is left to the tree.
+    #[test]
+    fn definition_names_from_the_text() {
+        assert_eq!(name_after_keyword("def f(x):"), Some("f"));
+        assert_eq!(
+            name_after_keyword("async  def\tget_queryset (self):"),
+            Some("get_queryset")
+        );
+        assert_eq!(name_after_keyword("class Meta:"), Some("Meta"));
+        assert_eq!(name_after_keyword("class Box[T](Base):"), Some("Box"));
+        for unusual in [
+            "def \\\n f():",
+            "def café():",
+            "def f",
+            "defx():",
+            "class 1x:",
+            "@d\ndef f():",
+        ] {
+            assert_eq!(name_after_keyword(unusual), None, "{unusual:?}");
+        }
+        let text = "async def fetch():\n    pass\n\nclass Page(Base):\n    def café(self):\n        pass\n    def \\\n      g(self): pass\n";
+        with_ctx(text, |ctx| {
+            let names: Vec<&str> = ["function_definition", "class_definition"]
+                .iter()
+                .flat_map(|k| ctx.nodes(k).iter().map(|d| ctx.definition_name(*d)))
+                .collect();
+            assert_eq!(names, ["fetch", "café", "g", "Page"]);
+        });
+    }
+
     #[test]
     fn decorators_of_nested_and_plain_definitions() {
         let text = "@a\nclass C:\n    @b\n    @c\n    def m(self): pass\n    def n(self): pass\n\n@d\ndef f(): pass\ndef g(): pass\n";
@@ -978,7 +1048,59 @@ const FIXED_FIELDS: &[(&str, &str, End)] = &[
     ("pair", "value", End::Last),
 ];
 
-static COMMENT_KIND: LazyLock<Option<u16>> = LazyLock::new(|| kind_id("comment"));
+/// The name in `def name`, `async def name` or `class name` at the start of `text`: an
+/// ASCII identifier after the keyword and spaces, followed by something else ASCII. None
+/// for anything else (the caller then asks the tree).
+fn name_after_keyword(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    let spaces_from = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    let at = if b.starts_with(b"async") {
+        spaces_from(5)
+    } else {
+        0
+    };
+    let keyword = if b[at..].starts_with(b"def") {
+        at + 3
+    } else if b[at..].starts_with(b"class") {
+        at + 5
+    } else {
+        return None;
+    };
+    let start = spaces_from(keyword);
+    let is_word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    let end = start + b[start..].iter().position(|c| !is_word(c))?;
+    let plain = start > keyword && end > start && !b[start].is_ascii_digit();
+    (plain && b[end].is_ascii()).then(|| &text[start..end])
+}
+
+/// Where a node of kind id `kind` has its field id `field` among its named children, if
+/// `FIXED_FIELDS` says the grammar always puts it first or last.
+fn fixed_end(kind: u16, field: u16) -> Option<End> {
+    static ENDS: LazyLock<Vec<Vec<(u16, End)>>> = LazyLock::new(|| {
+        let mut ends = vec![Vec::new(); usize::from(python().node_kind_count() as u16)];
+        for &(kind, field, end) in FIXED_FIELDS {
+            if let (Some(k), Some(f)) = (kind_id(kind), field_id(field)) {
+                ends[usize::from(k)].push((f, end));
+            }
+        }
+        ends
+    });
+    ENDS.get(usize::from(kind))?
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|&(_, end)| end)
+}
+
+/// The named nodes the grammar lets in anywhere (its `extras`): a comment, or a line
+/// continuation (`\` at a line's end). One of them first or last among a node's named
+/// children hides the field `FIXED_FIELDS` says is there.
+static EXTRA_KINDS: LazyLock<[Option<u16>; 2]> =
+    LazyLock::new(|| [kind_id("comment"), kind_id("line_continuation")]);
 
 /// The named children of a node (`FileContext::named_children`).
 #[derive(Clone)]

@@ -74,18 +74,14 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
     }
     // `if qs:`, `not qs`, `a if qs else b`: only plain names, whose later uses can be read.
     let mut conditions = Vec::new();
-    for kind in ["if_statement", "elif_clause", "while_statement"] {
-        conditions.extend(
-            ctx.nodes(kind)
-                .iter()
-                .filter_map(|n| ctx.field(*n, "condition")),
-        );
+    for (kind, field) in [
+        ("if_statement", "condition"),
+        ("elif_clause", "condition"),
+        ("while_statement", "condition"),
+        ("not_operator", "argument"),
+    ] {
+        conditions.extend(ctx.nodes_with_field(kind, field).filter_map(|(_, f)| f));
     }
-    conditions.extend(
-        ctx.nodes("not_operator")
-            .iter()
-            .filter_map(|n| ctx.field(*n, "argument")),
-    );
     conditions.extend(
         ctx.nodes("conditional_expression")
             .iter()
