@@ -91,27 +91,6 @@ struct JsFile {
     text: String,
 }
 
-/// A file of `check` (`SourceInput`): its whole text, or the edits since the text the
-/// page named `base` in an earlier check. A 100 KB file's text costs the page a join of
-/// the editor's lines and an encoding per keystroke; one typed character's edit does not.
-#[derive(Deserialize)]
-struct JsInput {
-    path: String,
-    #[serde(default, deserialize_with = "some_text")]
-    text: Option<String>,
-    /// The page's name for this text, so a later check can send edits to it.
-    token: Option<u32>,
-    base: Option<u32>,
-    #[serde(default)]
-    edits: Vec<Utf16Edit>,
-}
-
-fn some_text<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<String>, D::Error> {
-    text_or_utf8(deserializer).map(Some)
-}
-
 /// The start of the error `check` throws when a file's edits are not to the text this
 /// module last checked for it (the page then sends the whole text).
 const STALE_BASE: &str = "stale base";
@@ -258,12 +237,87 @@ thread_local! {
     static BASES: RefCell<HashMap<String, Base>> = RefCell::new(HashMap::new());
 }
 
+/// A file of `check` (`SourceInput`): its whole text, or the edits since the text the
+/// page named `base` in an earlier check. A 100 KB file's text costs the page a join of
+/// the editor's lines and an encoding per keystroke; one typed character's edit does not.
+struct JsInput {
+    path: String,
+    text: Option<String>,
+    /// The page's name for this text, so a later check can send edits to it.
+    token: Option<u32>,
+    base: Option<u32>,
+    edits: Vec<Utf16Edit>,
+}
+
+/// One `SourceInput`, read by hand: serde's reader for this shape cost 8 KB of the page's
+/// gzipped module.
+fn read_input(value: JsValue) -> Result<JsInput, JsError> {
+    let bad = |why: &str| JsError::new(&format!("files must be [{{path, text}}]: {why}"));
+    let get = |key: &str| {
+        js_sys::Reflect::get(&value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let number = |v: JsValue| {
+        v.as_f64()
+            .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+            .map(|n| n as u32)
+    };
+    let path = get("path")
+        .as_string()
+        .ok_or_else(|| bad("a file without a string path"))?;
+    let text = get("text");
+    let text = if text.is_undefined() {
+        None
+    } else if let Some(text) = text.as_string() {
+        Some(text)
+    } else if let Some(bytes) = text.dyn_ref::<js_sys::Uint8Array>() {
+        Some(String::from_utf8(bytes.to_vec()).map_err(|e| {
+            bad(&format!(
+                "text is not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+        })?)
+    } else {
+        return Err(bad(&format!(
+            "{path}: text must be a string or its UTF-8 bytes (Uint8Array)"
+        )));
+    };
+    let mut edits = Vec::new();
+    let listed = get("edits");
+    if !listed.is_undefined() {
+        let listed = listed
+            .dyn_into::<js_sys::Array>()
+            .map_err(|_| bad(&format!("{path}: edits must be [from, to, insert] arrays")))?;
+        for edit in listed.iter() {
+            let part = |i: u32| js_sys::Reflect::get_u32(&edit, i).unwrap_or(JsValue::UNDEFINED);
+            let (Some(from), Some(to), Some(insert)) =
+                (number(part(0)), number(part(1)), part(2).as_string())
+            else {
+                return Err(bad(&format!(
+                    "{path}: edits must be [from, to, insert] arrays"
+                )));
+            };
+            edits.push((from as usize, to as usize, insert));
+        }
+    }
+    Ok(JsInput {
+        path,
+        text,
+        token: number(get("token")),
+        base: number(get("base")),
+        edits,
+    })
+}
+
 /// The files of `check`, each file's text rebuilt from its edits where it came as edits
 /// (from the text PARSE_CACHE keeps, which must be the one the page named `base`), with
 /// the page's names for them to keep once checked.
 fn read_inputs(files: JsValue) -> Result<(Vec<SourceFile>, HashMap<String, Base>), JsError> {
-    let inputs: Vec<JsInput> = serde_wasm_bindgen::from_value(files)
-        .map_err(|e| JsError::new(&format!("files must be [{{path, text}}]: {e}")))?;
+    let inputs = files
+        .dyn_into::<js_sys::Array>()
+        .map_err(|_| JsError::new("files must be [{path, text}]: not an array"))?
+        .iter()
+        .map(read_input)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut files = Vec::with_capacity(inputs.len());
     let mut named = HashMap::new();
     for input in inputs {
