@@ -91,7 +91,8 @@ const encoder = new TextEncoder();
  * path's document and the token it was sent with): a document it has, as no edits; a
  * document made by an edit of the one it has, as that edit's changes; any other as its whole
  * text in UTF-8 bytes (the browser encodes natively, where wasm-bindgen's glue copies a
- * string into the module one character at a time in JavaScript). Returns the inputs and what `sent` becomes once the check is done.
+ * string into the module one character at a time in JavaScript). Returns the inputs and
+ * what `sent` becomes once the check is done.
  * @param {({path: string, text: string} | DocFile)[]} files
  * @param {Map<string, {doc: object, token: number}>} sent
  * @param {() => number} newToken

@@ -270,6 +270,16 @@ impl<'a> FileContext<'a> {
         self.index.position_of_kind(node, kind)
     }
 
+    /// Where the nodes of `kind` (`nodes(kind)`, in order) start among the index's
+    /// positions, if the walk reached all of their children: for reading each one's
+    /// children by place.
+    fn indexed_kind_start(&self, kind: &str) -> Option<usize> {
+        if self.index.depth > MAX_TREE_DEPTH {
+            return None;
+        }
+        self.index.kind_start(kind_id(kind)?)
+    }
+
     /// Each node of `kind` with its named children (as `named_children`), read from the
     /// index by place, with no search for the node.
     pub fn nodes_with_children(
@@ -277,9 +287,7 @@ impl<'a> FileContext<'a> {
         kind: &str,
     ) -> impl Iterator<Item = (Node<'a>, NamedChildren<'_, 'a>)> + '_ {
         let nodes = self.nodes(kind);
-        let first = kind_id(kind)
-            .and_then(|k| self.index.kind_start(k))
-            .filter(|_| self.index.depth <= MAX_TREE_DEPTH);
+        let first = self.indexed_kind_start(kind);
         nodes.iter().enumerate().map(move |(i, &node)| {
             let children = match first {
                 Some(first) => checked_children(
@@ -341,14 +349,13 @@ impl<'a> FileContext<'a> {
         name: &'static str,
     ) -> impl Iterator<Item = (Node<'a>, Option<Node<'a>>)> + '_ {
         let nodes = self.nodes(kind);
-        let ids = kind_id(kind).zip(field_id(name));
-        let end = ids.and_then(|(k, f)| fixed_end(k, f));
-        let first = ids
-            .and_then(|(k, _)| self.index.kind_start(k))
-            .filter(|_| self.index.depth <= MAX_TREE_DEPTH);
+        let fixed = kind_id(kind)
+            .zip(field_id(name))
+            .and_then(|(k, f)| Some((f, fixed_end(k, f)?)));
+        let first = self.indexed_kind_start(kind);
         nodes.iter().enumerate().map(move |(i, &node)| {
-            let field = match (ids, end, first) {
-                (Some((_, field)), Some(end), Some(first)) => {
+            let field = match (fixed, first) {
+                (Some((field, end)), Some(first)) => {
                     let at = (!node.has_error()).then_some(first + i);
                     self.field_at(node, at, (field, end), name)
                 }
@@ -381,6 +388,15 @@ impl<'a> FileContext<'a> {
             node.kind_name()
         );
         fast.or_else(|| node.child_by_field_id(field))
+    }
+
+    /// The `name = value` assignment an expression statement holds, if it is one.
+    pub fn assignment_in(&self, statement: Node<'a>) -> Option<Node<'a>> {
+        if statement.kind_name() != "expression_statement" {
+            return None;
+        }
+        self.first_named_child(statement)
+            .filter(|a| a.kind_name() == "assignment")
     }
 
     /// The first named child of `node` (`node.named_child(0)`), from the index.

@@ -102,6 +102,16 @@ struct Base {
     ascii: bool,
 }
 
+/// A file's text from its UTF-8 bytes, or why not (where the first bad byte is).
+fn utf8_text(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "text is not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 /// A file's text as a string, or as its UTF-8 bytes (a `Uint8Array` from `TextEncoder`):
 /// the page sends bytes on each keystroke, since wasm-bindgen's glue copies a string into
 /// the module one character at a time (a tenth of a 100 KB check in V8), where bytes are
@@ -123,12 +133,7 @@ fn text_or_utf8<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Str
             self.visit_byte_buf(bytes.to_vec())
         }
         fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<String, E> {
-            String::from_utf8(bytes).map_err(|e| {
-                E::custom(format!(
-                    "text is not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ))
-            })
+            utf8_text(bytes).map_err(E::custom)
         }
     }
     deserializer.deserialize_any(Text)
@@ -249,8 +254,8 @@ struct JsInput {
     edits: Vec<Utf16Edit>,
 }
 
-/// One `SourceInput`, read by hand: serde's reader for this shape cost 8 KB of the page's
-/// gzipped module.
+/// One `SourceInput`, read by hand rather than with serde (1 KB less of the page's gzipped
+/// module).
 fn read_input(value: JsValue) -> Result<JsInput, JsError> {
     let bad = |why: &str| JsError::new(&format!("files must be [{{path, text}}]: {why}"));
     let get = |key: &str| {
@@ -270,12 +275,7 @@ fn read_input(value: JsValue) -> Result<JsInput, JsError> {
     } else if let Some(text) = text.as_string() {
         Some(text)
     } else if let Some(bytes) = text.dyn_ref::<js_sys::Uint8Array>() {
-        Some(String::from_utf8(bytes.to_vec()).map_err(|e| {
-            bad(&format!(
-                "text is not UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ))
-        })?)
+        Some(utf8_text(bytes.to_vec()).map_err(|e| bad(&e))?)
     } else {
         return Err(bad(&format!(
             "{path}: text must be a string or its UTF-8 bytes (Uint8Array)"

@@ -184,16 +184,6 @@ pub fn body_statements<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<Node<'
         .collect()
 }
 
-/// The `name = value` assignment an expression statement holds, if it is one.
-pub fn assignment_of(statement: Node) -> Option<Node> {
-    if statement.kind_name() != "expression_statement" {
-        return None;
-    }
-    statement
-        .named_child(0)
-        .filter(|a| a.kind_name() == "assignment")
-}
-
 pub fn extract(ctx: &FileContext) -> Vec<ClassFact> {
     ctx.nodes("class_definition")
         .iter()
@@ -227,7 +217,7 @@ fn read_class<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> ClassFact {
                 fact.meta = Some(Box::new((attrs, bases(ctx, statement))));
             }
             _ => {
-                let Some(assignment) = assignment_of(statement) else {
+                let Some(assignment) = ctx.assignment_in(statement) else {
                     continue;
                 };
                 let Some(left) = assignment
@@ -298,7 +288,7 @@ fn bases<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Vec<String> {
 }
 
 fn read_attr<'a>(ctx: &FileContext<'a>, statement: Node<'a>) -> Option<Attr> {
-    let assignment = assignment_of(statement)?;
+    let assignment = ctx.assignment_in(statement)?;
     let left = assignment
         .field("left")
         .filter(|l| l.kind_name() == "identifier")?;

@@ -164,14 +164,11 @@ fn reset_to_empty_list<'a>(ctx: &FileContext<'a>, assignment: Node<'a>) -> bool 
     let Some(body) = next.field("consequence") else {
         return false;
     };
-    let mut cursor = body.walk();
-    let resets = body.named_children(&mut cursor).any(|stmt| {
-        stmt.named_child(0)
-            .filter(|a| a.kind_name() == "assignment")
-            .is_some_and(|a| {
-                ctx.field(a, "left").is_some_and(|l| ctx.text(l) == name)
-                    && ctx.field(a, "right").is_some_and(|r| is_empty_list(ctx, r))
-            })
+    let resets = ctx.named_children(body).any(|stmt| {
+        ctx.assignment_in(stmt).is_some_and(|a| {
+            ctx.field(a, "left").is_some_and(|l| ctx.text(l) == name)
+                && ctx.field(a, "right").is_some_and(|r| is_empty_list(ctx, r))
+        })
     });
     tests_empty && resets
 }

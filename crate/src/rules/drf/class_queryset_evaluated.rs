@@ -137,9 +137,7 @@ fn class_queryset<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Option<Node<'a>
     let body = class.field("body")?;
     let found = ctx
         .named_children(body)
-        .filter(|s| s.kind_name() == "expression_statement")
-        .filter_map(|s| ctx.first_named_child(s))
-        .filter(|a| a.kind_name() == "assignment")
+        .filter_map(|s| ctx.assignment_in(s))
         .find(|a| a.field("left").is_some_and(|l| ctx.text(l) == "queryset"))
         .and_then(|a| a.field("right"));
     found
