@@ -33,40 +33,41 @@ pub type Utf16Edit = (usize, usize, String);
 /// scanned; otherwise one pass over `base` up to the last edit converts them. An edit out
 /// of order, past the end or inside a character is an error, never a panic: the page then
 /// sends the whole text.
-pub fn apply_utf16_edits(base: &str, ascii: bool, edits: &[Utf16Edit]) -> Result<String, String> {
+pub fn apply_utf16_edits(
+    base: &str,
+    ascii: bool,
+    edits: &[Utf16Edit],
+) -> Result<String, &'static str> {
     let inserted: usize = edits.iter().map(|(_, _, text)| text.len()).sum();
     let mut out = String::with_capacity(base.len() + inserted);
     // The scan for non-ASCII text: `units` UTF-16 units lie before byte `byte`.
     let (mut byte, mut units) = (0, 0);
-    let mut to_byte = |utf16: usize| -> Result<usize, String> {
+    let mut to_byte = |utf16: usize| -> Result<usize, &'static str> {
         if ascii {
             return if utf16 <= base.len() {
                 Ok(utf16)
             } else {
-                Err(format!(
-                    "edit at {utf16} is past the text's end ({})",
-                    base.len()
-                ))
+                Err("an edit is past the text's end")
             };
         }
         while units < utf16 {
             let c = base[byte..]
                 .chars()
                 .next()
-                .ok_or_else(|| format!("edit at {utf16} is past the text's end ({units})"))?;
+                .ok_or("an edit is past the text's end")?;
             byte += c.len_utf8();
             units += c.len_utf16();
         }
         if units == utf16 {
             Ok(byte)
         } else {
-            Err(format!("edit at {utf16} is inside a character"))
+            Err("an edit is inside a character")
         }
     };
     let (mut copied, mut last) = (0, 0);
     for (from, to, insert) in edits {
         if from > to || *from < last {
-            return Err(format!("edits out of order at {from}..{to}"));
+            return Err("edits out of order");
         }
         let (start, end) = (to_byte(*from)?, to_byte(*to)?);
         out.push_str(&base[copied..start]);

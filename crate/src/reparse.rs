@@ -22,6 +22,15 @@ pub struct Reparsed {
     pub generation: u64,
 }
 
+/// What a caller that sends edits instead of texts (the page, `wasm::check`) calls the
+/// text of a file's last parse, and whether that text is all ASCII (its UTF-16 offsets are
+/// then byte offsets).
+#[derive(Clone, Copy)]
+pub struct Tag {
+    pub token: u32,
+    pub ascii: bool,
+}
+
 struct Cached {
     text: String,
     tree: Tree,
@@ -29,6 +38,8 @@ struct Cached {
     mentions: WordPlaces,
     /// Told apart from the file's other parses: this one is of `text`.
     generation: u64,
+    /// Set by `tag` after the parse; a new parse of the file drops it.
+    tag: Option<Tag>,
 }
 
 #[derive(Default)]
@@ -78,6 +89,7 @@ impl ParseCache {
                     walk: Arc::clone(&walk),
                     mentions: WordPlaces::default(),
                     generation,
+                    tag: None,
                 },
             );
         }
@@ -102,11 +114,28 @@ impl ParseCache {
         }
     }
 
-    /// `f` of the text of `path`'s last parse, if one is kept: the page sends a file it
-    /// checked before as edits to that text (`wasm::check`), not the whole text again.
-    pub fn with_text<R>(&self, path: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+    /// Names the text of `path`'s last parse `tag.token`, for `with_tagged_text`.
+    pub fn tag(&self, path: &str, tag: Tag) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if let Some(cached) = entries.get_mut(path) {
+                cached.tag = Some(tag);
+            }
+        }
+    }
+
+    /// `f` of the text of `path`'s last parse and whether it is all ASCII, if that text is
+    /// the one tagged `token`: the page sends a file it checked before as edits to that
+    /// text (`wasm::check`), not the whole text again.
+    pub fn with_tagged_text<R>(
+        &self,
+        path: &str,
+        token: u32,
+        f: impl FnOnce(&str, bool) -> R,
+    ) -> Option<R> {
         let entries = self.entries.lock().ok()?;
-        entries.get(path).map(|cached| f(&cached.text))
+        let cached = entries.get(path)?;
+        let tag = cached.tag.filter(|tag| tag.token == token)?;
+        Some(f(&cached.text, tag.ascii))
     }
 
     /// Forgets files that are no longer in the set (closed tabs, renamed files).
@@ -148,6 +177,30 @@ mod tests {
         }
         cache.retain(&[]);
         assert!(cache.entries.lock().unwrap().is_empty());
+    }
+
+    /// A tag names one parse's text: the wrong token, another parse of the file or a file
+    /// forgotten has none.
+    #[test]
+    fn tags_name_the_text_of_one_parse() {
+        let cache = ParseCache::default();
+        let parse = || {
+            cache
+                .parse_file(&SourceFile::new("a.py", "x = 1\n"))
+                .unwrap()
+        };
+        let tag = |token, ascii| cache.tag("a.py", Tag { token, ascii });
+        let text = |token| cache.with_tagged_text("a.py", token, |t, a| (t.to_string(), a));
+        parse();
+        assert_eq!(text(1), None, "not tagged yet");
+        tag(1, true);
+        assert_eq!(text(1), Some(("x = 1\n".to_string(), true)));
+        assert_eq!(text(2), None, "another token");
+        parse();
+        assert_eq!(text(1), None, "parsed again, even the same text");
+        tag(3, false);
+        cache.retain(&[]);
+        assert_eq!(text(3), None, "forgotten");
     }
 
     /// Every node of an incrementally re-parsed tree has the rows and columns of a fresh

@@ -12,13 +12,11 @@ use crate::config::{parse_selectors, Config};
 use crate::diagnostic::Diagnostic;
 use crate::engine::{check_cached, fix_files, Report};
 use crate::js::{apply_utf16_edits, JsFixResult, JsReport, JsRule, Utf16Edit};
-use crate::reparse::ParseCache;
+use crate::reparse::{ParseCache, Tag};
 use crate::source::SourceFile;
 #[cfg(feature = "team")]
 use crate::team::{self, RuleError};
 use serde::Deserialize;
-use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -84,60 +82,16 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// A file as `applyFixes` and the team rule options take it: `{path, text}`.
 #[derive(Deserialize)]
 struct JsFile {
     path: String,
-    #[serde(deserialize_with = "text_or_utf8")]
     text: String,
 }
 
 /// The start of the error `check` throws when a file's edits are not to the text this
 /// module last checked for it (the page then sends the whole text).
 const STALE_BASE: &str = "stale base";
-
-/// What the page named a file's last checked text (`JsInput::token`), and whether that
-/// text is all ASCII (its UTF-16 offsets are then byte offsets).
-struct Base {
-    token: u32,
-    ascii: bool,
-}
-
-/// A file's text from its UTF-8 bytes, or why not (where the first bad byte is).
-fn utf8_text(bytes: Vec<u8>) -> Result<String, String> {
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "text is not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
-}
-
-/// A file's text as a string, or as its UTF-8 bytes (a `Uint8Array` from `TextEncoder`):
-/// the page sends bytes on each keystroke, since wasm-bindgen's glue copies a string into
-/// the module one character at a time (a tenth of a 100 KB check in V8), where bytes are
-/// copied at once.
-fn text_or_utf8<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    struct Text;
-    impl serde::de::Visitor<'_> for Text {
-        type Value = String;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a string or its UTF-8 bytes (Uint8Array)")
-        }
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-            Ok(text.to_string())
-        }
-        fn visit_string<E: serde::de::Error>(self, text: String) -> Result<String, E> {
-            Ok(text)
-        }
-        fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<String, E> {
-            self.visit_byte_buf(bytes.to_vec())
-        }
-        fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<String, E> {
-            utf8_text(bytes).map_err(E::custom)
-        }
-    }
-    deserializer.deserialize_any(Text)
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -238,8 +192,6 @@ thread_local! {
     // The playground checks the same files again on every keystroke: keep their trees
     // and re-parse incrementally. Files no longer passed in are forgotten.
     static PARSE_CACHE: ParseCache = ParseCache::default();
-    // The page's names for the texts PARSE_CACHE holds, by path: set by each `check`.
-    static BASES: RefCell<HashMap<String, Base>> = RefCell::new(HashMap::new());
 }
 
 /// A file of `check` (`SourceInput`): its whole text, or the edits since the text the
@@ -275,30 +227,32 @@ fn read_input(value: JsValue) -> Result<JsInput, JsError> {
     } else if let Some(text) = text.as_string() {
         Some(text)
     } else if let Some(bytes) = text.dyn_ref::<js_sys::Uint8Array>() {
-        Some(utf8_text(bytes.to_vec()).map_err(|e| bad(&e))?)
+        // What the page sends: the browser encodes natively, where wasm-bindgen's glue
+        // copies a string into the module one character at a time.
+        Some(String::from_utf8(bytes.to_vec()).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            bad(&format!("text is not UTF-8 (invalid byte at offset {at})"))
+        })?)
     } else {
         return Err(bad(&format!(
             "{path}: text must be a string or its UTF-8 bytes (Uint8Array)"
         )));
     };
-    let mut edits = Vec::new();
     let listed = get("edits");
-    if !listed.is_undefined() {
-        let listed = listed
-            .dyn_into::<js_sys::Array>()
-            .map_err(|_| bad(&format!("{path}: edits must be [from, to, insert] arrays")))?;
-        for edit in listed.iter() {
+    let edits = if listed.is_undefined() {
+        Vec::new()
+    } else {
+        let edit = |edit: JsValue| {
             let part = |i: u32| js_sys::Reflect::get_u32(&edit, i).unwrap_or(JsValue::UNDEFINED);
-            let (Some(from), Some(to), Some(insert)) =
-                (number(part(0)), number(part(1)), part(2).as_string())
-            else {
-                return Err(bad(&format!(
-                    "{path}: edits must be [from, to, insert] arrays"
-                )));
-            };
-            edits.push((from as usize, to as usize, insert));
-        }
-    }
+            let (from, to) = (number(part(0))?, number(part(1))?);
+            Some((from as usize, to as usize, part(2).as_string()?))
+        };
+        listed
+            .dyn_into::<js_sys::Array>()
+            .ok()
+            .and_then(|list| list.iter().map(edit).collect::<Option<Vec<_>>>())
+            .ok_or_else(|| bad(&format!("{path}: edits must be [from, to, insert] arrays")))?
+    };
     Ok(JsInput {
         path,
         text,
@@ -308,10 +262,13 @@ fn read_input(value: JsValue) -> Result<JsInput, JsError> {
     })
 }
 
+/// The page's name for each file's text (`ParseCache::tag`, once checked), by path.
+type Tags = Vec<(String, Tag)>;
+
 /// The files of `check`, each file's text rebuilt from its edits where it came as edits
 /// (from the text PARSE_CACHE keeps, which must be the one the page named `base`), with
 /// the page's names for them to keep once checked.
-fn read_inputs(files: JsValue) -> Result<(Vec<SourceFile>, HashMap<String, Base>), JsError> {
+fn read_inputs(files: JsValue) -> Result<(Vec<SourceFile>, Tags), JsError> {
     let inputs = files
         .dyn_into::<js_sys::Array>()
         .map_err(|_| JsError::new("files must be [{path, text}]: not an array"))?
@@ -319,7 +276,7 @@ fn read_inputs(files: JsValue) -> Result<(Vec<SourceFile>, HashMap<String, Base>
         .map(read_input)
         .collect::<Result<Vec<_>, _>>()?;
     let mut files = Vec::with_capacity(inputs.len());
-    let mut named = HashMap::new();
+    let mut named = Vec::new();
     for input in inputs {
         let (text, ascii) = match (input.text, input.base) {
             (Some(text), _) => {
@@ -330,23 +287,16 @@ fn read_inputs(files: JsValue) -> Result<(Vec<SourceFile>, HashMap<String, Base>
             (None, Some(base)) => {
                 let stale =
                     |why: &str| JsError::new(&format!("{STALE_BASE}: {}: {why}", input.path));
-                let ascii = BASES.with(|b| {
-                    b.borrow()
-                        .get(&input.path)
-                        .filter(|known| known.token == base)
-                        .map(|known| known.ascii)
-                });
-                let ascii = ascii.ok_or_else(|| stale("not the text last checked"))?;
-                let text = PARSE_CACHE
+                let (text, ascii) = PARSE_CACHE
                     .with(|cache| {
-                        cache.with_text(&input.path, |old| {
-                            apply_utf16_edits(old, ascii, &input.edits)
+                        cache.with_tagged_text(&input.path, base, |old, ascii| {
+                            let text = apply_utf16_edits(old, ascii, &input.edits);
+                            let inserted_ascii = input.edits.iter().all(|(_, _, i)| i.is_ascii());
+                            (text, ascii && inserted_ascii)
                         })
                     })
-                    .ok_or_else(|| stale("no text kept"))?
-                    .map_err(|e| stale(&e))?;
-                let ascii = ascii && input.edits.iter().all(|(_, _, insert)| insert.is_ascii());
-                (text, ascii)
+                    .ok_or_else(|| stale("not the text last checked"))?;
+                (text.map_err(stale)?, ascii)
             }
             (None, None) => {
                 return Err(JsError::new(&format!(
@@ -356,7 +306,7 @@ fn read_inputs(files: JsValue) -> Result<(Vec<SourceFile>, HashMap<String, Base>
             }
         };
         if let Some(token) = input.token {
-            named.insert(input.path.clone(), Base { token, ascii });
+            named.push((input.path.clone(), Tag { token, ascii }));
         }
         files.push(SourceFile::new(input.path, text));
     }
@@ -376,7 +326,11 @@ pub fn check(
         .with(|cache| check_cached(&files, &|_, rule| config.is_enabled(rule), Some(cache)));
     // PARSE_CACHE now holds these texts: these are their names (a file sent without one
     // can only be sent whole next time).
-    BASES.with(|b| *b.borrow_mut() = named);
+    PARSE_CACHE.with(|cache| {
+        for (path, tag) in named {
+            cache.tag(&path, tag);
+        }
+    });
     to_js(&WithRuleErrors {
         result: JsReport::new(&files, &report),
         rule_errors,

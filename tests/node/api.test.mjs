@@ -293,7 +293,7 @@ test("bad arguments throw a JS Error and leave the engine usable", () => {
   assert.throws(() => api.check([{ path: "a.py", base: 1, edits: [[0, "1", "x"]] }], {}), /edits must be \[from, to, insert\]/);
   checkOk([{ path: "a.py", text: "x = 1\n", token: 7 }]);
   assert.throws(() => api.check([{ path: "a.py", base: 8, edits: [] }], {}), /^Error: stale base|stale base: a.py/);
-  assert.throws(() => api.check([{ path: "a.py", base: 7, edits: [[9, 9, "y"]] }], {}), /stale base: a.py: edit at 9 is past the text's end/);
+  assert.throws(() => api.check([{ path: "a.py", base: 7, edits: [[9, 9, "y"]] }], {}), /stale base: a.py: an edit is past the text's end/);
   assert.equal(checkOk([{ path: "a.py", base: 7, edits: [[5, 5, "2"]], token: 8 }]).files, 1);
   assert.equal(checkOk([{ path: "a.py", text: "x = 1\n" }]).files, 1);
 });
