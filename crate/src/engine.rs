@@ -446,6 +446,11 @@ pub fn runs_in_file_pass(rule: &Rule) -> bool {
 /// id, byte ranges (positions are recomputed from the text), no borrowed data.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FilePass {
+    /// The length of the text it was made of: a pass kept for another text (a corrupt or
+    /// stale cache entry) is not used, even where no hit of its own would show it (a
+    /// project rule's facts hold ranges in the text too).
+    #[serde(default)]
+    len: usize,
     imports: Option<Imports>,
     /// The project index's facts of the file, when a project rule was enabled.
     facts: Option<FileFacts>,
@@ -470,8 +475,9 @@ struct KeptHit {
 type KeptFix = (String, Vec<(Range<usize>, String)>);
 
 impl FilePass {
-    fn of(outcome: &FileOutcome) -> Self {
+    fn of(outcome: &FileOutcome, file: &SourceFile) -> Self {
         Self {
+            len: file.text.len(),
             imports: outcome.imports.clone(),
             facts: outcome.facts.clone(),
             suppressions: outcome.suppressions.clone(),
@@ -512,6 +518,9 @@ impl FilePass {
     /// is checked afresh.
     fn outcome(&self, file: &SourceFile) -> Option<FileOutcome> {
         let text = file.text.as_str();
+        if text.len() != self.len {
+            return None;
+        }
         let fits = |r: &Range<usize>| {
             r.start <= r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
         };
@@ -601,7 +610,7 @@ pub fn check_reusing(
             Some(outcome) => (outcome, None),
             None => {
                 let outcome = check_file(index, file, enabled, None);
-                let pass = FilePass::of(&outcome);
+                let pass = FilePass::of(&outcome, file);
                 (outcome, Some(pass))
             }
         }

@@ -40,6 +40,13 @@ pub struct RuleFacts {
     /// SIG001: `hasattr(obj, "name")` inside receivers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hasattr_tests: Vec<HasattrTest>,
+    /// CACHE001: the `delete_pattern()` calls nothing protects (the hits' ranges).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delete_patterns: Vec<Range<usize>>,
+    /// CACHE001: the cache backends the file's settings name, `None` for one not written
+    /// out (`project::settings::cache_backends`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cache_backends: Vec<Option<String>>,
 }
 
 /// WAG013: a queryset shown to a visitor (looped over, returned, put in a template

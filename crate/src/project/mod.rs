@@ -17,6 +17,7 @@
 //! - `serializers`: DRF serializers and what they read of an object.
 //! - `viewsets`: DRF and Wagtail API viewsets (action branches, serializer choice, prefetches).
 //! - `receivers`: signal receivers (signals, senders, what they test).
+//! - `settings`: what settings modules state (the cache backends `CACHES` names).
 //! - `facts`: what project rules read of each file in the per-file pass, so that they do
 //!   not parse it again.
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,7 @@ pub mod facts;
 pub mod models;
 pub mod receivers;
 pub mod serializers;
+pub mod settings;
 pub mod viewsets;
 
 use crate::context::FileContext;

@@ -4,6 +4,9 @@ use super::delete_pattern::{delete_pattern_calls, guard};
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::{Field, KindName};
+use crate::project::facts::RuleFacts;
+use crate::project::settings::{cache_backends, has_delete_pattern};
+use crate::project::{FileFacts, Project};
 use crate::rule::{Check, Rule};
 use crate::semantic::exceptions::{attribute_error_handler, suppress_items};
 use tree_sitter::Node;
@@ -19,7 +22,7 @@ pub static RULE: Rule = Rule {
     bad: BAD,
     fixed: FIXED,
     fix: None,
-    check: Check::File(check),
+    check: Check::ProjectFacts { facts, run },
 };
 
 const BAD: &str = r#"from django.core.cache import cache
@@ -46,7 +49,10 @@ def invalidate_blog_lists():
     cache.delete(TRACKED_KEYS)
 "#;
 
-fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
+/// The file's unprotected calls, and the backends its settings name: whether a call can
+/// fail is the project's settings' to say, and they are in other files.
+fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
+    facts.cache_backends = cache_backends(ctx);
     let calls = delete_pattern_calls(ctx);
     if calls.is_empty() {
         return;
@@ -54,7 +60,27 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     let early_exits = early_exits(ctx);
     for call in calls {
         if !is_protected(ctx, call, &early_exits) {
-            hits.push(Hit::node(call));
+            facts.delete_patterns.push(call.byte_range());
+        }
+    }
+}
+
+/// Every unprotected call, unless the project's settings name backends and each of them
+/// has `delete_pattern()` (django-redis everywhere, tests included): then no call can fail
+/// for want of it. A backend the settings do not write out may be any.
+fn run(project: &Project, hits: &mut Vec<(usize, Hit)>) {
+    let index = &project.index;
+    let mut backends = index
+        .files()
+        .flat_map(|(_, facts)| &facts.rules.cache_backends)
+        .peekable();
+    let named = backends.peek().is_some();
+    if named && backends.all(|b| b.as_deref().is_some_and(has_delete_pattern)) {
+        return;
+    }
+    for (file, facts) in index.files() {
+        for range in &facts.rules.delete_patterns {
+            hits.push((file, Hit::at(range.clone())));
         }
     }
 }
