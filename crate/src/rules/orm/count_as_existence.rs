@@ -7,6 +7,7 @@ use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::is_offline_module;
 use crate::rules::querysets::Querysets;
+use crate::semantic::bindings::uses_after;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -81,6 +82,18 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             continue;
         }
         let receiver_text = ctx.text(receiver);
+        if iterated_after(ctx, receiver, target) {
+            // `exists()` would still be a second query: the rows are loaded anyway, and
+            // testing the queryset itself loads them once for both (Django's "database
+            // access optimization": evaluate it when you will need the rows). No fix: rows
+            // read at the test no longer see a change made before the loop.
+            let message = match asks {
+                Asks::Any => "`count()` asks whether there is any row, and the rows are loaded right after: test the queryset itself (`if qs:`), which loads them once for both",
+                Asks::None => "`count()` asks whether there is no row, and the rows are loaded right after: test the queryset itself (`if not qs:`), which loads them once for both",
+            };
+            hits.push(Hit::node(target).with_message(message));
+            continue;
+        }
         let replacement = match asks {
             Asks::Any => format!("{receiver_text}.exists()"),
             Asks::None => format!("not {receiver_text}.exists()"),
@@ -94,6 +107,31 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             vec![Edit::replace(target.byte_range(), replacement)],
         ));
     }
+}
+
+/// Whether `receiver` is a local name whose rows the function loads after `at`: a `for`
+/// loop or a comprehension over the same name, before anything binds it again.
+fn iterated_after<'a>(ctx: &FileContext<'a>, receiver: Node<'a>, at: Node<'a>) -> bool {
+    if receiver.kind_name() != "identifier" || ctx.enclosing_function(at).is_none() {
+        return false;
+    }
+    for used in uses_after(ctx, ctx.text(receiver), at) {
+        let Some(parent) = ctx.parent(used) else {
+            continue;
+        };
+        let is_field = |name| ctx.field(parent, name).is_some_and(|n| n.id() == used.id());
+        match parent.kind_name() {
+            "for_statement" | "for_in_clause" if is_field("right") => return true,
+            // Bound again (`qs = qs.filter(...)`, `for qs in ...`): another queryset.
+            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause"
+                if is_field("left") =>
+            {
+                return false
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `count() > 0`, `count() != 0`, `count() >= 1`, `0 < count()` (any), `count() == 0`,
