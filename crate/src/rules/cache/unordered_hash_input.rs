@@ -1,11 +1,13 @@
 //! CACHE012: hashing text that depends on a dict's insertion order.
 
 use super::hashes::is_hash_constructor;
+use crate::context::nodes_within;
 use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
-use crate::semantic::bindings::assigned_value;
+use crate::semantic::bindings::{assigned_value, assigns_to, names_within, only_plain_assignments};
+use crate::semantic::loops::for_in_clauses;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -61,6 +63,9 @@ enum Mapping {
     /// Nothing in the code says, but the name does: an unannotated parameter (or a name
     /// not assigned in the function) called `filters`, `params`, `options`, ...
     Named,
+    /// A dict with keys fixed by the source holding a mapping whose order varies: sorting
+    /// the top level would not help.
+    Nested,
 }
 
 fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
@@ -160,6 +165,7 @@ fn text_hit<'a>(
     let what = match kind {
         Mapping::QueryDict => "a QueryDict",
         Mapping::Named => "a mapping (judging by its name)",
+        Mapping::Nested => "a dict holding a mapping",
         _ => "a dict",
     };
     let mut hit = Hit::node(call).with_message(format!(
@@ -250,14 +256,29 @@ fn items_receiver<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Option<Node<'a>>
     (method == "items" && no_args).then_some(receiver)
 }
 
-/// What is known of `node` as a mapping: a dict literal or comprehension, `dict(...)`,
-/// `vars(x)`, `x.__dict__`, `QueryDict.dict()`, `request.GET`, a `**kwargs`
-/// parameter, a parameter annotated `dict`/`Mapping`, or a name last assigned one of
-/// these in the same function. None when nothing says it is a dict.
+/// What is known of `node` as a mapping whose text follows an insertion order that can
+/// vary: a dict literal or comprehension, `dict(...)`, `vars(x)`, `x.__dict__`,
+/// `QueryDict.dict()`, `request.GET`, a `**kwargs` parameter, a parameter annotated
+/// `dict`/`Mapping`, or a name last assigned one of these in the same function. None when
+/// nothing says it is a dict, and for a dict whose key order is fixed (`fixed_order`).
 fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Mapping> {
     let node = ctx.unparenthesize(node);
+    if fixed_order(ctx, node, depth) {
+        return None;
+    }
+    kind(ctx, node, depth)
+}
+
+/// How deep `mapping` and `fixed_order` follow names and nested values.
+const MAX_DEPTH: usize = 3;
+
+/// What `node` is as a mapping, whatever its order.
+fn kind<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Mapping> {
+    let node = ctx.unparenthesize(node);
     match node.kind_name() {
-        "dictionary" => Some(if literal_str_keys(ctx, node) {
+        "dictionary" => Some(if holds_unordered(ctx, node, depth) {
+            Mapping::Nested
+        } else if literal_str_keys(ctx, node) {
             Mapping::StrKeys
         } else {
             Mapping::Dict
@@ -268,7 +289,7 @@ fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Ma
                 return match method {
                     // QueryDict.dict(): str keys, the last value of each.
                     "dict" if is_query_dict(ctx, receiver) => Some(Mapping::StrKeys),
-                    "copy" if depth < 3 => mapping(ctx, receiver, depth + 1),
+                    "copy" if depth < MAX_DEPTH => mapping(ctx, receiver, depth + 1),
                     _ => None,
                 };
             }
@@ -278,7 +299,9 @@ fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Ma
                         && node
                             .field("arguments")
                             .is_some_and(|a| a.named_child_count() > 0);
-                    Some(if only_keywords {
+                    Some(if holds_unordered(ctx, node, depth) {
+                        Mapping::Nested
+                    } else if only_keywords {
                         Mapping::StrKeys
                     } else {
                         Mapping::Dict
@@ -300,11 +323,11 @@ fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Ma
             if let Some(kind) = parameter_mapping(ctx, node, name) {
                 return Some(kind);
             }
-            if depth >= 3 {
+            if depth >= MAX_DEPTH {
                 return None;
             }
             if let Some(value) = assigned_value(ctx, name, node) {
-                return mapping(ctx, value, depth + 1);
+                return kind(ctx, value, depth + 1);
             }
             if is_annotated_parameter(ctx, node, name) || !named_like_mapping(name) {
                 return None;
@@ -313,6 +336,251 @@ fn mapping<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> Option<Ma
         }
         _ => None,
     }
+}
+
+/// Whether `node` is a dict whose keys come in one order for every equal mapping it can
+/// hold, so its text is the same for equal dicts:
+/// - built from sorted pairs: `dict(sorted(...))`, `OrderedDict(sorted(...))`, a dict
+///   comprehension over `sorted(...)` (the fix this rule offers, applied before);
+/// - with constant keys written in the source: `{"page": page, "tag": tag}`,
+///   `dict(page=page, tag=tag)` (no `**` unpacking), unless a value is itself a mapping
+///   whose order varies (its text is part of the dict's);
+/// - `.copy()` of one of these, or a name whose every assignment reaching this point is
+///   one of these and which is not changed in place before (`d[k] = v`, `d.update(...)`).
+fn fixed_order<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> bool {
+    let node = ctx.unparenthesize(node);
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match node.kind_name() {
+        "dictionary" => {
+            let mut cursor = node.walk();
+            let constant = node
+                .named_children(&mut cursor)
+                .filter(|c| c.kind_name() != "comment")
+                .all(|pair| {
+                    pair.kind_name() == "pair"
+                        && pair.field("key").is_some_and(|k| is_constant(ctx, k))
+                });
+            constant && !holds_unordered(ctx, node, depth)
+        }
+        "dictionary_comprehension" => matches!(
+            for_in_clauses(node).as_slice(),
+            [clause] if clause.field("right").is_some_and(|r| is_sorted(ctx, r, depth))
+        ),
+        "call" => {
+            if let Some((receiver, method)) = ctx.method_call(node) {
+                return match method {
+                    "copy" => fixed_order(ctx, receiver, depth + 1),
+                    "OrderedDict" => sorted_pairs_call(ctx, node, depth),
+                    _ => false,
+                };
+            }
+            match ctx.call_name(node).as_deref() {
+                Some("dict") => {
+                    sorted_pairs_call(ctx, node, depth)
+                        || (keywords_only(node) && !holds_unordered(ctx, node, depth))
+                }
+                Some(name) if name == "OrderedDict" || name.ends_with(".OrderedDict") => {
+                    sorted_pairs_call(ctx, node, depth)
+                }
+                _ => false,
+            }
+        }
+        "identifier" => {
+            let name = ctx.text(node);
+            reaching_values(ctx, name, node).is_some_and(|values| {
+                values.iter().all(|v| fixed_order(ctx, *v, depth + 1))
+                    && !changed_in_place(ctx, name, node)
+            })
+        }
+        _ => false,
+    }
+}
+
+/// `dict(sorted(...))`: one argument, the sorted pairs.
+fn sorted_pairs_call<'a>(ctx: &FileContext<'a>, call: Node<'a>, depth: usize) -> bool {
+    let Some(args) = call.field("arguments") else {
+        return false;
+    };
+    let mut cursor = args.walk();
+    let inner: Vec<Node> = args
+        .named_children(&mut cursor)
+        .filter(|c| c.kind_name() != "comment")
+        .collect();
+    matches!(inner.as_slice(), [one] if is_sorted(ctx, *one, depth))
+}
+
+/// `sorted(...)`, or a name whose every assignment reaching here is one and that is not
+/// changed in place (`items.append(...)`).
+fn is_sorted<'a>(ctx: &FileContext<'a>, node: Node<'a>, depth: usize) -> bool {
+    let node = ctx.unparenthesize(node);
+    match node.kind_name() {
+        "call" => ctx.call_name(node).as_deref() == Some("sorted"),
+        "identifier" if depth < MAX_DEPTH => {
+            let name = ctx.text(node);
+            reaching_values(ctx, name, node).is_some_and(|values| {
+                values.iter().all(|v| is_sorted(ctx, *v, depth + 1))
+                    && !changed_in_place(ctx, name, node)
+            })
+        }
+        _ => false,
+    }
+}
+
+/// `dict(a=1, b=2)` (or `dict()`): keyword arguments only, no `**` unpacking.
+fn keywords_only(call: Node) -> bool {
+    let Some(args) = call.field("arguments") else {
+        return false;
+    };
+    let mut cursor = args.walk();
+    let all = args
+        .named_children(&mut cursor)
+        .all(|a| matches!(a.kind_name(), "keyword_argument" | "comment"));
+    all
+}
+
+/// Whether a value of the dict literal (or of `dict(k=v)`) is a mapping whose order varies.
+fn holds_unordered<'a>(ctx: &FileContext<'a>, dict: Node<'a>, depth: usize) -> bool {
+    if depth >= MAX_DEPTH {
+        return false;
+    }
+    let container = if dict.kind_name() == "call" {
+        match dict.field("arguments") {
+            Some(args) => args,
+            None => return false,
+        }
+    } else {
+        dict
+    };
+    let mut cursor = container.walk();
+    let found = container.named_children(&mut cursor).any(|c| {
+        matches!(c.kind_name(), "pair" | "keyword_argument")
+            && c.field("value")
+                .is_some_and(|v| mapping(ctx, v, depth + 1).is_some())
+    });
+    found
+}
+
+/// A constant key: a string, number, `True`, `False` or `None` literal.
+fn is_constant<'a>(ctx: &FileContext<'a>, key: Node<'a>) -> bool {
+    matches!(
+        key.kind_name(),
+        "integer" | "float" | "true" | "false" | "none"
+    ) || ctx.string_value(key).is_some()
+}
+
+/// The values of every assignment of the plain name `name` that reaches `at` in its
+/// function: walking back from `at`, the assignments up to and including the first one in
+/// a block that holds `at` (it runs on every path to `at`), and those after `at` in a loop
+/// holding `at`. None when no assignment runs on every path (the name may be a parameter,
+/// a global or unbound there), outside a function, or when the name is also bound another
+/// way (unpacking, a loop target, `+=`, `global`...).
+fn reaching_values<'a>(ctx: &FileContext<'a>, name: &str, at: Node<'a>) -> Option<Vec<Node<'a>>> {
+    let function = ctx.enclosing_function(at)?;
+    if !only_plain_assignments(ctx, function, name) {
+        return None;
+    }
+    let assignments: Vec<Node<'a>> = nodes_within(ctx, "assignment", function)
+        .filter(|a| assigns_to(ctx, *a, name))
+        .filter(|a| ctx.enclosing_function(*a).map(|f| f.id()) == Some(function.id()))
+        .collect();
+    let mut values = Vec::new();
+    let mut every_path = false;
+    for assignment in assignments
+        .iter()
+        .rev()
+        .filter(|a| a.end_byte() <= at.start_byte())
+    {
+        values.push(assignment.field("right")?);
+        let block = ctx
+            .parent(*assignment)
+            .filter(|s| s.kind_name() == "expression_statement")
+            .and_then(|s| ctx.parent(s));
+        if block.is_some_and(|b| ctx.is_within(at, b)) {
+            every_path = true;
+            break;
+        }
+    }
+    if !every_path {
+        return None;
+    }
+    let loops: Vec<Node<'a>> = ctx
+        .ancestors(at)
+        .take_while(|a| a.id() != function.id())
+        .filter(|a| matches!(a.kind_name(), "for_statement" | "while_statement"))
+        .collect();
+    for assignment in assignments
+        .iter()
+        .filter(|a| a.end_byte() > at.start_byte())
+    {
+        if loops.iter().any(|l| ctx.is_within(*assignment, *l)) {
+            values.push(assignment.field("right")?);
+        }
+    }
+    Some(values)
+}
+
+/// Methods that add keys or items to a dict or a list, or move one.
+const ADDING_METHODS: &[&str] = &[
+    "update",
+    "setdefault",
+    "__setitem__",
+    "move_to_end",
+    "append",
+    "extend",
+    "insert",
+];
+
+/// Whether `name` gets keys or items added in place (`d[k] = v`, `d[k] += v`,
+/// `d.update(...)`, `items.append(...)`) in the function before `at`, or anywhere in the
+/// function when `at` is in a loop.
+fn changed_in_place<'a>(ctx: &FileContext<'a>, name: &str, at: Node<'a>) -> bool {
+    let Some(function) = ctx.enclosing_function(at) else {
+        return true;
+    };
+    let in_loop = ctx
+        .ancestors(at)
+        .take_while(|a| a.id() != function.id())
+        .any(|a| matches!(a.kind_name(), "for_statement" | "while_statement"));
+    let found = names_within(ctx, name, function)
+        .filter(|use_| in_loop || use_.start_byte() < at.start_byte())
+        .any(|use_| {
+            let Some(parent) = ctx.parent(use_) else {
+                return false;
+            };
+            let is_object = |field: &str| parent.field(field).is_some_and(|o| o.id() == use_.id());
+            match parent.kind_name() {
+                "subscript" if is_object("value") => is_assignment_target(ctx, parent),
+                "attribute" if is_object("object") => {
+                    parent
+                        .field("attribute")
+                        .is_some_and(|a| ADDING_METHODS.contains(&ctx.text(a)))
+                        && ctx.parent(parent).is_some_and(|c| c.kind_name() == "call")
+                }
+                _ => false,
+            }
+        });
+    found
+}
+
+/// `target` is (part of) what an assignment or augmented assignment binds.
+fn is_assignment_target<'a>(ctx: &FileContext<'a>, target: Node<'a>) -> bool {
+    let mut node = target;
+    for _ in 0..4 {
+        let Some(parent) = ctx.parent(node) else {
+            return false;
+        };
+        match parent.kind_name() {
+            "assignment" | "augmented_assignment" => {
+                return parent.field("left").is_some_and(|l| l.id() == node.id());
+            }
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
+            | "list" => node = parent,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Words that name a mapping: `filters`, `params`, `query_params`, `options`,

@@ -1,11 +1,11 @@
 //! IMP003: a module with a `__getattr__` hook but no `__all__`.
 
 use super::{in_module_scope, module_getattr_functions, under_type_checking};
-use crate::context::FileContext;
+use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
-use crate::semantic::bindings::assigned_value;
+use crate::semantic::bindings::{assigned_value, assigns_to};
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -90,14 +90,77 @@ fn serves_names<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
 }
 
 /// A value computed afresh on every access, which a star import would freeze at import
-/// time, so leaving its name out of `__all__` is deliberate: `getattr(_app_settings,
-/// name)` on a module-level instance (django-allauth's settings proxies), `getattr(settings,
-/// name)` on Django's settings, `_request_var.get()` on a module-level `ContextVar`.
+/// time, so leaving its name out of `__all__` is deliberate: one that reads Django's
+/// settings (`getattr(settings, name)`, `settings.INSTALLED_APPS`, converted or compared:
+/// `int(...)`, `tuple(... or ())`, `... is True`, `"x" in settings.INSTALLED_APPS`),
+/// `getattr(_app_settings, name)` on a module-level instance (django-allauth's settings
+/// proxies), `_request_var.get()` on a module-level `ContextVar`; or a local of the hook
+/// assigned one of these (`value = getattr(settings, name, default)`, then `return
+/// value.copy()`).
 fn is_live_value<'a>(ctx: &FileContext<'a>, value: Node<'a>, hook: Node<'a>) -> bool {
-    let value = ctx.unparenthesize(value);
-    if value.kind_name() != "call" {
-        return false;
+    reads_live(ctx, ctx.unparenthesize(value), hook, 0)
+}
+
+/// How many locals `reads_live` follows (`raw = getattr(...)`, `value = int(raw)`).
+const MAX_LOCALS: usize = 3;
+
+/// Whether `expr` reads a live value anywhere in it (not in a lambda it builds), directly
+/// or through a local of the hook assigned one.
+fn reads_live<'a>(ctx: &FileContext<'a>, expr: Node<'a>, hook: Node<'a>, depth: usize) -> bool {
+    // `expr` itself may be the lambda.
+    let in_lambda = |n: Node<'a>| {
+        for ancestor in ctx.ancestors(n) {
+            if ancestor.kind_name() == "lambda" {
+                return true;
+            }
+            if ancestor.id() == expr.id() {
+                return false;
+            }
+        }
+        false
+    };
+    // `nodes_within` holds `expr` itself when it is a call or a name.
+    if nodes_within(ctx, "call", expr).any(|c| !in_lambda(c) && is_live_call(ctx, c, hook)) {
+        return true;
     }
+    let identifiers: Vec<Node<'a>> = nodes_within(ctx, "identifier", expr).collect();
+    for ident in identifiers {
+        if in_lambda(ident) || !is_read(ctx, ident) {
+            continue;
+        }
+        if ctx.qualified_name(ident).as_deref() == Some("django.conf.settings") {
+            return true;
+        }
+        if depth < MAX_LOCALS {
+            let name = ctx.text(ident);
+            let live_local = nodes_within(ctx, "assignment", hook)
+                .filter(|a| assigns_to(ctx, *a, name))
+                .filter(|a| {
+                    ctx.enclosing_function(*a)
+                        .is_some_and(|f| f.id() == hook.id())
+                })
+                .filter_map(|a| a.field("right"))
+                .any(|v| reads_live(ctx, ctx.unparenthesize(v), hook, depth + 1));
+            if live_local {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// An identifier read as a name: not the attribute of `x.name`, nor a keyword's name.
+fn is_read<'a>(ctx: &FileContext<'a>, ident: Node<'a>) -> bool {
+    ctx.parent(ident).is_none_or(|p| match p.kind_name() {
+        "attribute" => p.field("attribute").is_none_or(|a| a.id() != ident.id()),
+        "keyword_argument" => p.field("name").is_none_or(|n| n.id() != ident.id()),
+        _ => true,
+    })
+}
+
+/// `_request_var.get()` on a module-level `ContextVar`, or `getattr(obj, ...)` on
+/// Django's settings or a module-level instance of a class (`AppSettings("ACCOUNT_")`).
+fn is_live_call<'a>(ctx: &FileContext<'a>, call: Node<'a>, hook: Node<'a>) -> bool {
     let module_value = |name: Node<'a>| {
         (name.kind_name() == "identifier")
             .then(|| assigned_value(ctx, ctx.text(name), hook))
@@ -105,15 +168,15 @@ fn is_live_value<'a>(ctx: &FileContext<'a>, value: Node<'a>, hook: Node<'a>) -> 
             .map(|v| ctx.unparenthesize(v))
             .filter(|v| v.kind_name() == "call")
     };
-    if let Some((receiver, "get")) = ctx.method_call(value) {
+    if let Some((receiver, "get")) = ctx.method_call(call) {
         return module_value(receiver)
             .and_then(|v| ctx.call_name(v))
             .is_some_and(|n| n == "ContextVar" || n.ends_with(".ContextVar"));
     }
-    if ctx.call_name(value).as_deref() != Some("getattr") {
+    if ctx.call_name(call).as_deref() != Some("getattr") {
         return false;
     }
-    let Some(object) = ctx.positional_args(value).first().copied() else {
+    let Some(object) = ctx.positional_args(call).first().copied() else {
         return false;
     };
     if ctx.qualified_name(object).as_deref() == Some("django.conf.settings") {
