@@ -40,6 +40,13 @@ pub struct RuleFacts {
     /// SIG001: `hasattr(obj, "name")` inside receivers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hasattr_tests: Vec<HasattrTest>,
+    /// DRF001: method-field methods that query for each object, by serializer class.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub method_field_queries: Vec<MethodFieldQuery>,
+    /// DRF001: where the file names a serializer class (`...Serializer`) and how it serializes
+    /// with it: many objects, one, or in a way not told.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serializer_uses: Vec<SerializerUse>,
     /// CACHE001: the `delete_pattern()` calls nothing protects (the hits' ranges).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub delete_patterns: Vec<Range<usize>>,
@@ -141,4 +148,38 @@ pub struct HasattrTest {
     pub visible: Vec<(String, String)>,
     /// Whether the call itself parsed without errors (a fix may replace it).
     pub fixable: bool,
+}
+
+/// DRF001: a `SerializerMethodField`'s method that runs a query for each object. A hit
+/// unless the project shows the serializer used only for one object at a time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MethodFieldQuery {
+    /// The query: the hit's range.
+    pub range: Range<usize>,
+    pub message: String,
+    /// The serializer class's name.
+    pub serializer: String,
+}
+
+/// DRF001: one place that names a serializer class.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SerializerUse {
+    pub name: String,
+    pub how: SerializerUseKind,
+}
+
+/// How a place uses a serializer class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SerializerUseKind {
+    /// Many objects: `X(qs, many=True)`, the `serializer_class` of a view with a list.
+    Many,
+    /// One object: `X(obj)` in a function, the `serializer_class` of a retrieve-only view, a
+    /// `get_serializer_class()` branch the list action never takes.
+    One,
+    /// A field of the serializer class named here (`author = X()`): as often as that one.
+    Within(String),
+    /// The base of the class named here: that class's uses serialize with it too.
+    Subclass(String),
+    /// Any other use (passed on, kept in a dict, an annotation): not told.
+    Other,
 }
