@@ -4,7 +4,7 @@ use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
-use crate::rules::modules::is_offline_module;
+use crate::rules::modules::{in_data_migration, is_offline_module};
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
 use crate::semantic::queryset_api::{CHAINED, READS};
 use tree_sitter::Node;
@@ -109,7 +109,10 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
                 .any(|args| {
                     nodes_within(ctx, "identifier", args).any(|i| targets.contains(&ctx.text(i)))
                 });
-            if !per_item || chain.root.start_byte() < body.start_byte() {
+            if !per_item
+                || chain.root.start_byte() < body.start_byte()
+                || in_data_migration(ctx, loop_)
+            {
                 continue;
             }
             // Deliberate per-row queries: a row locked on its own (`select_for_update()`),
