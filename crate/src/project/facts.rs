@@ -60,6 +60,11 @@ pub struct PageQuery {
     pub serves_if_page: Option<(String, String)>,
     /// Whether the chain starts in the function that shows it (where `.live()` goes).
     pub fix: bool,
+    /// For a method of a module-level class: the class's name and the method's. The index
+    /// says whether the class or a project base lets only some users in
+    /// (`permission_classes`, `get_permissions`, a sign-in mixin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<(String, String)>,
 }
 
 /// Whether a queryset lists Wagtail pages, or what the index must say first.
