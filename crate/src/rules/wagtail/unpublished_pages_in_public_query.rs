@@ -12,6 +12,8 @@ use crate::project::{ClassId, FileFacts, Project, ProjectIndex};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
 use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
+use crate::semantic::bindings::assigned_value;
+use crate::semantic::queryset_api::CHAINED;
 use std::ops::Range;
 use std::sync::LazyLock;
 use tree_sitter::Node;
@@ -406,6 +408,7 @@ fn candidates<'c, 'a>(
 
 /// The page queries of one file a hit may come from (`PageQuery`), read in the per-file pass.
 fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
+    facts.live_overrides = live_overrides(ctx);
     if is_offline_module(ctx.path)
         || is_admin_module(ctx.path)
         || !["objects", "get_children", "get_descendants", "get_siblings"]
@@ -482,9 +485,31 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
 }
 
 /// Joins each file's page queries with the index: which classes are page types, which
-/// files work with pages, which views keep visitors out.
+/// files work with pages, which views keep visitors out, which methods a subclass narrows
+/// to published pages.
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
+    // The methods some project subclass narrows with `super().<method>().live()`: each
+    // base in its lineage, with the method's name.
+    let narrowed: Vec<(ClassId, &str)> = index
+        .files()
+        .flat_map(|(file, facts)| {
+            facts
+                .rules
+                .live_overrides
+                .iter()
+                .filter_map(move |(class, method)| {
+                    Some((index.class(file, class)?, method.as_str()))
+                })
+        })
+        .flat_map(|(id, method)| {
+            index
+                .lineage(id)
+                .into_iter()
+                .skip(1)
+                .map(move |(base, _)| (base, method))
+        })
+        .collect();
     for (file, facts) in index.files() {
         if facts.rules.page_queries.is_empty() || !may_query_pages(project, file) {
             continue;
@@ -517,9 +542,9 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
             let Some(serves) = serves else {
                 continue;
             };
-            if let Some((class, _)) = &query.method {
+            if let Some((class, method)) = &query.method {
                 if let Some(id) = index.class(file, class) {
-                    if restricted_class(index, id) {
+                    if restricted_class(index, id) || narrowed.contains(&(id, method.as_str())) {
                         continue;
                     }
                 }
@@ -568,6 +593,76 @@ fn module_class<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<Node<'a
         ctx.enclosing(*class, &["function_definition", "class_definition"])
             .is_none()
     })
+}
+
+/// How many links of a chain `narrows_super` follows.
+const MAX_CHAIN: usize = 24;
+
+/// Methods of module-level classes that narrow what the same method of their base returns
+/// to published pages: `return super().get_queryset().live()`, or `pages =
+/// super().get_queryset()` then `return pages.live()` (also `.public().live()`,
+/// `.filter(live=True)`). The base's method then leaves drafts in on purpose: a staging
+/// export beside the published one, an editors' variant beside the visitors'.
+fn live_overrides(ctx: &FileContext) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    if !ctx.mentions("super(") || !ctx.mentions("live") {
+        return found;
+    }
+    for (call, receiver, method) in ctx.method_calls(&["live", "filter"]) {
+        // `.live()`, or `filter(live=True)`: a keyword naming the field itself.
+        let keeps_live =
+            method == "live" || method == "filter" && ctx.keyword_arg(call, "live").is_some();
+        if !keeps_live {
+            continue;
+        }
+        let Some(function) = ctx.enclosing_function(call) else {
+            continue;
+        };
+        let Some(class) = module_class(ctx, function) else {
+            continue;
+        };
+        let name = ctx.definition_name(function);
+        if narrows_super(ctx, receiver, name) {
+            let entry = (ctx.definition_name(class).to_string(), name.to_string());
+            if !found.contains(&entry) {
+                found.push(entry);
+            }
+        }
+    }
+    found
+}
+
+/// Whether `node` is `super().<method>()` through queryset methods, slices and local
+/// names.
+fn narrows_super<'a>(ctx: &FileContext<'a>, mut node: Node<'a>, method: &str) -> bool {
+    for _ in 0..MAX_CHAIN {
+        node = ctx.unparenthesize(node);
+        match node.kind_name() {
+            "call" => {
+                let Some((receiver, called)) = ctx.method_call(node) else {
+                    return false;
+                };
+                if called == method {
+                    return receiver.kind_name() == "call"
+                        && ctx.callee(receiver).is_some_and(|c| ctx.text(c) == "super");
+                }
+                if !CHAINED.contains(&called) {
+                    return false;
+                }
+                node = receiver;
+            }
+            "subscript" => match (node.field("subscript"), ctx.field(node, "value")) {
+                (Some(slice), Some(value)) if slice.kind_name() == "slice" => node = value,
+                _ => return false,
+            },
+            "identifier" => match assigned_value(ctx, ctx.text(node), node) {
+                Some(value) => node = value,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Whether the loop that shows the rows lets each through only by the user's permissions
