@@ -21,6 +21,9 @@ pub enum Value {
     Int(i64),
     /// A list or tuple of string literals.
     Strings(Vec<String>),
+    /// A list or tuple of names or dotted names, each resolved through the file's imports
+    /// (`permission_classes = [IsAuthenticated, HasEditorAccess]`).
+    Names(Vec<String>),
     /// A dict literal of string keys to names (`{"list": ListSerializer}`).
     Dict(Vec<(String, String)>),
     /// Anything else (a call, an expression, a list with non-literals).
@@ -135,6 +138,7 @@ pub const KNOWN_METHODS: &[&str] = &[
     "delete",
     "paginate_queryset",
     "filter_queryset",
+    "get_permissions",
 ];
 
 /// Class attributes kept even when their value is not readable (`queryset =
@@ -144,6 +148,7 @@ const KEPT_OPAQUE_ATTRS: &[&str] = &[
     "serializer_class",
     "model",
     "list_serializer_class",
+    "permission_classes",
 ];
 
 /// The keyword arguments of a field declaration the index keeps.
@@ -356,12 +361,21 @@ pub fn value<'a>(ctx: &FileContext<'a>, node: Node<'a>) -> Value {
         "string" | "concatenated_string" => ctx.string_value(node).map_or(Value::Other, Value::Str),
         "list" | "tuple" => {
             let mut cursor = node.walk();
-            let items: Option<Vec<String>> = node
+            let items: Vec<Node> = node
                 .named_children(&mut cursor)
                 .filter(|c| c.kind_name() != "comment")
-                .map(|c| ctx.string_value(c))
                 .collect();
-            items.map_or(Value::Other, Value::Strings)
+            if let Some(strings) = items.iter().map(|c| ctx.string_value(*c)).collect() {
+                return Value::Strings(strings);
+            }
+            items
+                .iter()
+                .map(|c| {
+                    let name = ctx.dotted_name(*c)?;
+                    Some(ctx.imports.resolve(&name))
+                })
+                .collect::<Option<Vec<String>>>()
+                .map_or(Value::Other, Value::Names)
         }
         "dictionary" => {
             let mut cursor = node.walk();

@@ -16,6 +16,10 @@ pub struct RuleFacts {
     /// WAG013: page listings shown to visitors with no `.live()` in their chain.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub page_queries: Vec<PageQuery>,
+    /// WAG013: methods that narrow what the same method of their base returns to published
+    /// pages (`super().get_queryset().live()`), as (class, method).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub live_overrides: Vec<(String, String)>,
     /// CACHE021: the file's receivers (`FileFacts::receivers`, by range) that touch the
     /// cache.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -74,6 +78,12 @@ pub struct PageQuery {
     pub serves_if_page: Option<(String, String)>,
     /// Whether the chain starts in the function that shows it (where `.live()` goes).
     pub fix: bool,
+    /// For a method of a module-level class: the class's name and the method's. The index
+    /// says whether the class or a project base lets only some users in
+    /// (`permission_classes`, `get_permissions`, a sign-in mixin), and whether a project
+    /// subclass narrows the method to published pages (`super().get_queryset().live()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<(String, String)>,
 }
 
 /// Whether a queryset lists Wagtail pages, or what the index must say first.

@@ -43,6 +43,8 @@ use std::collections::HashMap;
 /// How many re-exports (`from .models import Blog` in a package `__init__`) a name
 /// is followed through.
 const MAX_REEXPORTS: usize = 8;
+/// How many generations of project bases `ProjectIndex::lineage` follows.
+const MAX_LINEAGE_DEPTH: usize = 8;
 
 /// What the index keeps of one file, read from its tree in the per-file pass.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -219,6 +221,31 @@ impl ProjectIndex {
         // A re-export: `from .models import Blog` in the module named.
         let alias = self.imports(target)?.target(name)?.to_string();
         self.class_qualified(target, &alias, depth + 1)
+    }
+
+    /// A class and the project classes it inherits from, nearest first (depth first, left
+    /// to right, each once): where Python looks up an attribute or a method, as far as the
+    /// project holds the bases. A base outside the project (or past the depth followed) is
+    /// not in it; its name is in the `bases` of the class that names it.
+    pub fn lineage(&self, id: ClassId) -> Vec<(ClassId, &ClassFact)> {
+        let mut lineage: Vec<(ClassId, &ClassFact)> = Vec::new();
+        let mut pending = vec![(id, 0usize)];
+        while let Some((id, depth)) = pending.pop() {
+            if depth > MAX_LINEAGE_DEPTH || lineage.iter().any(|(c, _)| *c == id) {
+                continue;
+            }
+            let Some(class) = self.class_fact(id) else {
+                continue;
+            };
+            lineage.push((id, class));
+            let bases: Vec<ClassId> = class
+                .bases
+                .iter()
+                .filter_map(|base| self.class_qualified(id.file, base, 0))
+                .collect();
+            pending.extend(bases.into_iter().rev().map(|base| (base, depth + 1)));
+        }
+        lineage
     }
 
     /// A class defined at module level in `file` under `name` (the last one wins, as at

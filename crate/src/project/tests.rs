@@ -1,6 +1,7 @@
 //! The index on small projects: names resolved through imports, re-exports and module
 //! paths; models, accessors, serializers and viewsets; what stays unknown.
 
+use super::classes::Value;
 use super::models::Accessor;
 use super::viewsets::Reach;
 use super::*;
@@ -75,6 +76,50 @@ fn resolves_classes_through_imports_aliases_and_reexports() {
     assert_eq!(index.class(2, "ModelSerializer"), None);
     assert_eq!(index.class(2, "Missing"), None);
     assert!(index.model_named(2, "P").is_some());
+}
+
+#[test]
+fn lineage_and_lists_of_names() {
+    let index = index(&[
+        (
+            "api/base.py",
+            "from rest_framework import permissions\nfrom rest_framework.views import APIView\nclass Gate: pass\nclass EditorView(APIView):\n    permission_classes = (permissions.IsAuthenticated, Gate)\n    ordering = ['a', 'b']\n    mixed = [Gate, 'a']\nclass Composed(APIView):\n    permission_classes = [permissions.IsAuthenticated | Gate]\n",
+        ),
+        (
+            "api/views.py",
+            "from .base import EditorView, Gate\nclass Mixin: pass\nclass Parents(Mixin, EditorView): pass\nclass Loop(Loop): pass\n",
+        ),
+    ]);
+    let parents = index.class(1, "Parents").expect("known");
+    let names: Vec<&str> = index
+        .lineage(parents)
+        .iter()
+        .map(|(_, c)| c.name.as_str())
+        .collect();
+    // Nearest first, left to right; `APIView` is outside the project.
+    assert_eq!(names, ["Parents", "Mixin", "EditorView"]);
+    let base = index
+        .class_fact(index.class(1, "EditorView").unwrap())
+        .unwrap();
+    assert_eq!(
+        base.attr("permission_classes"),
+        Some(&Value::Names(vec![
+            "rest_framework.permissions.IsAuthenticated".into(),
+            "Gate".into(),
+        ]))
+    );
+    assert_eq!(
+        base.attr("ordering"),
+        Some(&Value::Strings(vec!["a".into(), "b".into()]))
+    );
+    assert_eq!(base.attr("mixed"), None);
+    // Kept although unreadable: whether it is set is what counts.
+    let composed = index
+        .class_fact(index.class(0, "Composed").unwrap())
+        .unwrap();
+    assert_eq!(composed.attr("permission_classes"), Some(&Value::Other));
+    let looping = index.class(1, "Loop").unwrap();
+    assert_eq!(index.lineage(looping).len(), 1);
 }
 
 #[test]

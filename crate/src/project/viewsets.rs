@@ -1349,25 +1349,16 @@ impl ProjectIndex {
 
     /// The viewset facts of a class, following its project bases for the kind.
     pub fn viewset(&self, id: ClassId) -> Option<ResolvedViewset<'_>> {
-        let mut mro = Vec::new();
+        let mro = self.lineage(id);
         let mut bases_known = true;
-        let mut pending = vec![(id, 0usize)];
         let mut kind = None;
-        while let Some((id, depth)) = pending.pop() {
-            if depth > MAX_BASE_DEPTH || mro.iter().any(|(m, _)| *m == id) {
-                continue;
-            }
-            let Some(class) = self.class_fact(id) else {
-                continue;
-            };
-            mro.push((id, class));
+        for (class_id, class) in &mro {
             if let Some(k) = class.viewset.as_ref().and_then(|v| v.kind) {
                 kind.get_or_insert(k);
             }
-            let mut next = Vec::new();
             for base in &class.bases {
-                if let Some(parent) = self.class_qualified(id.file, base, 0) {
-                    next.push((parent, depth + 1));
+                if self.class_qualified(class_id.file, base, 0).is_some() {
+                    continue;
                 } else if is_framework_base(base) {
                     let last = last_segment(base);
                     if last.ends_with("APIViewSet") && base.starts_with("wagtail.") {
@@ -1379,7 +1370,6 @@ impl ProjectIndex {
                     bases_known = false;
                 }
             }
-            pending.extend(next.into_iter().rev());
         }
         Some(ResolvedViewset {
             id,

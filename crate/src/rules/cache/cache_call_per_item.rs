@@ -5,7 +5,7 @@ use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
-use crate::rules::modules::is_offline_module;
+use crate::rules::modules::{in_data_migration, is_offline_module};
 use crate::semantic::loops::{for_in_clauses, COMPREHENSIONS};
 use tree_sitter::Node;
 
@@ -73,7 +73,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let Some(loop_) = per_item_loop(ctx, call, key) else {
             continue;
         };
-        if !is_cache_receiver(ctx, receiver) {
+        if !is_cache_receiver(ctx, receiver) || in_data_migration(ctx, call) {
             continue;
         }
         let batch = PER_KEY

@@ -5,7 +5,7 @@ use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
-use crate::rules::modules::is_offline_module;
+use crate::rules::modules::{in_data_migration, is_offline_module};
 use crate::rules::querysets::Querysets;
 use crate::semantic::bindings::uses_after;
 use tree_sitter::Node;
@@ -78,7 +78,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             None if in_truth_context(ctx, call) => (call, Asks::Any),
             None => continue,
         };
-        if querysets.of(receiver).is_none() {
+        if querysets.of(receiver).is_none() || in_data_migration(ctx, call) {
             continue;
         }
         let receiver_text = ctx.text(receiver);

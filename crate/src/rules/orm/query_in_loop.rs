@@ -4,7 +4,7 @@ use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
-use crate::rules::modules::is_offline_module;
+use crate::rules::modules::{in_data_migration, is_offline_module};
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
 use crate::semantic::queryset_api::{CHAINED, READS};
 use tree_sitter::Node;
@@ -52,7 +52,7 @@ const WRITES: &[&str] = &[
     "bulk_update",
 ];
 
-fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
+fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
     if !may_hold_querysets(ctx) || is_offline_module(ctx.path) {
         return;
     }
@@ -103,13 +103,30 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
                 continue;
             };
             // Per item: the query's arguments name the loop variable.
-            let per_item = std::iter::once(call)
+            let names_row = |node: Node<'a>| {
+                nodes_within(ctx, "identifier", node).any(|i| targets.contains(&ctx.text(i)))
+            };
+            let arguments: Vec<Node> = std::iter::once(call)
                 .chain(chain.steps.iter().map(|s| s.node))
                 .filter_map(|c| ctx.field(c, "arguments"))
-                .any(|args| {
-                    nodes_within(ctx, "identifier", args).any(|i| targets.contains(&ctx.text(i)))
-                });
-            if !per_item || chain.root.start_byte() < body.start_byte() {
+                .collect();
+            if !arguments.iter().any(|args| names_row(*args))
+                || chain.root.start_byte() < body.start_byte()
+            {
+                continue;
+            }
+            // Lookups the row supplies itself (`filter(**rule.constraints)`): each row's
+            // query has its own fields and operators, which no `__in`, prefetch or bulk
+            // read can batch.
+            let row_lookups = arguments.iter().any(|args| {
+                ctx.named_children(*args).any(|arg| {
+                    arg.kind_name() == "dictionary_splat"
+                        && ctx
+                            .first_named_child(arg)
+                            .is_some_and(|v| v.kind_name() != "dictionary" && names_row(v))
+                })
+            });
+            if row_lookups || in_data_migration(ctx, loop_) {
                 continue;
             }
             // Deliberate per-row queries: a row locked on its own (`select_for_update()`),

@@ -4,7 +4,7 @@ use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::KindName;
 use crate::rule::{Check, Rule};
-use crate::rules::modules::is_offline_module;
+use crate::rules::modules::{in_data_migration, is_offline_module};
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
 use crate::semantic::bindings::names_within;
 use tree_sitter::Node;
@@ -65,7 +65,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             let [arg] = args[..] else {
                 continue;
             };
-            if measured_only(ctx, &querysets, arg) {
+            if measured_only(ctx, &querysets, arg) && !in_data_migration(ctx, call) {
                 hits.push(Hit::node(call).with_message(
                     "`len()` of a queryset loads every row to count them, and nothing uses the rows afterwards: use `count()`",
                 ));
@@ -99,7 +99,10 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
                 conditions.extend(ctx.field(condition, "left"));
                 conditions.extend(ctx.field(condition, "right"));
             }
-            "identifier" if measured_only(ctx, &querysets, condition) => {
+            "identifier"
+                if measured_only(ctx, &querysets, condition)
+                    && !in_data_migration(ctx, condition) =>
+            {
                 hits.push(Hit::node(condition).with_message(
                     "The truth value of a queryset loads every row, and nothing uses the rows afterwards: use `exists()`",
                 ));

@@ -6,7 +6,7 @@ use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::grammar::{Field, KindName};
 use crate::project::viewsets::is_prefetch_object;
 use crate::rule::{Check, Rule};
-use crate::rules::modules::is_offline_module;
+use crate::rules::modules::{in_data_migration, is_offline_module};
 use crate::rules::querysets::{may_hold_querysets, Origin, Queryset, Querysets};
 use crate::semantic::bindings::assigned_value;
 use crate::semantic::loops::loop_iterable;
@@ -230,6 +230,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         // `get_queryset()` may prefetch where this file cannot see.
         if !matches!(queryset.origin, Origin::Manager | Origin::PageTree)
             || may_prefetch(ctx, &queryset, &target)
+            || in_data_migration(ctx, call)
         {
             continue;
         }

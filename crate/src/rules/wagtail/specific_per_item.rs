@@ -4,7 +4,7 @@ use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
 use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
-use crate::rules::modules::is_offline_module;
+use crate::rules::modules::{in_data_migration, is_offline_module};
 use crate::rules::querysets::{may_hold_querysets, yields_generic_pages, Querysets};
 use crate::semantic::loops::loop_iterable;
 
@@ -77,7 +77,10 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
         let Some(queryset) = querysets.of(iterable) else {
             continue;
         };
-        if queryset.applies("specific") || !yields_generic_pages(ctx, &queryset) {
+        if queryset.applies("specific")
+            || !yields_generic_pages(ctx, &queryset)
+            || in_data_migration(ctx, attribute)
+        {
             continue;
         }
         let item = ctx.text(item);

@@ -1,17 +1,19 @@
 //! WAG013: a page listing in code that serves the public, with no `.live()` in its chain:
 //! drafts and unpublished pages are shown to visitors.
 
-use crate::context::FileContext;
+use crate::context::{nodes_within, FileContext};
 use crate::diagnostic::{Applicability, Category, Edit, Hit, Severity};
 use crate::grammar::{Field, KindName};
 use crate::imports::Imports;
-use crate::project::classes::last_segment;
+use crate::project::classes::{self, last_segment, Value};
 use crate::project::facts::{PageListing, PageQuery, RuleFacts};
 use crate::project::viewsets::enclosing_viewset;
-use crate::project::{ClassId, FileFacts, Project};
+use crate::project::{ClassId, FileFacts, Project, ProjectIndex};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::{is_admin_module, is_offline_module, split_path};
 use crate::rules::querysets::{yields_generic_pages, Origin, Queryset, Querysets};
+use crate::semantic::bindings::assigned_value;
+use crate::semantic::queryset_api::CHAINED;
 use std::ops::Range;
 use std::sync::LazyLock;
 use tree_sitter::Node;
@@ -79,6 +81,56 @@ const SIGNED_IN: &[&str] = &[
     "UserPassesTest",
 ];
 
+/// Whether a decorator or base's name says only signed-in users get in.
+fn signed_in(text: &str) -> bool {
+    SIGNED_IN.iter().any(|w| text.contains(w))
+}
+
+/// Whether DRF permission classes, as the index reads them (`permission_classes = [...]`,
+/// `@permission_classes([...])`), keep visitors out. Only `AllowAny` and the classes that
+/// let anyone read (`IsAuthenticatedOrReadOnly`, `DjangoModelPermissionsOrAnonReadOnly`, a
+/// project's `IsOwnerOrReadOnly`: names ending in `ReadOnly`) serve the public, as does an
+/// empty list (no check at all). Anything else does not: `IsAuthenticated`, `IsAdminUser`,
+/// a project's own class (which the rule cannot read, and missing a leak beats a false
+/// hit), a composition (`IsAuthenticated | ReadOnly`), a setting.
+fn keeps_visitors_out(value: &Value) -> bool {
+    match value {
+        Value::Names(names) => !names.iter().all(|name| {
+            let last = last_segment(name);
+            last == "AllowAny" || last.ends_with("ReadOnly")
+        }),
+        Value::Strings(names) => !names.is_empty(),
+        _ => true,
+    }
+}
+
+/// `@permission_classes([...])`, DRF's decorator for function views, with a class that
+/// keeps visitors out.
+fn restricting_decorator<'a>(ctx: &FileContext<'a>, decorator: Node<'a>) -> bool {
+    decorator.kind_name() == "call"
+        && ctx
+            .callee(decorator)
+            .is_some_and(|c| last_segment(ctx.text(c)) == "permission_classes")
+        && ctx
+            .positional_args(decorator)
+            .first()
+            .is_none_or(|classes| keeps_visitors_out(&classes::value(ctx, *classes)))
+}
+
+/// Whether a project class lets only some users call its methods, as far as the index
+/// says of the class and its project bases: DRF's `permission_classes` (the nearest one
+/// decides) keeping visitors out, a `get_permissions` override (what it returns is not
+/// read: taken as keeping them out), or a sign-in mixin among any of their bases.
+fn restricted_class(index: &ProjectIndex, id: ClassId) -> bool {
+    let lineage = index.lineage(id);
+    lineage.iter().any(|(_, class)| {
+        class.has_method("get_permissions") || class.bases.iter().any(|b| signed_in(b))
+    }) || lineage
+        .iter()
+        .find_map(|(_, class)| class.attr("permission_classes"))
+        .is_some_and(keeps_visitors_out)
+}
+
 /// The page-tree methods this rule counts: children, descendants and siblings list pages
 /// the visitor has not reached. Ancestors are left out: the pages above a page served by
 /// Wagtail's router are the path it walked, and breadcrumbs list them.
@@ -98,7 +150,6 @@ fn serving<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<Serving<'a>>
     let name = ctx.definition_name(function);
     let class = ctx.method_class(function);
     let decorators = ctx.decorators(function);
-    let signed_in = |text: &str| SIGNED_IN.iter().any(|w| text.contains(w));
     let routed = decorators.iter().any(|d| {
         let callee = if d.kind_name() == "call" {
             ctx.callee(*d).unwrap_or(*d)
@@ -107,7 +158,9 @@ fn serving<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<Serving<'a>>
         };
         ROUTE_DECORATORS.contains(&last_segment(ctx.text(callee)))
     });
-    if decorators.iter().any(|d| signed_in(ctx.text(*d)))
+    if decorators
+        .iter()
+        .any(|d| signed_in(ctx.text(*d)) || restricting_decorator(ctx, *d))
         || class.is_some_and(|c| ctx.class_bases(c).iter().any(|b| signed_in(b)))
     {
         return None;
@@ -355,6 +408,7 @@ fn candidates<'c, 'a>(
 
 /// The page queries of one file a hit may come from (`PageQuery`), read in the per-file pass.
 fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
+    facts.live_overrides = live_overrides(ctx);
     if is_offline_module(ctx.path)
         || is_admin_module(ctx.path)
         || !["objects", "get_children", "get_descendants", "get_siblings"]
@@ -406,7 +460,9 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
         let Some(lists) = listing(ctx, &queryset) else {
             continue;
         };
-        if live_applied_elsewhere(ctx, &querysets, function, queryset.root) {
+        if live_applied_elsewhere(ctx, &querysets, function, queryset.root)
+            || filtered_per_user(ctx, expr)
+        {
             continue;
         }
         let Some(Serving { serves, if_page }) = serving(ctx, function) else {
@@ -420,14 +476,40 @@ fn facts(ctx: &FileContext, _: &FileFacts, facts: &mut RuleFacts) {
             serves: serves.map(str::to_string),
             serves_if_page: if_page.map(|(class, serves)| (class.to_string(), serves.to_string())),
             fix: ctx.is_within(root, function),
+            method: module_class(ctx, function).map(|class| {
+                let name = ctx.definition_name(function).to_string();
+                (ctx.definition_name(class).to_string(), name)
+            }),
         });
     }
 }
 
 /// Joins each file's page queries with the index: which classes are page types, which
-/// files work with pages.
+/// files work with pages, which views keep visitors out, which methods a subclass narrows
+/// to published pages.
 fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     let index = &project.index;
+    // The methods some project subclass narrows with `super().<method>().live()`: each
+    // base in its lineage, with the method's name.
+    let narrowed: Vec<(ClassId, &str)> = index
+        .files()
+        .flat_map(|(file, facts)| {
+            facts
+                .rules
+                .live_overrides
+                .iter()
+                .filter_map(move |(class, method)| {
+                    Some((index.class(file, class)?, method.as_str()))
+                })
+        })
+        .flat_map(|(id, method)| {
+            index
+                .lineage(id)
+                .into_iter()
+                .skip(1)
+                .map(move |(base, _)| (base, method))
+        })
+        .collect();
     for (file, facts) in index.files() {
         if facts.rules.page_queries.is_empty() || !may_query_pages(project, file) {
             continue;
@@ -460,6 +542,13 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
             let Some(serves) = serves else {
                 continue;
             };
+            if let Some((class, method)) = &query.method {
+                if let Some(id) = index.class(file, class) {
+                    if restricted_class(index, id) || narrowed.contains(&(id, method.as_str())) {
+                        continue;
+                    }
+                }
+            }
             reported.push(&query.root);
             let Some(root_text) = text.get(query.root.clone()) else {
                 continue;
@@ -495,5 +584,126 @@ fn live_applied_elsewhere<'a>(
             querysets
                 .of(call)
                 .is_some_and(|q| q.root.id() == root.id() && filters_live(ctx, &q))
+        })
+}
+
+/// The class of a method, when it is a module-level class (the ones the index holds).
+fn module_class<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> Option<Node<'a>> {
+    ctx.method_class(function).filter(|class| {
+        ctx.enclosing(*class, &["function_definition", "class_definition"])
+            .is_none()
+    })
+}
+
+/// How many links of a chain `narrows_super` follows.
+const MAX_CHAIN: usize = 24;
+
+/// Methods of module-level classes that narrow what the same method of their base returns
+/// to published pages: `return super().get_queryset().live()`, or `pages =
+/// super().get_queryset()` then `return pages.live()` (also `.public().live()`,
+/// `.filter(live=True)`). The base's method then leaves drafts in on purpose: a staging
+/// export beside the published one, an editors' variant beside the visitors'.
+fn live_overrides(ctx: &FileContext) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    if !ctx.mentions("super(") || !ctx.mentions("live") {
+        return found;
+    }
+    for (call, receiver, method) in ctx.method_calls(&["live", "filter"]) {
+        // `.live()`, or `filter(live=True)`: a keyword naming the field itself.
+        let keeps_live =
+            method == "live" || method == "filter" && ctx.keyword_arg(call, "live").is_some();
+        if !keeps_live {
+            continue;
+        }
+        let Some(function) = ctx.enclosing_function(call) else {
+            continue;
+        };
+        let Some(class) = module_class(ctx, function) else {
+            continue;
+        };
+        let name = ctx.definition_name(function);
+        if narrows_super(ctx, receiver, name) {
+            let entry = (ctx.definition_name(class).to_string(), name.to_string());
+            if !found.contains(&entry) {
+                found.push(entry);
+            }
+        }
+    }
+    found
+}
+
+/// Whether `node` is `super().<method>()` through queryset methods, slices and local
+/// names.
+fn narrows_super<'a>(ctx: &FileContext<'a>, mut node: Node<'a>, method: &str) -> bool {
+    for _ in 0..MAX_CHAIN {
+        node = ctx.unparenthesize(node);
+        match node.kind_name() {
+            "call" => {
+                let Some((receiver, called)) = ctx.method_call(node) else {
+                    return false;
+                };
+                if called == method {
+                    return receiver.kind_name() == "call"
+                        && ctx.callee(receiver).is_some_and(|c| ctx.text(c) == "super");
+                }
+                if !CHAINED.contains(&called) {
+                    return false;
+                }
+                node = receiver;
+            }
+            "subscript" => match (node.field("subscript"), ctx.field(node, "value")) {
+                (Some(slice), Some(value)) if slice.kind_name() == "slice" => node = value,
+                _ => return false,
+            },
+            "identifier" => match assigned_value(ctx, ctx.text(node), node) {
+                Some(value) => node = value,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether the loop that shows the rows lets each through only by the user's permissions
+/// on it (`if page.permissions_for_user(user).can_edit():`, also in a comprehension's
+/// `if`): editor code, which lists drafts to those who may edit them.
+fn filtered_per_user<'a>(ctx: &FileContext<'a>, iterable: Node<'a>) -> bool {
+    if !ctx.mentions("permissions_for_user") {
+        return false;
+    }
+    let Some(parent) = ctx.parent(iterable) else {
+        return false;
+    };
+    // The loop's variables, and where a test of them may stand: a `for` statement's
+    // body, or the whole comprehension.
+    let (left, scope) = match parent.kind_name() {
+        "for_statement" => (parent.field("left"), parent.field("body")),
+        "for_in_clause" => (parent.field("left"), ctx.parent(parent)),
+        _ => return false,
+    };
+    let (Some(left), Some(scope)) = (left, scope) else {
+        return false;
+    };
+    let targets: Vec<&str> = nodes_within(ctx, "identifier", left)
+        .map(|i| ctx.text(i))
+        .collect();
+    ctx.method_calls(&["permissions_for_user"])
+        .filter(|(call, receiver, _)| {
+            ctx.is_within(*call, scope)
+                && receiver.kind_name() == "identifier"
+                && targets.contains(&ctx.text(*receiver))
+        })
+        .any(|(call, _, _)| {
+            let mut node = call;
+            while let Some(up) = ctx.parent(node).filter(|p| p.id() != scope.id()) {
+                let is_condition = matches!(up.kind_name(), "if_statement" | "elif_clause")
+                    && up.field("condition").is_some_and(|c| c.id() == node.id());
+                if is_condition || up.kind_name() == "if_clause" {
+                    return true;
+                }
+                node = up;
+            }
+            false
         })
 }
