@@ -6,6 +6,7 @@ use crate::context::FileContext;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Hit, Related, SyntaxError};
 use crate::fix::apply_fixes;
 use crate::imports::Imports;
+use crate::order;
 use crate::parse::{parse_file, syntax_errors, too_deep};
 use crate::project::{FileFacts, Project};
 use crate::reparse::ParseCache;
@@ -152,13 +153,20 @@ fn report_of(
         report.errors.extend(outcome.error);
         report.errors.extend(outcome.rule_errors);
     }
-    report.diagnostics.sort_by(|a, b| {
-        (&a.path, a.range.start, a.rule, a.range.end).cmp(&(
-            &b.path,
-            b.range.start,
-            b.rule,
-            b.range.end,
-        ))
+    // By path, place, rule id, end (strings as their rank among the report's own).
+    let paths: Vec<String> = order::ranks(report.diagnostics.iter().map(|d| d.path.as_str()))
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let rules = order::ranks(report.diagnostics.iter().map(|d| d.rule));
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    order::sort_by_key(&mut report.diagnostics, |d| {
+        [
+            order::rank(&paths, &d.path),
+            d.range.start,
+            order::rank(&rules, d.rule),
+            d.range.end,
+        ]
     });
     report
         .diagnostics

@@ -1,6 +1,7 @@
 //! Applying fixes to a file's text: never overlapping, never corrupting, converging.
 
 use crate::diagnostic::{Edit, Fix};
+use crate::order;
 
 /// Applies as many of `fixes` as can be applied together: a fix is skipped when one of
 /// its edits overlaps an edit already taken, or would cut a character in two. Returns
@@ -12,7 +13,14 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, usize) {
         .copied()
         .filter(|f| is_valid(text, f))
         .collect();
-    ordered.sort_by_key(|f| f.edits.iter().map(|e| e.range.start).min().unwrap_or(0));
+    order::sort_by_key(&mut ordered, |f| {
+        [
+            f.edits.iter().map(|e| e.range.start).min().unwrap_or(0),
+            0,
+            0,
+            0,
+        ]
+    });
     let mut taken: Vec<&Edit> = Vec::new();
     let mut applied = 0;
     for fix in ordered {
@@ -31,7 +39,7 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, usize) {
         taken.extend(fix.edits.iter());
         applied += 1;
     }
-    taken.sort_by_key(|e| (e.range.start, e.range.end));
+    order::sort_by_key(&mut taken, |e| [e.range.start, e.range.end, 0, 0]);
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for edit in taken {

@@ -30,7 +30,7 @@ impl Imports {
         let mut imports = Imports::default();
         let mut statements: Vec<Node> = statements.collect();
         // Later imports rebind earlier ones, as at run time.
-        statements.sort_by_key(|n| n.start_byte());
+        crate::order::sort_by_key(&mut statements, |n| [n.start_byte(), 0, 0, 0]);
         for node in statements {
             match node.kind_name() {
                 "import_statement" => imports.add_import(node, text),

@@ -15,6 +15,7 @@ pub mod grammar;
 pub mod imports;
 pub mod index;
 pub mod js;
+pub mod order;
 pub mod parse;
 pub mod project;
 pub mod reparse;

@@ -236,7 +236,7 @@ pub fn syntax_errors(file: &SourceFile, parsed: &ParsedFile) -> Vec<SyntaxError>
             stack[start..].reverse();
         }
     }
-    errors.sort_by_key(|e| e.range.start);
+    crate::order::sort_by_key(&mut errors, |e| [e.range.start, 0, 0, 0]);
     errors
 }
 

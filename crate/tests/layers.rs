@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Bottom first. Text and grammar; diagnostics (severity, applicability, category); parsing;
+/// Bottom first. Sorting; text and grammar; diagnostics (severity, applicability, category); parsing;
 /// the one walk; files re-parsed and re-walked as they are typed; imports; the file context; shared semantics; the project index; what a
 /// loaded team rule is and how it matches; what a rule is; the rules; what the engine
 /// applies (suppressions, fixes, configuration, docs); the engine; team rules read from
@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 /// (`main.rs`, `cli/`, `server/`) stands above the library and reaches it only as
 /// `wagcheck::`. No exception: a type that a lower module needs moves down.
 const ORDER: &[&str] = &[
+    "order",
     "source",
     "grammar",
     "examples",

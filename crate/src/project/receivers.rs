@@ -105,7 +105,7 @@ pub fn receivers<'a>(ctx: &FileContext<'a>) -> Vec<Receiver<'a>> {
             }),
         }
     }
-    found.sort_by_key(|r| r.function.start_byte());
+    crate::order::sort_by_key(&mut found, |r| [r.function.start_byte(), 0, 0, 0]);
     found
 }
 

@@ -110,7 +110,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             hits.push(hit);
         }
     }
-    hits.sort_by_key(|h| h.range.start);
+    crate::order::sort_by_key(hits, |h| [h.range.start, 0, 0, 0]);
 }
 
 fn describe(context: &str) -> String {

@@ -110,7 +110,7 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
             _ => {}
         }
     }
-    hits.sort_by_key(|h| h.range.start);
+    crate::order::sort_by_key(hits, |h| [h.range.start, 0, 0, 0]);
 }
 
 /// Whether `expr` is a queryset (not a bare manager) whose rows nothing else reads: a
