@@ -8,7 +8,11 @@
 //!   (`obj.<relation>`) where the caller knows the relation (`Querysets::with_related`);
 //! - Wagtail/treebeard page trees: `page.get_children()`, `get_descendants()`,
 //!   `get_siblings()`, `get_ancestors()` (treebeard's `MP_Node` methods return querysets,
-//!   and Wagtail's `Page` overrides them to return `PageQuerySet`s);
+//!   and Wagtail's `Page` overrides them to return `PageQuerySet`s), unless the call is on
+//!   `self` or on an instance of a class of the file (`node = Node(...)`,
+//!   `node = Node.objects.get(...)`) whose own definition of the method, or a base's in
+//!   the file, returns anything but a known queryset (treebeard's `AL_Node` builds a
+//!   Python list);
 //! - `self.get_queryset()` and `super().get_queryset()` (Django's `MultipleObjectMixin`,
 //!   DRF's `GenericAPIView`, admin classes);
 //! - any of these through queryset methods that return a new queryset (`filter`,
@@ -22,7 +26,7 @@ use crate::context::nodes_within;
 use crate::context::FileContext;
 use crate::grammar::{Field, KindName};
 use crate::semantic::bindings::{assigned_value, assigns_to, only_plain_assignments};
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell, RefCell};
 use tree_sitter::Node;
 
 use crate::semantic::queryset_api::{CHAINED, MANAGERS, PAGE_TREE};
@@ -118,6 +122,14 @@ pub struct Querysets<'c, 'a> {
     /// Steps left for the current `of()`: names bound to names bound to names can
     /// branch, and a rule asks this of many nodes.
     budget: Cell<u32>,
+    /// Whether the file defines a page-tree method in a class (read on first use).
+    defines_tree_methods: OnceCell<bool>,
+    /// Each such definition read so far, by node id, with whether every `return` of it
+    /// gives a known queryset.
+    own_definitions: RefCell<Vec<(usize, bool)>>,
+    /// Set while a definition is read: a page-tree call on a file class met there is
+    /// unknown.
+    reading_own: Cell<bool>,
 }
 
 impl<'c, 'a> Querysets<'c, 'a> {
@@ -126,6 +138,9 @@ impl<'c, 'a> Querysets<'c, 'a> {
             ctx,
             related: None,
             budget: Cell::new(0),
+            defines_tree_methods: OnceCell::new(),
+            own_definitions: RefCell::new(Vec::new()),
+            reading_own: Cell::new(false),
         }
     }
 
@@ -195,6 +210,9 @@ impl<'c, 'a> Querysets<'c, 'a> {
                     return Some(queryset);
                 }
                 if PAGE_TREE.contains(&method) {
+                    if !self.trusts_tree_method(receiver, method) {
+                        return None;
+                    }
                     return root(Origin::PageTree);
                 }
                 if method == "get_queryset" && is_self_or_super(ctx, receiver) {
@@ -224,6 +242,128 @@ impl<'c, 'a> Querysets<'c, 'a> {
 }
 
 impl<'c, 'a> Querysets<'c, 'a> {
+    /// Whether `receiver.method()`, `method` a page-tree name, may be taken for a queryset:
+    /// unless `receiver` is `self` (or `cls`) or an instance of a class of this file, and
+    /// that class's own definition of the method (or a base's, in the file) returns
+    /// anything but a known queryset. Wagtail's `Page.get_descendants()` returns
+    /// `self.base_page_model.objects.descendant_of(self, inclusive)`, a queryset;
+    /// treebeard's adjacency-list tree returns a list, which has no `count()`.
+    fn trusts_tree_method(&self, receiver: Node<'a>, method: &str) -> bool {
+        let ctx = self.ctx;
+        let defines = *self.defines_tree_methods.get_or_init(|| {
+            ctx.mentions("def get_")
+                && ctx.nodes("function_definition").iter().any(|f| {
+                    PAGE_TREE.contains(&ctx.definition_name(*f)) && ctx.method_class(*f).is_some()
+                })
+        });
+        if !defines {
+            return true;
+        }
+        let Some(class) = self.receiver_class(receiver) else {
+            return true;
+        };
+        let Some(definition) = self.definition_in(class, method, 0) else {
+            return true;
+        };
+        let known = self
+            .own_definitions
+            .borrow()
+            .iter()
+            .find(|(id, _)| *id == definition.id())
+            .map(|(_, trusted)| *trusted);
+        if let Some(trusted) = known {
+            return trusted;
+        }
+        if self.reading_own.get() {
+            return false;
+        }
+        self.reading_own.set(true);
+        let budget = self.budget.get();
+        let mut returns = nodes_within(ctx, "return_statement", definition)
+            .filter(|r| ctx.enclosing_function(*r).map(|f| f.id()) == Some(definition.id()))
+            .peekable();
+        let has_returns = returns.peek().is_some();
+        let trusted = has_returns
+            && returns.all(|r| {
+                self.budget.set(MAX_STEPS);
+                ctx.first_named_child(r)
+                    .is_some_and(|value| self.resolve(value, 0).is_some())
+            });
+        self.budget.set(budget);
+        self.reading_own.set(false);
+        self.own_definitions
+            .borrow_mut()
+            .push((definition.id(), trusted));
+        trusted
+    }
+
+    /// The class of this file that `receiver` is an instance of, as far as the function
+    /// shows: `self` or `cls` in a method (its class), or a local name last assigned
+    /// `Node(...)` or `Node.objects....get(...)` with `Node` a class of the file.
+    fn receiver_class(&self, receiver: Node<'a>) -> Option<Node<'a>> {
+        let ctx = self.ctx;
+        if receiver.kind_name() != "identifier" {
+            return None;
+        }
+        let name = ctx.text(receiver);
+        let function = ctx.enclosing_function(receiver)?;
+        if matches!(name, "self" | "cls") {
+            return ctx.method_class(function);
+        }
+        let mut value = ctx.unparenthesize(assigned_value(ctx, name, receiver)?);
+        for _ in 0..MAX_DEPTH {
+            match value.kind_name() {
+                "call" => match ctx.method_call(value) {
+                    Some((inner, _)) => value = ctx.unparenthesize(inner),
+                    None => {
+                        let callee = ctx.callee(value)?;
+                        return (callee.kind_name() == "identifier")
+                            .then(|| self.file_class(ctx.text(callee)))?;
+                    }
+                },
+                "attribute" => {
+                    let attr = ctx.text(ctx.field(value, "attribute")?);
+                    let owner = ctx.field(value, "object")?;
+                    return (MANAGERS.contains(&attr) && owner.kind_name() == "identifier")
+                        .then(|| self.file_class(ctx.text(owner)))?;
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The module-level class of this file named `name`.
+    fn file_class(&self, name: &str) -> Option<Node<'a>> {
+        let ctx = self.ctx;
+        ctx.nodes("class_definition").iter().copied().find(|c| {
+            ctx.definition_name(*c) == name
+                && ctx.enclosing_class(*c).is_none()
+                && ctx.enclosing_function(*c).is_none()
+        })
+    }
+
+    /// The definition of `method` in `class`'s body, or in the first of its bases (in
+    /// order) that is a class of this file and has one.
+    fn definition_in(&self, class: Node<'a>, method: &str, depth: usize) -> Option<Node<'a>> {
+        let ctx = self.ctx;
+        if depth > 8 {
+            return None;
+        }
+        let own = nodes_within(ctx, "function_definition", class).find(|f| {
+            ctx.definition_name(*f) == method
+                && ctx.method_class(*f).map(|c| c.id()) == Some(class.id())
+        });
+        if own.is_some() {
+            return own;
+        }
+        ctx.class_bases(class)
+            .iter()
+            .filter_map(|base| self.file_class(base))
+            .filter(|base| base.id() != class.id())
+            .find_map(|base| self.definition_in(base, method, depth + 1))
+    }
+
     /// The value a local name holds at `name`: its last plain assignment before it in the
     /// enclosing function, provided every binding of the name there is a plain
     /// `name = value` assignment (not a parameter, loop target, `with ... as`, augmented or
@@ -427,6 +567,41 @@ mod tests {
                 known(Origin::Manager, &["filter"]),
                 // In a loop, the later `results = []` reaches the read on the next turn.
                 None,
+            ]
+        );
+    }
+
+    #[test]
+    fn page_tree_methods_the_file_defines_decide() {
+        // A tree whose own `get_descendants()` builds a list (treebeard's `AL_Node`): not
+        // known on `self`, on an instance of it or of a subclass in the file; known on
+        // other receivers and for the methods it does not define.
+        let found = probes(
+            "class Node(models.Model):\n    def get_descendants(self):\n        result = []\n        for child in Node.objects.filter(parent=self):\n            result.append(child)\n        return result\n\n    def count(self):\n        probe(self.get_descendants())\n        probe(self.get_children())\n        probe(super().get_descendants())\n\nclass Leaf(Node):\n    def f(self, page):\n        probe(self.get_descendants())\n        node = Node.objects.get(pk=1)\n        probe(node.get_descendants())\n        other = Node(name='x')\n        probe(other.get_descendants())\n        probe(page.get_descendants())\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                None,
+                known(Origin::PageTree, &[]),
+                known(Origin::PageTree, &[]),
+                None,
+                None,
+                None,
+                known(Origin::PageTree, &[]),
+            ]
+        );
+        // Wagtail's own `Page` returns querysets from its definitions: still known. A
+        // serializer's `get_children(self, obj)` (a method field) is not the page's.
+        let found = probes(
+            "class Page(models.Model):\n    def get_descendants(self, inclusive=False):\n        return self.base_page_model.objects.descendant_of(self, inclusive)\n\n    def get_children(self):\n        if self.is_leaf():\n            return Page.objects.none()\n        return super().get_children().live()\n\n    def f(self):\n        probe(self.get_descendants())\n        probe(self.get_children())\n\nclass PageSerializer(Serializer):\n    def get_children(self, obj):\n        return [probe(obj.get_children())]\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                known(Origin::PageTree, &[]),
+                known(Origin::PageTree, &[]),
+                known(Origin::PageTree, &[]),
             ]
         );
     }

@@ -95,6 +95,24 @@ pub fn only_plain_assignments<'a>(ctx: &FileContext<'a>, function: Node<'a>, nam
     !unpacking && !other
 }
 
+/// Whether `function` (itself, not a function nested in it) calls `locals()` or `vars()`
+/// with no argument: the dictionary of every local name, so each name is read there, by
+/// whatever receives it (`render(request, "t.html", context=locals())` hands them all to a
+/// template). A rule that claims nothing reads a name afterwards cannot claim it here.
+pub fn reads_all_locals<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
+    if !ctx.mentions("locals()") && !ctx.mentions("vars()") {
+        return false;
+    }
+    nodes_within(ctx, "call", function).any(|call| {
+        call.field("function").is_some_and(|callee| {
+            callee.kind_name() == "identifier" && matches!(ctx.text(callee), "locals" | "vars")
+        }) && call
+            .field("arguments")
+            .is_some_and(|a| a.named_child_count() == 0)
+            && ctx.enclosing_function(call).map(|f| f.id()) == Some(function.id())
+    })
+}
+
 /// How many identifiers after a point `uses_after` looks at.
 const MAX_USES_WINDOW: usize = 2_000;
 
@@ -184,6 +202,20 @@ mod tests {
                 assigned_value(ctx, "z", at).map(|v| ctx.text(v)),
                 Some("e()")
             );
+        });
+    }
+
+    #[test]
+    fn locals_and_vars_read_every_name_of_their_own_function() {
+        let text = "def f():\n    x = 1\n    return render(r, 't', context=locals())\n\ndef g():\n    def h():\n        return vars()\n    return vars(obj), locals\n\ndef k():\n    return dict(vars())\n";
+        with_ctx(text, |ctx| {
+            let answers: Vec<bool> = ctx
+                .nodes("function_definition")
+                .iter()
+                .map(|f| reads_all_locals(ctx, *f))
+                .collect();
+            // f, g (only `vars(obj)` and a bare `locals`), h, k.
+            assert_eq!(answers, vec![true, false, true, true]);
         });
     }
 

@@ -99,7 +99,9 @@ fn check<'a>(ctx: &FileContext<'a>, hits: &mut Vec<Hit>) {
         let grown: Vec<Node> = uses_after(ctx, name, assignment)
             .filter_map(|u| growth(ctx, u))
             .collect();
-        if grown.is_empty() {
+        // Each growth an `append(k)` under `if k not in keys:` (or after `if k in keys:
+        // return`): no key is ever added twice, and the list stays as long as a set.
+        if grown.is_empty() || grown.iter().all(|g| added_once(ctx, *g, name)) {
             continue;
         }
         // Read with no default and filled when missing, a list is usually a value computed
@@ -222,6 +224,122 @@ fn assignment_of<'a>(
         node = parent;
     }
     None
+}
+
+/// Whether `grown` (what `growth` found) is the arguments of `name.append(k)` or
+/// `name.insert(i, k)` that runs only when `k` is not in the list yet: inside
+/// `if k not in name:` (also one test of an `and`), or after `if k in name:` that leaves
+/// the block (`return`, `continue`, `break`, `raise`).
+fn added_once<'a>(ctx: &FileContext<'a>, grown: Node<'a>, name: &str) -> bool {
+    if grown.kind_name() != "argument_list" {
+        return false;
+    }
+    let Some(call) = ctx.parent(grown) else {
+        return false;
+    };
+    let item = match ctx.method_call(call) {
+        Some((_, "append")) => ctx.positional_args(call).first().copied(),
+        Some((_, "insert")) => ctx.positional_args(call).get(1).copied(),
+        _ => None,
+    };
+    let Some(item) = item else {
+        return false;
+    };
+    let item = ctx.text(item);
+    let function = ctx.enclosing_function(call).map(|f| f.id());
+    let mut node = call;
+    while let Some(parent) = ctx.parent(node) {
+        if parent.kind_name() == "function_definition" || Some(parent.id()) == function {
+            break;
+        }
+        match parent.kind_name() {
+            "if_statement" => {
+                let in_body = ctx
+                    .field(parent, "consequence")
+                    .is_some_and(|c| c.id() == node.id());
+                if in_body
+                    && ctx
+                        .field(parent, "condition")
+                        .is_some_and(|c| tests_membership(ctx, c, item, name, "not in"))
+                {
+                    return true;
+                }
+            }
+            "block" => {
+                let before = ctx
+                    .named_children(parent)
+                    .take_while(|s| s.start_byte() < node.start_byte());
+                let mut exits = false;
+                for statement in before {
+                    exits |= statement.kind_name() == "if_statement"
+                        && leaves_block(ctx, statement)
+                        && ctx
+                            .field(statement, "condition")
+                            .is_some_and(|c| tests_membership(ctx, c, item, name, "in"));
+                }
+                if exits {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        node = parent;
+    }
+    false
+}
+
+/// Whether `condition` is `item <operator> name`, or an `and` with such a test on one side.
+fn tests_membership<'a>(
+    ctx: &FileContext<'a>,
+    condition: Node<'a>,
+    item: &str,
+    name: &str,
+    operator: &str,
+) -> bool {
+    let condition = ctx.unparenthesize(condition);
+    match condition.kind_name() {
+        "boolean_operator" if operator == "not in" => {
+            condition
+                .field("operator")
+                .is_some_and(|o| ctx.text(o) == "and")
+                && [ctx.field(condition, "left"), ctx.field(condition, "right")]
+                    .into_iter()
+                    .flatten()
+                    .any(|side| tests_membership(ctx, side, item, name, operator))
+        }
+        "comparison_operator" => {
+            let (Some(left), Some(right)) = (condition.named_child(0), condition.named_child(1))
+            else {
+                return false;
+            };
+            condition.named_child_count() == 2
+                && ctx.text(left) == item
+                && ctx.text(right) == name
+                && condition.field("operators").is_some_and(|o| {
+                    ctx.text(o)
+                        .split_whitespace()
+                        .eq(operator.split_whitespace())
+                })
+        }
+        _ => false,
+    }
+}
+
+/// Whether an `if` with no `else` ends in `return`, `continue`, `break` or `raise`: the
+/// code after it runs only when its condition is false.
+fn leaves_block<'a>(ctx: &FileContext<'a>, statement: Node<'a>) -> bool {
+    if statement.field("alternative").is_some() {
+        return false;
+    }
+    let last = ctx
+        .field(statement, "consequence")
+        .and_then(|b| ctx.named_children(b).last());
+    last.is_some_and(|s| {
+        matches!(
+            s.kind_name(),
+            "return_statement" | "continue_statement" | "break_statement" | "raise_statement"
+        )
+    })
 }
 
 /// For a use `x` of the registry: the appended value of `x.append(v)` (or the

@@ -2,6 +2,7 @@
 
 use super::module_getattr_functions;
 use crate::diagnostic::{Category, Hit, Severity};
+use crate::grammar::KindName;
 use crate::project::Project;
 use crate::rule::{Check, Rule};
 use std::collections::{BTreeMap, HashMap};
@@ -98,6 +99,14 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
         let Some(&module) = modules.get(dir) else {
             continue;
         };
+        // A module with no code (0 bytes, only comments, or only a docstring: an emptied
+        // `management.py` beside `management/commands/`) loses nothing when the package
+        // wins. Beside a directory with no `__init__.py` it wins and still hides the
+        // directory's files; on a partial set, which side wins is unknown.
+        let regular_or_unknown = found.init.is_some() || !project.complete;
+        if regular_or_unknown && holds_no_code(project, module) {
+            continue;
+        }
         let name = dir.rsplit('/').next().unwrap_or(dir);
         let message = match found.init {
             Some(init) => {
@@ -136,6 +145,40 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
                 .with_related(other, 0..0, what),
         ));
     }
+}
+
+/// Whether the module holds no statement: only blank lines and comments, or besides them
+/// a lone docstring. Nothing defined there is lost when another file is imported instead.
+fn holds_no_code(project: &Project, module: usize) -> bool {
+    let text = project.files[module].text.as_str();
+    if text
+        .lines()
+        .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
+    {
+        return true;
+    }
+    // A docstring is the only other statement that runs nothing: read the tree to tell it.
+    let code = text
+        .lines()
+        .map(str::trim_start)
+        .find(|line| !line.is_empty() && !line.starts_with('#'));
+    if !code.is_some_and(|line| line.starts_with(['"', '\'', 'r', 'R', 'u', 'U'])) {
+        return false;
+    }
+    let Some(ctx) = project.context(module) else {
+        return false;
+    };
+    let mut statements = ctx
+        .named_children(ctx.root())
+        .filter(|n| n.kind_name() != "comment");
+    let docstring = statements.next().is_some_and(|first| {
+        first.kind_name() == "expression_statement"
+            && first.named_child_count() == 1
+            && first
+                .named_child(0)
+                .is_some_and(|s| s.kind_name() == "string")
+    });
+    docstring && statements.next().is_none()
 }
 
 /// One spelling per path: `/` separators, no `.` or empty segments, `..` folded where
@@ -245,8 +288,45 @@ mod tests {
         assert!(hits(&[("pkg/name.py", "x = 1\n"), ("pkg/name/notes.txt", "")]).is_empty());
         assert!(hits(&[("pkg/__init__.py", "x = 1\n"), ("pkg/__init__/a.py", "")]).is_empty());
         assert!(hits(&[("pkg/name.py", "x = 1\n"), ("pkg/names/a.py", "")]).is_empty());
-        // Empty module file: the hit is an empty range at the start, still line 1.
-        assert_eq!(hits(&[("a.py", ""), ("a/__init__.py", "")])[0].1, 1);
+        // Empty module file hiding a namespace package: the hit is an empty range at the
+        // start, still line 1.
+        assert_eq!(hits(&[("a.py", ""), ("a/b.py", "")])[0].1, 1);
+    }
+
+    #[test]
+    fn a_module_with_no_code_loses_nothing_to_a_regular_package() {
+        for module in [
+            "",
+            "\n  \n",
+            "# leftover of the old management hook\n",
+            "\"\"\"Moved to management/.\"\"\"\n",
+            "# -*- coding: utf-8 -*-\nr'Moved.'  # comment\n\n",
+        ] {
+            let found = hits(&[
+                ("app/management.py", module),
+                ("app/management/__init__.py", ""),
+            ]);
+            assert!(found.is_empty(), "{module:?}: {found:?}");
+        }
+        // Code, or more than a docstring, is still shadowed.
+        for module in [
+            "x = 1\n",
+            "\"\"\"Doc.\"\"\"\nimport os\n",
+            "\"a\" \"b\"; x = 1\n",
+            "b'' + x\n",
+        ] {
+            let found = hits(&[
+                ("app/management.py", module),
+                ("app/management/__init__.py", ""),
+            ]);
+            assert_eq!(found.len(), 1, "{module:?}");
+        }
+        // An empty module beside a directory without `__init__.py` wins, and hides it.
+        let found = hits(&[
+            ("app/management.py", ""),
+            ("app/management/commands/x.py", ""),
+        ]);
+        assert_eq!(found.len(), 1);
     }
 
     #[test]

@@ -2,11 +2,12 @@
 
 use crate::context::FileContext;
 use crate::diagnostic::{Category, Hit, Severity};
-use crate::grammar::KindName;
+use crate::grammar::{Field, KindName};
 use crate::rule::{Check, Rule};
 use crate::rules::modules::{in_data_migration, is_offline_module};
 use crate::rules::querysets::{may_hold_querysets, Origin, Querysets};
-use crate::semantic::bindings::names_within;
+use crate::semantic::bindings::{names_within, reads_all_locals};
+use crate::semantic::queryset_api::CHAINED;
 use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
@@ -115,7 +116,8 @@ fn check(ctx: &FileContext, hits: &mut Vec<Hit>) {
 
 /// Whether `expr` is a queryset (not a bare manager) whose rows nothing else reads: a
 /// chain built in place, or a local name used nowhere else in its function than in its
-/// own assignments and here.
+/// own assignments and here, in a function that does not hand all its locals on
+/// (`context=locals()`).
 fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr: Node<'a>) -> bool {
     let expr = ctx.unparenthesize(expr);
     // A name's other uses are looked at before what it holds: most names tested for truth
@@ -129,7 +131,7 @@ fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr:
             let name = ctx.text(expr);
             let used_elsewhere = names_within(ctx, name, function)
                 .any(|other| other.id() != expr.id() && !is_own_assignment(ctx, other, name));
-            if used_elsewhere {
+            if used_elsewhere || reads_all_locals(ctx, function) {
                 return false;
             }
         }
@@ -145,13 +147,49 @@ fn measured_only<'a>(ctx: &FileContext<'a>, querysets: &Querysets<'_, 'a>, expr:
     !(queryset.is_manager() || queryset.origin == Origin::GetQueryset && queryset.steps.is_empty())
 }
 
-/// `name` as the target of `name = ...`, or inside the value of `name = name.filter(...)`.
+/// `name` as the target of `name = ...`, or as the start of the chain that is the whole
+/// value of `name = name.filter(...)` (`name = name[:10]`): building another queryset reads
+/// no row. Any other read in the value does (`name = name[:m], name[m:]` slices the rows
+/// the measure loaded, `name = sorted(name)` iterates them).
 fn is_own_assignment<'a>(ctx: &FileContext<'a>, identifier: Node<'a>, name: &str) -> bool {
-    ctx.ancestors(identifier)
-        .take_while(|a| a.kind_name() != "function_definition" && a.kind_name() != "block")
-        .find(|a| a.kind_name() == "assignment")
-        .is_some_and(|a| {
-            ctx.field(a, "left")
-                .is_some_and(|l| l.kind_name() == "identifier" && ctx.text(l) == name)
-        })
+    let mut node = identifier;
+    for _ in 0..64 {
+        let Some(parent) = ctx.parent(node) else {
+            return false;
+        };
+        let is_field = |field| {
+            ctx.field(parent, field)
+                .is_some_and(|f| f.id() == node.id())
+        };
+        node = match parent.kind_name() {
+            "assignment" => {
+                return (is_field("left") || is_field("right"))
+                    && ctx
+                        .field(parent, "left")
+                        .is_some_and(|l| l.kind_name() == "identifier" && ctx.text(l) == name);
+            }
+            "parenthesized_expression" => parent,
+            "subscript"
+                if is_field("value")
+                    && parent
+                        .field("subscript")
+                        .is_some_and(|s| s.kind_name() == "slice") =>
+            {
+                parent
+            }
+            "attribute" if is_field("object") => match ctx.parent(parent) {
+                Some(call)
+                    if call.kind_name() == "call"
+                        && ctx
+                            .method_call(call)
+                            .is_some_and(|(_, method)| CHAINED.contains(&method)) =>
+                {
+                    call
+                }
+                _ => return false,
+            },
+            _ => return false,
+        };
+    }
+    false
 }

@@ -94,12 +94,21 @@ fn in_atomic<'a>(ctx: &FileContext<'a>, node: Node<'a>, function: Node<'a>) -> b
     let decorated = |definition: Node<'a>| {
         ctx.decorators(definition)
             .iter()
-            .any(|d| ctx.text(*d).contains("atomic"))
+            .any(|d| names_atomic(ctx.text(*d)))
     };
     decorated(function) || ctx.method_class(function).is_some_and(decorated)
 }
 
-/// `with transaction.atomic():`, `with atomic(using=...)`, `with db.transaction.atomic():`.
+/// Whether a name (or a decorator's text) says atomic: Django's `atomic`, and the wrappers
+/// projects write around it (`conditional_atomic()`, `atomic_unless_sqlite()`,
+/// `@atomic_view`). Not `non_atomic_requests`, which turns a transaction off.
+fn names_atomic(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    text.contains("atomic") && !text.contains("non_atomic") && !text.contains("nonatomic")
+}
+
+/// `with transaction.atomic():`, `with atomic(using=...)`, `with db.transaction.atomic():`,
+/// and a project's wrapper named so (`with conditional_atomic():`).
 fn is_atomic_with<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> bool {
     let Some(clause) = with
         .named_child(0)
@@ -114,7 +123,7 @@ fn is_atomic_with<'a>(ctx: &FileContext<'a>, with: Node<'a>) -> bool {
             value = v.named_child(0);
         }
         value.is_some_and(|v| {
-            v.kind_name() == "call" && ctx.call_simple_name(v).is_some_and(|n| n == "atomic")
+            v.kind_name() == "call" && ctx.call_simple_name(v).is_some_and(names_atomic)
         })
     });
     found
@@ -135,23 +144,11 @@ fn evaluated_here<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: Node<'a>)
     if consumes(ctx, top) {
         return true;
     }
-    let Some(parent) = ctx.parent(top) else {
+    let Some((assignment, name)) = bound_to_name(ctx, top) else {
         return false;
     };
-    if parent.kind_name() != "assignment"
-        || parent.field("right").is_none_or(|r| r.id() != top.id())
-    {
-        return false;
-    }
-    let Some(name) = parent
-        .field("left")
-        .filter(|l| l.kind_name() == "identifier")
-    else {
-        return false;
-    };
-    let name = ctx.text(name);
     nodes_within(ctx, "identifier", function)
-        .filter(|i| i.start_byte() > parent.end_byte() && ctx.text(*i) == name)
+        .filter(|i| i.start_byte() > assignment.end_byte() && ctx.text(*i) == name)
         .any(|use_| {
             let top = chain_top(ctx, use_);
             top.kind_name() == "call"
@@ -160,6 +157,18 @@ fn evaluated_here<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: Node<'a>)
                     .is_some_and(|(_, m)| EVALUATING.contains(&m))
                 || consumes(ctx, top)
         })
+}
+
+/// `name = top`: the assignment and the plain name that holds the chain's value.
+fn bound_to_name<'a>(ctx: &FileContext<'a>, top: Node<'a>) -> Option<(Node<'a>, &'a str)> {
+    let assignment = ctx.parent(top).filter(|p| p.kind_name() == "assignment")?;
+    if assignment.field("right").is_none_or(|r| r.id() != top.id()) {
+        return None;
+    }
+    let name = assignment
+        .field("left")
+        .filter(|l| l.kind_name() == "identifier")?;
+    Some((assignment, ctx.text(name)))
 }
 
 /// The outermost expression of the queryset chain that `node` starts or continues.
@@ -247,7 +256,8 @@ fn is_entry_point<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
 
 /// Signs that the code expects its caller's transaction: it checks
 /// `connection.in_atomic_block` or `get_autocommit()`, the lock is taken under a
-/// condition that names atomic (`if self.is_atomic:`), or the locked row is returned.
+/// condition that names atomic (`if self.is_atomic:`), or the locked row or queryset is
+/// returned, directly or through the local name it is bound to.
 fn expects_a_transaction<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: Node<'a>) -> bool {
     let body = ctx.text(function);
     if body.contains("in_atomic_block") || body.contains("get_autocommit") {
@@ -266,8 +276,40 @@ fn expects_a_transaction<'a>(ctx: &FileContext<'a>, call: Node<'a>, function: No
             ctx.text(a.field("condition").unwrap_or(a))
                 .contains("atomic")
         });
-    conditioned
-        || ctx
-            .parent(chain_top(ctx, call))
-            .is_some_and(|p| p.kind_name() == "return_statement")
+    if conditioned {
+        return true;
+    }
+    let top = chain_top(ctx, call);
+    if ctx
+        .parent(top)
+        .is_some_and(|p| p.kind_name() == "return_statement")
+    {
+        return true;
+    }
+    returned_by_name(ctx, top, function)
+}
+
+/// `row = qs.select_for_update().get(...)` and later `return row` (or `return row, created`)
+/// in the same function: the locked row goes to the caller, which owns the transaction.
+fn returned_by_name<'a>(ctx: &FileContext<'a>, top: Node<'a>, function: Node<'a>) -> bool {
+    let Some((assignment, name)) = bound_to_name(ctx, top) else {
+        return false;
+    };
+    nodes_within(ctx, "return_statement", function)
+        .filter(|r| r.start_byte() > assignment.end_byte())
+        .filter(|r| {
+            ctx.enclosing_function(*r)
+                .is_some_and(|f| f.id() == function.id())
+        })
+        .filter_map(|r| ctx.first_named_child(r))
+        .any(|value| {
+            let value = ctx.unparenthesize(value);
+            match value.kind_name() {
+                "identifier" => ctx.text(value) == name,
+                "expression_list" | "tuple" => ctx
+                    .named_children(value)
+                    .any(|v| v.kind_name() == "identifier" && ctx.text(v) == name),
+                _ => false,
+            }
+        })
 }
