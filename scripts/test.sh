@@ -6,7 +6,7 @@
 #   3. node --test tests/node/         (the wasm API under node, CLI parity)
 #   4. node --test tests/browser/      (the page in headless Chromium)
 #   5. tests/corpus-fix.sh             (every fix applied to Django, DRF and Wagtail keeps them compiling)
-#   6. scripts/ecosystem.py            (every hit on 19 real applications is triaged: tests/ecosystem)
+#   6. scripts/ecosystem.py            (every hit on 35 real applications is triaged: tests/ecosystem)
 #   7. tests/python-package.sh         (the wheel with pip, the pre-commit hooks, SARIF against its schema)
 #   8. tests/django/run.sh             (the rules' examples and the lessons run on Django, DRF, Wagtail, django-redis)
 #   9. tests/new-rule.sh               (scripts/new-rule.py on a copy: the new rule compiles, fails until filled in)
