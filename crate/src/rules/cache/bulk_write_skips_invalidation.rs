@@ -214,13 +214,36 @@ fn check(project: &Project, hits: &mut Vec<(usize, Hit)>) {
     }
 }
 
-/// Whether `function` calls a cache method, or a function whose name says cache
-/// (`BlogCacheService.invalidate_lists()`, `invalidate_cache(...)`).
+/// Cache methods that drop or replace entries: what invalidation does. A receiver that only
+/// reads (`get`), fills a missing entry (`add`, `get_or_set`) or counts (`incr`, `decr`:
+/// a per-day change counter, a statistic) leaves no row's entry for a bulk write to make
+/// stale.
+const INVALIDATES: &[&str] = &[
+    "delete",
+    "delete_many",
+    "delete_pattern",
+    "clear",
+    "set",
+    "set_many",
+    "adelete",
+    "adelete_many",
+    "aclear",
+    "aset",
+    "aset_many",
+];
+
+/// Whether `function` drops or replaces cache entries (`INVALIDATES`), or calls a function
+/// whose name says cache (`BlogCacheService.invalidate_lists()`, `invalidate_cache(...)`).
 fn touches_cache<'a>(ctx: &FileContext<'a>, function: Node<'a>) -> bool {
     nodes_within(ctx, "call", function).any(|call| {
-        is_cache_method_call(ctx, call)
-            || ctx
-                .callee(call)
-                .is_some_and(|c| ctx.text(c).to_ascii_lowercase().contains("cache"))
+        // A call of the cache's own API is judged by its method (`cache.incr(...)` names
+        // the cache too).
+        if is_cache_method_call(ctx, call) {
+            return ctx
+                .method_call(call)
+                .is_some_and(|(_, method)| INVALIDATES.contains(&method));
+        }
+        ctx.callee(call)
+            .is_some_and(|c| ctx.text(c).to_ascii_lowercase().contains("cache"))
     })
 }
