@@ -722,6 +722,15 @@ impl<'a> FileContext<'a> {
         scanned.unwrap_or_else(|| self.field(definition, "name").map_or("", |n| self.text(n)))
     }
 
+    /// The classes of this file named `name`, in source order, at any depth (callers that
+    /// want only module-level ones, or not a given class, filter).
+    pub fn classes_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Node<'a>> + 's {
+        self.nodes("class_definition")
+            .iter()
+            .copied()
+            .filter(move |c| self.definition_name(*c) == name)
+    }
+
     /// Dotted base-class names of a class (`viewsets.ModelViewSet`), unresolved.
     pub fn class_bases(&self, class: Node) -> Vec<String> {
         let Some(list) = class.field("superclasses") else {

@@ -65,14 +65,6 @@ const MAX_BASE_DEPTH: usize = 8;
 /// How deep a condition's `and`/`or`/`not` nesting is read.
 const MAX_CONDITION_DEPTH: usize = 16;
 
-/// A class named `name` defined in this file.
-fn local_class<'a>(ctx: &FileContext<'a>, name: &str) -> Option<Node<'a>> {
-    ctx.nodes("class_definition")
-        .iter()
-        .copied()
-        .find(|c| ctx.definition_name(*c) == name)
-}
-
 /// Whether the file sets up Wagtail admin viewsets (which have no `action`) and nothing
 /// from DRF: an unresolved `...ViewSet` base there is Wagtail's, not DRF's.
 fn wagtail_admin_file(ctx: &FileContext) -> bool {
@@ -118,7 +110,7 @@ pub fn viewset_kind<'a>(ctx: &FileContext<'a>, class: Node<'a>) -> Option<Viewse
                 continue;
             }
             if depth < MAX_BASE_DEPTH && !base.contains('.') {
-                if let Some(local) = local_class(ctx, &base) {
+                if let Some(local) = ctx.classes_named(&base).next() {
                     pending.push((local, depth + 1));
                 }
             }

@@ -336,11 +336,8 @@ impl<'c, 'a> Querysets<'c, 'a> {
     /// The module-level class of this file named `name`.
     fn file_class(&self, name: &str) -> Option<Node<'a>> {
         let ctx = self.ctx;
-        ctx.nodes("class_definition").iter().copied().find(|c| {
-            ctx.definition_name(*c) == name
-                && ctx.enclosing_class(*c).is_none()
-                && ctx.enclosing_function(*c).is_none()
-        })
+        ctx.classes_named(name)
+            .find(|c| ctx.enclosing_class(*c).is_none() && ctx.enclosing_function(*c).is_none())
     }
 
     /// The definition of `method` in `class`'s body, or in the first of its bases (in

@@ -61,11 +61,7 @@ const MAX_BASE_DEPTH: usize = 8;
 fn block_base<'a>(ctx: &FileContext<'a>, class: Node<'a>, depth: usize) -> Option<String> {
     for base in ctx.class_bases(class) {
         if !base.contains('.') && depth < MAX_BASE_DEPTH {
-            let local = ctx
-                .nodes("class_definition")
-                .iter()
-                .copied()
-                .find(|c| ctx.definition_name(*c) == base && c.id() != class.id());
+            let local = ctx.classes_named(&base).find(|c| c.id() != class.id());
             if let Some(local) = local {
                 if block_base(ctx, local, depth + 1).is_some() {
                     return Some(base);
